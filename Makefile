@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# d1: QEMU D1 DIP device, d1.ko accel driver, libd1 SDK.
+#
+#   make run         set up everything, boot the VM, load d1.ko, run the demo
+#   make check       set up everything and run every test suite
+#   make check-host  only what needs no VM (fast)
+#   make bench       benchmarks (build/bench.json)
+#
+# Kbuild (beside this file) describes the kernel module; this Makefile
+# drives the kernel build through KDIR when called as "make module".
+
+KVER ?= 6.12.117+deb12-amd64
+KDIR ?= /lib/modules/$(KVER)/build
+D1_CACHE ?= $(HOME)/.cache/d1
+BUILD := $(CURDIR)/build
+export KVER D1_CACHE BUILD
+
+SUBMAKE := $(MAKE) --no-print-directory BUILD=$(BUILD)
+
+.PHONY: all setup setup-host module userspace libd1 tools host-tests \
+	vm-tests check check-host run bench clean
+
+all: module userspace
+
+setup:
+	@tools/setup.sh
+
+setup-host:
+	@tools/setup.sh --host-only
+
+# Kernel module (built in-tree next to the sources, as Kbuild does).
+module:
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) modules
+
+libd1:
+	@$(SUBMAKE) -C libd1
+
+tools: libd1
+	@$(SUBMAKE) -C tools
+
+host-tests:
+	@$(SUBMAKE) -C tests/host
+	@$(SUBMAKE) -C tests/host SAN=1
+
+# Programs that run inside the VM.
+vm-tests: libd1 tools
+	@$(SUBMAKE) -C tests/libd1
+	@$(SUBMAKE) -C tests/selftests/drivers/d1 OUTPUT=$(BUILD)/selftests
+
+userspace: libd1 tools vm-tests
+
+check-host: setup-host
+	@tools/check.sh host
+
+check: setup
+	@tools/check.sh all
+
+run: setup
+	@$(MAKE) --no-print-directory module userspace
+	@tools/vm-run.sh --timeout 300 tools/demo.sh
+
+bench: setup
+	@tools/bench.sh
+
+clean:
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf $(BUILD)

@@ -1,0 +1,181 @@
+/*
+ * QEMU glue for the d1 DIP (Dojo Interface Processor) PCIe card.
+ *
+ * BAR0: registers, handled by the QEMU-free core (core/dip.c).
+ * BAR2: HBM aperture (RAM of size "hbm-size").
+ * BAR4: MSI-X table and PBA.
+ * See Documentation/accel/d1/hw-interface.rst.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "qom/object.h"
+
+#include "core/dip.h"
+
+#define TYPE_D1_DIP "d1-dip"
+OBJECT_DECLARE_SIMPLE_TYPE(D1DipState, D1_DIP)
+
+struct D1DipState {
+	PCIDevice pdev;
+	MemoryRegion mmio;
+	MemoryRegion hbm;
+
+	struct d1_dip_config cfg;
+	struct d1_dip core;
+};
+
+static void d1_dip_notify(void *opaque, unsigned int vec)
+{
+	D1DipState *s = opaque;
+
+	if (msix_enabled(&s->pdev))
+		msix_notify(&s->pdev, vec);
+}
+
+static void d1_dip_guest_error(void *opaque, const char *msg, uint64_t addr)
+{
+	qemu_log_mask(LOG_GUEST_ERROR, "%s (offset 0x%" PRIx64 ")\n", msg, addr);
+}
+
+static const struct d1_dip_ops d1_dip_core_ops = {
+	.notify = d1_dip_notify,
+	.guest_error = d1_dip_guest_error,
+};
+
+static uint64_t d1_dip_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+	D1DipState *s = opaque;
+
+	return d1_dip_reg_read(&s->core, addr, size);
+}
+
+static void d1_dip_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+			      unsigned size)
+{
+	D1DipState *s = opaque;
+
+	d1_dip_reg_write(&s->core, addr, val, size);
+}
+
+static const MemoryRegionOps d1_dip_mmio_ops = {
+	.read = d1_dip_mmio_read,
+	.write = d1_dip_mmio_write,
+	.endianness = DEVICE_LITTLE_ENDIAN,
+	/* Let the core see (and reject) odd sizes instead of QEMU splitting. */
+	.valid = { .min_access_size = 1, .max_access_size = 8 },
+	.impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static void d1_dip_realize(PCIDevice *pdev, Error **errp)
+{
+	D1DipState *s = D1_DIP(pdev);
+	const char *bad = d1_dip_check_config(&s->cfg);
+	unsigned int nvec, i;
+
+	if (bad) {
+		error_setg(errp, "d1-dip: %s", bad);
+		return;
+	}
+	d1_dip_init(&s->core, &s->cfg, &d1_dip_core_ops, s);
+
+	pci_config_set_interrupt_pin(pdev->config, 1);
+	if (pci_is_express(pdev) && pcie_endpoint_cap_init(pdev, 0) < 0) {
+		error_setg(errp, "d1-dip: cannot add the PCIe capability");
+		return;
+	}
+
+	memory_region_init_io(&s->mmio, OBJECT(s), &d1_dip_mmio_ops, s,
+			      "d1-dip.regs", D1_REGS_SIZE);
+	pci_register_bar(pdev, D1_BAR_REGS, PCI_BASE_ADDRESS_SPACE_MEMORY,
+			 &s->mmio);
+
+	memory_region_init_ram(&s->hbm, OBJECT(s), "d1-dip.hbm",
+			       s->cfg.hbm_size, errp);
+	if (*errp)
+		return;
+	pci_register_bar(pdev, D1_BAR_HBM,
+			 PCI_BASE_ADDRESS_SPACE_MEMORY |
+			 PCI_BASE_ADDRESS_MEM_TYPE_64 |
+			 PCI_BASE_ADDRESS_MEM_PREFETCH, &s->hbm);
+
+	nvec = 1 + s->cfg.num_queues;
+	if (msix_init_exclusive_bar(pdev, nvec, D1_BAR_MSIX, errp))
+		return;
+	for (i = 0; i < nvec; i++)
+		msix_vector_use(pdev, i);
+}
+
+static void d1_dip_exit(PCIDevice *pdev)
+{
+	msix_uninit_exclusive_bar(pdev);
+}
+
+static void d1_dip_qdev_reset(DeviceState *dev)
+{
+	D1DipState *s = D1_DIP(dev);
+
+	d1_dip_reset(&s->core);
+}
+
+static Property d1_dip_properties[] = {
+	DEFINE_PROP_UINT32("grid-rows", D1DipState, cfg.grid_rows, 18),
+	DEFINE_PROP_UINT32("grid-cols", D1DipState, cfg.grid_cols, 20),
+	DEFINE_PROP_UINT32("nodes", D1DipState, cfg.nodes, 354),
+	DEFINE_PROP_UINT32("sram-size", D1DipState, cfg.sram_size,
+			   1280 * KiB),
+	DEFINE_PROP_UINT32("queues", D1DipState, cfg.num_queues, 4),
+	DEFINE_PROP_UINT32("contexts", D1DipState, cfg.num_contexts, 16),
+	DEFINE_PROP_SIZE("hbm-size", D1DipState, cfg.hbm_size, 256 * MiB),
+	DEFINE_PROP_END_OF_LIST(),
+};
+
+static const VMStateDescription vmstate_d1_dip = {
+	.name = TYPE_D1_DIP,
+	.unmigratable = 1,
+};
+
+static void d1_dip_class_init(ObjectClass *klass, void *data)
+{
+	DeviceClass *dc = DEVICE_CLASS(klass);
+	PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+	k->realize = d1_dip_realize;
+	k->exit = d1_dip_exit;
+	k->vendor_id = D1_PCI_VENDOR_ID;
+	k->device_id = D1_PCI_DEVICE_ID;
+	k->revision = 1;
+	k->class_id = D1_PCI_CLASS;
+	dc->desc = "D1 DIP accelerator card";
+	dc->vmsd = &vmstate_d1_dip;
+	dc->reset = d1_dip_qdev_reset;
+	device_class_set_props(dc, d1_dip_properties);
+	set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static const TypeInfo d1_dip_info = {
+	.name = TYPE_D1_DIP,
+	.parent = TYPE_PCI_DEVICE,
+	.instance_size = sizeof(D1DipState),
+	.class_init = d1_dip_class_init,
+	.interfaces = (InterfaceInfo[]) {
+		{ INTERFACE_PCIE_DEVICE },
+		{ },
+	},
+};
+
+static void d1_dip_register_types(void)
+{
+	type_register_static(&d1_dip_info);
+}
+
+type_init(d1_dip_register_types)

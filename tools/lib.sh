@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for the d1 host scripts (sourced, not run).
+
+KVER=${KVER:-6.12.117+deb12-amd64}
+D1_CACHE=${D1_CACHE:-$HOME/.cache/d1}
+QEMU_SRC=$D1_CACHE/qemu-src
+
+# The QEMU build is keyed by our device sources, the qtest and QEMU's version,
+# so a warm cache is reused and any device edit gives a new binary.
+qemu_key() {
+	(
+		cd "$top" &&
+		find qemu-device tests/qtest -type f -print0 | sort -z |
+			xargs -0 sha256sum
+		cat "$QEMU_SRC/VERSION" 2>/dev/null
+	) | sha256sum | cut -c1-16
+}
+
+qemu_out() { echo "$D1_CACHE/qemu-$(qemu_key)"; }

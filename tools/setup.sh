@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# One-shot, idempotent set-up of everything d1 needs on a Debian 12 host:
+# packages, the guest kernel, QEMU built with our device, kselftest headers
+# and checkpatch.  Each step checks whether it is already done and says so.
+# A failing step names itself and its log file.
+#
+# Usage: tools/setup.sh [--host-only]
+#   --host-only  only what host tests need (no guest kernel, no QEMU)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/lib.sh"
+
+host_only=0
+[ "${1:-}" = --host-only ] && host_only=1
+
+mkdir -p "$D1_CACHE/logs" "$top/build"
+
+# Runs "$@" with output to a per-step log; on failure names the step and log.
+step() {
+	local name=$1; shift
+	local log="$D1_CACHE/logs/$name.log"
+	local t0=$SECONDS
+	printf 'setup: %-16s ... ' "$name"
+	if "$@" >"$log" 2>&1; then
+		if grep -q '^SKIP$' "$log"; then
+			echo "already done"
+		else
+			echo "done ($((SECONDS - t0)) s)"
+		fi
+	else
+		echo "FAILED"
+		echo "setup: step '$name' failed; log: $log" >&2
+		tail -n 30 "$log" >&2
+		exit 1
+	fi
+}
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
+	kmod sparse qemu-user xz-utils zstd rsync"
+VM_PKGS="meson ninja-build python3 libglib2.0-dev libpixman-1-dev libattr1-dev
+	libcap-ng-dev libfdt-dev zlib1g-dev ccache seabios dpkg-dev busybox-static
+	cpio gzip"
+
+missing_pkgs() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+apt_updated=0
+apt_update() {
+	[ $apt_updated = 1 ] && return 0
+	as_root apt-get update -q
+	apt_updated=1
+}
+
+do_packages() {
+	local pkgs=$HOST_PKGS
+	[ $host_only = 1 ] || pkgs="$pkgs $VM_PKGS"
+	local miss
+	miss=$(missing_pkgs $pkgs)
+	if [ -z "$miss" ]; then echo SKIP; return 0; fi
+	apt_update
+	# shellcheck disable=SC2086
+	as_root apt-get install -y -q --no-install-recommends $miss
+}
+
+do_kernel() {
+	if [ -z "$(missing_pkgs "linux-image-$KVER" "linux-headers-$KVER")" ]; then
+		echo SKIP; return 0
+	fi
+	apt_update
+	# INITRD=No: the guest boots from our own initramfs, skip generating one.
+	as_root env INITRD=No apt-get install -y -q --no-install-recommends \
+		"linux-image-$KVER" "linux-headers-$KVER"
+}
+
+# Debian's linux-source carries the kselftest harness and checkpatch.pl.
+do_kselftest() {
+	local dst=$D1_CACHE/linux-tools
+	if [ -f "$dst/.done" ]; then echo SKIP; return 0; fi
+	apt_update
+	local tmp
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q linux-source-6.12)
+	dpkg-deb --fsys-tarfile "$tmp"/linux-source-6.12_*.deb |
+		tar -x -C "$tmp" --wildcards '*/linux-source-6.12.tar.xz'
+	mkdir -p "$dst"
+	tar -xJf "$tmp"/usr/src/linux-source-6.12.tar.xz -C "$dst" \
+		--strip-components=1 --wildcards \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/lib.mk' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	rm -rf "$tmp"
+	touch "$dst/.done"
+}
+
+do_qemu_source() {
+	if [ -f "$QEMU_SRC/.done" ]; then echo SKIP; return 0; fi
+	# deb-src entry derived from the configured archive (bookworm suites only:
+	# backports would make apt-get source pick a QEMU we cannot build).
+	local src=/etc/apt/sources.list.d/d1-deb-src.sources
+	if [ ! -f "$src" ]; then
+		sed 's/^Types: deb$/Types: deb-src/' \
+			/etc/apt/sources.list.d/debian.sources | as_root tee "$src" >/dev/null
+		apt_updated=0
+	fi
+	apt_update
+	local tmp
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get source -q qemu)
+	rm -rf "$QEMU_SRC"
+	mkdir -p "$(dirname "$QEMU_SRC")"
+	mv "$tmp"/qemu-*/ "$QEMU_SRC"
+	rm -rf "$tmp"
+	touch "$QEMU_SRC/.done"
+}
+
+# Copies our device (and qtest) into the QEMU tree and wires it in.
+wire_device() {
+	local dst=$QEMU_SRC/hw/misc/d1
+	mkdir -p "$dst"
+	# -c: only files whose content changed get a new mtime, so ninja
+	# recompiles just those.
+	rsync -rc --delete "$top/qemu-device/" "$dst/"
+	grep -q "subdir('d1')" "$QEMU_SRC/hw/misc/meson.build" ||
+		echo "subdir('d1')" >>"$QEMU_SRC/hw/misc/meson.build"
+	grep -q 'config D1_DIP' "$QEMU_SRC/hw/misc/Kconfig" ||
+		printf '\nconfig D1_DIP\n    bool\n    depends on PCI && MSI_NONBROKEN\n' \
+			>>"$QEMU_SRC/hw/misc/Kconfig"
+	cat >"$QEMU_SRC/configs/devices/x86_64-softmmu/d1.mak" <<'MAK'
+CONFIG_Q35=y
+CONFIG_VIRTIO_PCI=y
+CONFIG_VIRTIO_9P=y
+CONFIG_D1_DIP=y
+MAK
+	rsync -c "$top"/tests/qtest/*.c "$QEMU_SRC/tests/qtest/"
+	if ! grep -q 'd1-dip-test' "$QEMU_SRC/tests/qtest/meson.build"; then
+		sed -i "s/^qtests_i386 = \\\\/qtests_i386 = \\\\\n  (config_all_devices.has_key('CONFIG_D1_DIP') ? ['d1-dip-test'] : []) +\\\\/" \
+			"$QEMU_SRC/tests/qtest/meson.build"
+		grep -q 'd1-dip-test' "$QEMU_SRC/tests/qtest/meson.build"
+	fi
+}
+
+do_qemu_build() {
+	local QEMU_OUT
+	QEMU_OUT=$(qemu_out)
+	if [ -x "$QEMU_OUT/qemu-system-x86_64" ] && [ -x "$QEMU_OUT/d1-dip-test" ]; then
+		echo SKIP; return 0
+	fi
+	wire_device
+	local b=$QEMU_SRC/build-d1
+	if [ ! -f "$b/build.ninja" ]; then
+		rm -rf "$b"; mkdir -p "$b"
+		(cd "$b" && ../configure --target-list=x86_64-softmmu \
+			--without-default-features --without-default-devices \
+			--with-devices-x86_64=d1 --enable-virtfs --enable-attr \
+			--enable-cap-ng --enable-fdt=system --disable-docs \
+			--disable-werror --with-git-submodules=ignore \
+			--cc="ccache gcc" --host-cc="ccache gcc")
+	fi
+	(cd "$b" && ninja qemu-system-x86_64 tests/qtest/d1-dip-test)
+	mkdir -p "$QEMU_OUT.tmp"
+	cp "$b/qemu-system-x86_64" "$b/tests/qtest/d1-dip-test" "$QEMU_OUT.tmp/"
+	rm -rf "$QEMU_OUT"
+	mv "$QEMU_OUT.tmp" "$QEMU_OUT"
+}
+
+step packages do_packages
+if [ $host_only = 0 ]; then
+	step guest-kernel do_kernel
+	step kselftest do_kselftest
+	step qemu-source do_qemu_source
+	step qemu-build do_qemu_build
+	step guest-image "$top/tools/vm-image.sh"
+fi
+echo "setup: complete"
