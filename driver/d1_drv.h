@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * d1: DRM accel driver for the d1 DIP card.
+ */
+#ifndef __D1_DRV_H__
+#define __D1_DRV_H__
+
+struct d1_device;
+
+#define D1_DRIVER_NAME		"d1"
+#define D1_DRIVER_DESC		"D1 DIP accelerator (emulated)"
+#define D1_DRIVER_DATE		"20261129"
+#define D1_DRIVER_MAJOR		1
+#define D1_DRIVER_MINOR		0
+
+/**
+ * struct d1_file_priv - per-open-file state
+ * @d1: the device the file was opened on.
+ */
+struct d1_file_priv {
+	struct d1_device *d1;
+};
+
+#endif /* __D1_DRV_H__ */

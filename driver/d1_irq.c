@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * d1 DIP card: MSI-X interrupt handling.
+ *
+ * Device events (doorbell done, device error) latch bits in IRQ_STATUS and
+ * signal MSI-X vector D1_MSIX_VEC_DEVICE while enabled in IRQ_MASK.  The
+ * handler acknowledges what it read by writing the bits back (W1C).
+ */
+#include <linux/interrupt.h>
+#include <linux/pci.h>
+#include <drm/drm_print.h>
+
+#include "d1_regs.h"
+#include "d1_device.h"
+#include "d1_irq.h"
+
+static irqreturn_t d1_irq_handler(int irq, void *arg)
+{
+	struct d1_device *d1 = arg;
+	u32 status, err;
+
+	status = d1_read(d1, D1_REG_IRQ_STATUS);
+	/* All ones: the card is gone (surprise removal). */
+	if (!status || status == ~0u)
+		return IRQ_NONE;
+	d1_write(d1, D1_REG_IRQ_STATUS, status);
+
+	if (status & D1_IRQ_ERROR) {
+		err = d1_read(d1, D1_REG_ERROR);
+		d1_write(d1, D1_REG_ERROR, D1_ERROR_NONE);
+		atomic_inc(&d1->irq.errors);
+		drm_err_ratelimited(&d1->drm, "device error %u\n", err);
+	}
+
+	if (status & D1_IRQ_DOORBELL) {
+		d1->irq.doorbell_ack = d1_read(d1, D1_REG_DOORBELL_ACK);
+		complete(&d1->irq.doorbell);
+	}
+
+	return IRQ_HANDLED;
+}
+
+/**
+ * d1_irq_init() - set up MSI-X and enable device interrupts
+ * @d1: the device, with registers mapped and capabilities read.
+ *
+ * Return: 0 or a negative errno.
+ */
+int d1_irq_init(struct d1_device *d1)
+{
+	struct pci_dev *pdev = d1->pdev;
+	int nvec, ret;
+
+	init_completion(&d1->irq.doorbell);
+	atomic_set(&d1->irq.errors, 0);
+
+	/* Only the device vector is used so far; queue vectors come later. */
+	nvec = pci_alloc_irq_vectors(pdev, D1_MSIX_VEC_DEVICE + 1,
+				     D1_MSIX_VEC_DEVICE + 1, PCI_IRQ_MSIX);
+	if (nvec < 0) {
+		drm_err(&d1->drm, "cannot allocate MSI-X vectors: %d\n", nvec);
+		return nvec;
+	}
+
+	d1->irq.irq = pci_irq_vector(pdev, D1_MSIX_VEC_DEVICE);
+	if (d1->irq.irq < 0) {
+		ret = d1->irq.irq;
+		goto err_free_vectors;
+	}
+
+	/* Nothing stale may fire before the handler exists. */
+	d1_write(d1, D1_REG_IRQ_MASK, 0);
+	d1_write(d1, D1_REG_IRQ_STATUS, D1_IRQ_ALL);
+
+	ret = request_irq(d1->irq.irq, d1_irq_handler, 0, KBUILD_MODNAME, d1);
+	if (ret) {
+		drm_err(&d1->drm, "cannot request IRQ %d: %d\n", d1->irq.irq,
+			ret);
+		goto err_free_vectors;
+	}
+
+	d1_write(d1, D1_REG_IRQ_MASK, D1_IRQ_ALL);
+	return 0;
+
+err_free_vectors:
+	pci_free_irq_vectors(pdev);
+	return ret;
+}
+
+/**
+ * d1_irq_fini() - disable device interrupts and release MSI-X
+ * @d1: the device.
+ *
+ * Wakes anybody still waiting for the doorbell; they find the device
+ * unplugged and return -ENODEV.
+ */
+void d1_irq_fini(struct d1_device *d1)
+{
+	d1_write(d1, D1_REG_IRQ_MASK, 0);
+	free_irq(d1->irq.irq, d1);
+	pci_free_irq_vectors(d1->pdev);
+	complete_all(&d1->irq.doorbell);
+}

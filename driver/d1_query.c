@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * d1: DRM_IOCTL_D1_QUERY, size-negotiated reads of device information.
+ *
+ * The caller says how many bytes it has room for; the kernel copies
+ * min(room, full size) and always reports the full size, so a size of 0
+ * asks for the size only and old userspace with a shorter struct keeps
+ * working when the block grows.
+ */
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/d1_accel.h>
+
+#include "d1_device.h"
+#include "d1_query.h"
+
+static int d1_query_copy(struct drm_d1_query *args, const void *block,
+			 u32 full)
+{
+	u32 len = min(args->size, full);
+
+	if (len && copy_to_user(u64_to_user_ptr(args->data), block, len))
+		return -EFAULT;
+	args->size = full;
+	return 0;
+}
+
+static int d1_query_device_info(struct d1_device *d1,
+				struct drm_d1_query *args)
+{
+	const struct d1_caps *caps = &d1->caps;
+	struct drm_d1_device_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.hw_version = caps->hw_version;
+	info.pci_device = caps->pci_device;
+	info.grid_rows = caps->grid_rows;
+	info.grid_cols = caps->grid_cols;
+	info.node_count = caps->node_count;
+	info.sram_per_node = caps->sram_per_node;
+	info.num_queues = caps->num_queues;
+	info.num_contexts = caps->num_contexts;
+	info.hbm_size = caps->hbm_size;
+
+	return d1_query_copy(args, &info, sizeof(info));
+}
+
+int d1_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+	struct drm_d1_query *args = data;
+	int idx, ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	switch (args->param) {
+	case DRM_D1_QUERY_DEVICE_INFO:
+		ret = d1_query_device_info(d1, args);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+
+	drm_dev_exit(idx);
+	return ret;
+}
