@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * d1_device.h - finding, opening and querying d1 devices.
+ *
+ * A d1 device is one D1 DIP card driven by d1.ko and exposed as
+ * /dev/accel/accelN.  Devices are numbered 0..count-1 in the order of
+ * their accel minor number; the numbering is stable while no card is
+ * added or removed.
+ *
+ * A d1_device handle is an open file on the device node.  Handles are
+ * independent of each other (no library-wide state); one handle may be
+ * used from several threads, but d1_device_close() must not race with
+ * other calls on the same handle.
+ *
+ * Environment: D1_SYSFS_ROOT (default "/sys") and D1_DEV_ROOT (default
+ * "/dev") relocate the sysfs and device trees, for tests.
+ */
+#ifndef D1_DEVICE_H
+#define D1_DEVICE_H
+
+#include <stdint.h>
+
+#include "d1_common.h"
+#include "d1_status.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* Opaque handle of an open device. */
+typedef struct d1_device d1_device;
+
+/* Buffer sizes of the strings in struct d1_device_info (with the NUL). */
+#define D1_PCI_ADDRESS_LEN	32
+#define D1_DEVNODE_LEN		64
+#define D1_DRIVER_NAME_LEN	32
+
+/*
+ * struct d1_device_info - identity and capabilities of an open device.
+ * @index: the device's number (as passed to d1_device_open()).
+ * @minor: accel minor number (N of /dev/accel/accelN).
+ * @devnode: device node path, e.g. "/dev/accel/accel0".
+ * @pci_address: PCI address "dddd:bb:dd.f", or "" if unknown.
+ * @driver_name: kernel driver name ("d1").
+ * @driver_major, @driver_minor, @driver_patch: kernel driver version.
+ * @hw_major, @hw_minor: device (hardware) version.
+ * @pci_device: PCI device ID.
+ * @grid_rows, @grid_cols: the node mesh.
+ * @node_count: usable nodes in the mesh.
+ * @sram_per_node: bytes of SRAM per node.
+ * @num_queues: hardware command queues.
+ * @num_contexts: device address-space contexts.
+ * @hbm_size: bytes of HBM on the card.
+ *
+ * Fields the running driver does not report are 0.
+ */
+struct d1_device_info {
+	unsigned int index;
+	unsigned int minor;
+	char devnode[D1_DEVNODE_LEN];
+	char pci_address[D1_PCI_ADDRESS_LEN];
+	char driver_name[D1_DRIVER_NAME_LEN];
+	int driver_major;
+	int driver_minor;
+	int driver_patch;
+	uint32_t hw_major;
+	uint32_t hw_minor;
+	uint32_t pci_device;
+	uint32_t grid_rows;
+	uint32_t grid_cols;
+	uint32_t node_count;
+	uint32_t sram_per_node;
+	uint32_t num_queues;
+	uint32_t num_contexts;
+	uint64_t hbm_size;
+};
+
+/*
+ * d1_device_count - number of d1 devices in the system.
+ *
+ * Returns D1_SUCCESS and sets *count >= 1, or D1_ERROR_NO_DEVICE (with
+ * *count set to 0) when the d1 driver is not loaded or drives no card.
+ */
+D1_API d1_status d1_device_count(unsigned int *count);
+
+/*
+ * d1_device_open - open device number @index.
+ *
+ * On success stores a new handle in *out.  D1_ERROR_INVALID_VALUE when
+ * @index >= the device count, D1_ERROR_NO_DEVICE when there is none,
+ * D1_ERROR_PERMISSION when the node may not be opened.
+ */
+D1_API d1_status d1_device_open(unsigned int index, d1_device **out);
+
+/*
+ * d1_device_open_by_pci - open the device at PCI address @bdf.
+ *
+ * @bdf is "dddd:bb:dd.f" or "bb:dd.f" (domain 0000), case-insensitive.
+ * D1_ERROR_NO_DEVICE when no d1 device has that address.
+ */
+D1_API d1_status d1_device_open_by_pci(const char *bdf, d1_device **out);
+
+/*
+ * d1_device_info - fill *info with the device's identity and capabilities.
+ */
+D1_API d1_status d1_device_info(d1_device *dev, struct d1_device_info *info);
+
+/*
+ * d1_device_ping - ring the device doorbell with @value and wait for its
+ * interrupt; the device answers ~@value, stored in *echo.
+ *
+ * @timeout_ns: relative timeout; 0 selects the driver default (1 s).
+ * D1_ERROR_TIMEOUT when the device did not answer in time.
+ */
+D1_API d1_status d1_device_ping(d1_device *dev, uint32_t value, uint32_t *echo,
+				uint64_t timeout_ns);
+
+/*
+ * d1_device_close - close @dev and free the handle.
+ *
+ * The handle is invalid afterwards, whatever the result.
+ */
+D1_API d1_status d1_device_close(d1_device *dev);
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* D1_DEVICE_H */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * d1_status.h - status codes returned by every libd1 call.
+ *
+ * Every libd1 function returns a d1_status.  D1_SUCCESS is 0; all other
+ * values are errors, and output parameters are left untouched on error
+ * unless a function says otherwise.  When the cause is a failed system
+ * call (D1_ERROR_PERMISSION, D1_ERROR_DEVICE_LOST, D1_ERROR_OS and the
+ * errors mapped from an errno), errno still holds that system error when
+ * the call returns.
+ */
+#ifndef D1_STATUS_H
+#define D1_STATUS_H
+
+#include "d1_common.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+typedef enum d1_status {
+	/* The call succeeded. */
+	D1_SUCCESS = 0,
+	/* An argument is NULL, out of range or otherwise invalid. */
+	D1_ERROR_INVALID_VALUE = 1,
+	/* A memory allocation failed (in libd1 or in the kernel). */
+	D1_ERROR_OUT_OF_MEMORY = 2,
+	/* No d1 device: the d1 driver is not loaded or found no card. */
+	D1_ERROR_NO_DEVICE = 3,
+	/* The device node exists but may not be opened (EACCES/EPERM). */
+	D1_ERROR_PERMISSION = 4,
+	/* The device went away (unplugged, driver unbound): ENODEV. */
+	D1_ERROR_DEVICE_LOST = 5,
+	/* The device did not answer in time. */
+	D1_ERROR_TIMEOUT = 6,
+	/* The driver does not implement the request (too old). */
+	D1_ERROR_NOT_SUPPORTED = 7,
+	/* Any other operating-system error; see errno. */
+	D1_ERROR_OS = 8,
+} d1_status;
+
+/*
+ * d1_status_string - a readable, one-line description of @status.
+ *
+ * Never returns NULL: unknown codes yield a generic text.  The string is
+ * static and must not be freed.
+ */
+D1_API const char *d1_status_string(d1_status status);
+
+/*
+ * d1_status_name - the identifier of @status, e.g. "D1_ERROR_TIMEOUT".
+ *
+ * Never returns NULL: unknown codes yield "D1_STATUS_UNKNOWN".
+ */
+D1_API const char *d1_status_name(d1_status status);
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* D1_STATUS_H */

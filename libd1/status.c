@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/* Status codes: names, texts and the mapping from errno. */
+#include <errno.h>
+
+#include "libd1_internal.h"
+
+struct status_text {
+	const char *name;
+	const char *text;
+};
+
+static const struct status_text status_texts[] = {
+	[D1_SUCCESS] = { "D1_SUCCESS", "success" },
+	[D1_ERROR_INVALID_VALUE] = { "D1_ERROR_INVALID_VALUE",
+		"invalid argument" },
+	[D1_ERROR_OUT_OF_MEMORY] = { "D1_ERROR_OUT_OF_MEMORY",
+		"out of memory" },
+	[D1_ERROR_NO_DEVICE] = { "D1_ERROR_NO_DEVICE",
+		"no d1 device found: the d1 driver is not loaded or no D1 card is present" },
+	[D1_ERROR_PERMISSION] = { "D1_ERROR_PERMISSION",
+		"permission denied opening the d1 device node (check the access rights of /dev/accel/accel*)" },
+	[D1_ERROR_DEVICE_LOST] = { "D1_ERROR_DEVICE_LOST",
+		"the d1 device is gone (removed, or its driver was unbound)" },
+	[D1_ERROR_TIMEOUT] = { "D1_ERROR_TIMEOUT",
+		"the d1 device did not respond in time" },
+	[D1_ERROR_NOT_SUPPORTED] = { "D1_ERROR_NOT_SUPPORTED",
+		"operation not supported by the loaded d1 driver" },
+	[D1_ERROR_OS] = { "D1_ERROR_OS",
+		"operating system error (see errno)" },
+};
+
+#define N_STATUS (sizeof(status_texts) / sizeof(status_texts[0]))
+
+static const struct status_text *lookup(d1_status status)
+{
+	unsigned int i = (unsigned int)status;
+
+	if (i < N_STATUS && status_texts[i].name)
+		return &status_texts[i];
+	return NULL;
+}
+
+D1_API const char *d1_status_string(d1_status status)
+{
+	const struct status_text *t = lookup(status);
+
+	return t ? t->text : "unknown d1 status code";
+}
+
+D1_API const char *d1_status_name(d1_status status)
+{
+	const struct status_text *t = lookup(status);
+
+	return t ? t->name : "D1_STATUS_UNKNOWN";
+}
+
+d1_status d1_status_from_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return D1_SUCCESS;
+	case EINVAL:
+	case EFAULT:
+	case ERANGE:
+	case EOVERFLOW:
+		return D1_ERROR_INVALID_VALUE;
+	case ENOMEM:
+		return D1_ERROR_OUT_OF_MEMORY;
+	case ENOENT:
+	case ENXIO:
+		return D1_ERROR_NO_DEVICE;
+	case EACCES:
+	case EPERM:
+		return D1_ERROR_PERMISSION;
+	case ENODEV:
+		return D1_ERROR_DEVICE_LOST;
+	case ETIMEDOUT:
+	case ETIME:
+		return D1_ERROR_TIMEOUT;
+	case ENOTTY:
+	case EOPNOTSUPP:
+	case ENOSYS:
+		return D1_ERROR_NOT_SUPPORTED;
+	default:
+		return D1_ERROR_OS;
+	}
+}
