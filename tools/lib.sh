@@ -17,3 +17,11 @@ qemu_key() {
 }
 
 qemu_out() { echo "$D1_CACHE/qemu-$(qemu_key)"; }
+
+# Guest image cache, keyed by the kernel and the image recipe.
+guest_dir() {
+	local key
+	key=$(cat "$top/tools/vm-image.sh" "$top/tools/vm/init" |
+		sha256sum | cut -c1-16)
+	echo "$D1_CACHE/guest-$KVER-$key"
+}

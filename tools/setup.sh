@@ -8,6 +8,7 @@
 #
 # Usage: tools/setup.sh [--host-only]
 #   --host-only  only what host tests need (no guest kernel, no QEMU)
+# Environment: D1_CACHE (default ~/.cache/d1) holds downloads and builds.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,7 +47,7 @@ HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
 	kmod sparse qemu-user xz-utils zstd rsync"
 VM_PKGS="meson ninja-build python3 libglib2.0-dev libpixman-1-dev libattr1-dev
 	libcap-ng-dev libfdt-dev zlib1g-dev ccache seabios dpkg-dev busybox-static
-	cpio gzip"
+	cpio gzip qemu-system-data"
 
 missing_pkgs() {
 	local p
@@ -173,14 +174,19 @@ do_qemu_build() {
 	(cd "$b" && ninja qemu-system-x86_64 tests/qtest/d1-dip-test)
 	mkdir -p "$QEMU_OUT.tmp"
 	cp "$b/qemu-system-x86_64" "$b/tests/qtest/d1-dip-test" "$QEMU_OUT.tmp/"
+	# Firmware (SeaBIOS, PVH option ROM) from Debian's packages, where the
+	# relocatable QEMU looks for it beside its binary.
+	local fw=$QEMU_OUT.tmp/qemu-bundle/usr/local/share/qemu
+	mkdir -p "$fw"
+	ln -sf /usr/share/qemu/* /usr/share/seabios/* "$fw/"
 	rm -rf "$QEMU_OUT"
 	mv "$QEMU_OUT.tmp" "$QEMU_OUT"
 }
 
 step packages do_packages
+step kselftest do_kselftest
 if [ $host_only = 0 ]; then
 	step guest-kernel do_kernel
-	step kselftest do_kselftest
 	step qemu-source do_qemu_source
 	step qemu-build do_qemu_build
 	step guest-image "$top/tools/vm-image.sh"

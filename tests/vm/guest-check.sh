@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the test VM (tools/check.sh boots it once for all of these):
+# loads d1.ko through libkmod, runs the driver selftests and the libd1
+# tests, unloads.  Each suite's output goes to build/results/vm/<name>.log
+# and its exit code to <name>.rc; the host counts them.
+R=build/results/vm
+mkdir -p $R
+export D1_KO=$PWD/d1.ko D1_KMOD=$PWD/build/bin/d1-kmod
+export LD_LIBRARY_PATH=$PWD/build/lib
+
+run() {
+	name=$1
+	shift
+	echo "d1-vm: suite $name"
+	"$@" >$R/$name.log 2>&1
+	echo $? >$R/$name.rc
+	grep -E '^# Totals|^not ok' $R/$name.log
+}
+
+# tap NAME CMD...: a one-test suite from a plain command.
+tap() {
+	name=$1
+	shift
+	if "$@" >$R/$name.log 2>&1; then
+		echo "ok 1 $name" >>$R/$name.log
+	else
+		echo "not ok 1 $name" >>$R/$name.log
+	fi
+	echo 0 >$R/$name.rc
+}
+
+tap module-load "$D1_KMOD" load "$D1_KO"
+for t in build/selftests/d1_*; do
+	[ -x "$t" ] && run "selftests-$(basename "$t")" "$t"
+done
+for t in build/tests/libd1/test_*; do
+	[ -x "$t" ] && run "libd1-$(basename "$t")" "$t"
+done
+tap module-unload "$D1_KMOD" unload
+exit 0

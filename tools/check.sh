@@ -1,0 +1,172 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs the d1 test suites and sums their results into one closing line,
+# "N passed, N failed, N skipped"; exits non-zero on any failure.
+#
+# Usage: tools/check.sh host   host unit tests (plain and ASan+UBSan)
+#        tools/check.sh all    host + qtest + static checks + VM suites
+#
+# Every suite writes build/results/<suite>.log; kselftest-harness
+# "# Totals:" lines or TAP "ok"/"not ok" lines are counted.  A suite that
+# exits non-zero without a counted failure, or counts no test, fails once.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. tools/lib.sh
+
+mode=${1:-all}
+res=$top/build/results
+rm -rf "$res"
+mkdir -p "$res"
+tp=0 tf=0 ts=0
+failed_suites=()
+
+# count LOG RC -> "pass fail skip"
+count() {
+	local log=$1 rc=$2
+	local p f s
+	if grep -q '^# Totals: ' "$log"; then
+		read -r p f s < <(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) xfail:\([0-9]*\) xpass:\([0-9]*\) skip:\([0-9]*\) error:\([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' "$log" |
+			awk '{p += $1 + $3; f += $2 + $4 + $6; s += $5} END {print p+0, f+0, s+0}')
+	else
+		p=$(grep -cE '^ok [0-9]+' "$log" | tr -d ' ')
+		s=$(grep -E '^ok [0-9]+' "$log" | grep -c '# SKIP' | tr -d ' ')
+		p=$((p - s))
+		f=$(grep -cE '^not ok [0-9]+' "$log" | tr -d ' ')
+	fi
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "   (exited $rc without a counted failure)" >>"$log"
+	fi
+	if [ "$rc" = 0 ] && [ $((p + f + s)) = 0 ]; then
+		f=1
+		echo "   (ran no test)" >>"$log"
+	fi
+	echo "$p $f $s"
+}
+
+# record NAME LOG RC: add a finished suite's counts to the totals.
+record() {
+	local name=$1 log=$2 rc=$3 p f s
+	read -r p f s < <(count "$log" "$rc")
+	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
+	printf '  %-36s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+	if [ "$f" != 0 ]; then
+		failed_suites+=("$name")
+		grep -E '^not ok|^# +FAIL|Assertion|error|ERROR' "$log" | head -n 20 | sed 's/^/    | /'
+		echo "    | full log: $log"
+	fi
+}
+
+# suite NAME CMD...: run CMD with its output in the suite's log.
+suite() {
+	local name=$1; shift
+	local log=$res/${name//\//-}.log
+	"$@" >"$log" 2>&1
+	record "$name" "$log" $?
+}
+
+# A build failure is a failed suite, with the compiler output in its log.
+build_step() {
+	local name=$1; shift
+	local log=$res/build-$name.log
+	if "$@" >"$log" 2>&1; then
+		return 0
+	fi
+	echo "not ok 1 build $name" >>"$log"
+	record "build/$name" "$log" 1
+	return 1
+}
+
+run_host() {
+	echo "== host unit tests (plain and ASan+UBSan)"
+	local v t
+	for v in host host-san; do
+		local san=0
+		[ $v = host-san ] && san=1
+		build_step "$v" make -s -C tests/host BUILD="$top/build" SAN=$san || continue
+		for t in build/tests/$v/test_*; do
+			[ -x "$t" ] || continue
+			suite "$v/$(basename "$t")" "$t"
+		done
+	done
+}
+
+run_qtest() {
+	echo "== qtest (d1-dip device)"
+	local q
+	q=$(qemu_out)
+	suite qtest/d1-dip env QTEST_QEMU_BINARY="$q/qemu-system-x86_64" \
+		timeout 300 "$q/d1-dip-test" --tap
+}
+
+run_static() {
+	echo "== static checks (checkpatch --strict, sparse)"
+	local cp=$D1_CACHE/linux-tools/scripts/checkpatch.pl
+	local log=$res/checkpatch.log
+	if perl "$cp" --strict --no-tree --terse --show-types -f \
+		driver/*.[ch] >"$log" 2>&1; then
+		echo "ok 1 checkpatch --strict driver/" >>"$log"
+	else
+		echo "not ok 1 checkpatch --strict driver/" >>"$log"
+	fi
+	record checkpatch "$log" 0
+	log=$res/sparse.log
+	make -s -C "/lib/modules/$KVER/build" M="$top" C=2 modules >"$log" 2>&1
+	local rc=$?
+	if [ $rc = 0 ] && ! grep -qE 'warning:|error:' "$log"; then
+		echo "ok 1 sparse (make C=2)" >>"$log"
+	else
+		echo "not ok 1 sparse (make C=2)" >>"$log"
+	fi
+	record sparse "$log" 0
+}
+
+run_vm() {
+	echo "== guest suites (one VM boot)"
+	build_step module make -s module || return
+	build_step userspace make -s userspace || return
+	local log=$res/vm-console.log
+	rm -rf "$res/vm"
+	tools/vm-run.sh --timeout 900 --log "$log" tests/vm/guest-check.sh >/dev/null 2>&1
+	local rc=$?
+	local l
+	for l in "$res"/vm/*.log; do
+		[ -f "$l" ] || continue
+		local n
+		n=$(basename "$l" .log)
+		record "vm/$n" "$l" "$(cat "$res/vm/$n.rc" 2>/dev/null || echo 1)"
+	done
+	# The boot itself: a panic, oops, warning or timeout fails here.
+	if [ $rc = 0 ]; then
+		echo "ok 1 vm run" >>"$log"
+	else
+		echo "not ok 1 vm run (exit $rc)" >>"$log"
+		tail -n 40 "$log"
+	fi
+	record vm/boot "$log" 0
+}
+
+case $mode in
+host)
+	run_host
+	;;
+all)
+	run_host
+	run_qtest
+	run_static
+	run_vm
+	;;
+*)
+	echo "usage: $0 host|all" >&2
+	exit 2
+	;;
+esac
+
+echo
+if [ $tf != 0 ]; then
+	echo "failed suites: ${failed_suites[*]}"
+fi
+echo "$tp passed, $tf failed, $ts skipped"
+[ $tf = 0 ]

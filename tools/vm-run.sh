@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs a command inside the d1 test VM: the Debian guest kernel under QEMU
+# (TCG) with our d1-dip device, host / read-only and this work tree
+# read-write at the same path.  Streams the guest console, returns the
+# command's exit code; a kernel oops/panic or hang fails the run.
+#
+# Usage: tools/vm-run.sh [options] COMMAND [ARG...]
+#   --timeout SECS     host-side bound on the whole run (default 600)
+#   --device PROPS     extra d1-dip properties, e.g. "queues=8,hbm-size=64M"
+#   --no-device        boot without the d1-dip device
+#   --qmp PATH         expose a QMP socket at PATH (for hot-unplug tests)
+#   --log FILE         also write the console to FILE
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/lib.sh"
+
+timeout=600
+dev_props=
+with_dev=1
+qmp=
+log=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--timeout) timeout=$2; shift 2 ;;
+	--device) dev_props=,$2; shift 2 ;;
+	--no-device) with_dev=0; shift ;;
+	--qmp) qmp=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) echo "vm-run: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || { sed -n 's/^# \{0,1\}//;10,17p' "$0"; exit 2; }
+
+qemu=$(qemu_out)/qemu-system-x86_64
+guest=$(guest_dir)
+for f in "$qemu" "$guest/vmlinux" "$guest/initramfs.cpio.gz"; do
+	[ -e "$f" ] || { echo "vm-run: $f missing; run 'make setup'" >&2; exit 2; }
+done
+
+# The command goes to a script in the work tree; the guest runs it from there.
+mkdir -p "$top/build/vm"
+script=$(mktemp "$top/build/vm/cmd.XXXXXX")
+console=$(mktemp "$top/build/vm/console.XXXXXX")
+trap 'rm -f "$script" "$console"' EXIT
+{
+	echo "set -e"
+	printf '%q ' "$@"
+	echo
+} >"$script"
+
+args=(-machine q35 -accel tcg -cpu max -smp 1 -m 2G -nodefaults
+	-display none -no-reboot -serial stdio
+	-kernel "$guest/vmlinux" -initrd "$guest/initramfs.cpio.gz"
+	-virtfs "local,id=root,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,id=work,path=$top,mount_tag=work,security_model=none,multidevs=remap"
+	-append "console=ttyS0 panic=-1 oops=panic quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check audit=0 apparmor=0 d1vm_work=$top d1vm_script=${script#"$top"/}")
+[ $with_dev = 1 ] && args+=(-device "d1-dip,id=d1$dev_props")
+[ -n "$qmp" ] && args+=(-qmp "unix:$qmp,server=on,wait=off")
+
+set +e
+timeout --foreground -k 5 "$timeout" "$qemu" "${args[@]}" </dev/null |
+	tee "$console" ${log:+"$log"}
+qrc=${PIPESTATUS[0]}
+set -e
+
+rc=$(sed -n 's/^D1-EXIT=\([0-9]*\).*/\1/p' "$console" | tail -n 1)
+if [ -z "$rc" ]; then
+	if [ "$qrc" = 124 ]; then
+		echo "vm-run: guest timed out after $timeout s" >&2
+	else
+		echo "vm-run: guest died without an exit code (QEMU rc $qrc; panic?)" >&2
+	fi
+	exit 125
+fi
+exit "$rc"
