@@ -181,6 +181,8 @@ do_qemu_build() {
 	ln -sf /usr/share/qemu/* /usr/share/seabios/* "$fw/"
 	rm -rf "$QEMU_OUT"
 	mv "$QEMU_OUT.tmp" "$QEMU_OUT"
+	# Keep the three newest builds (other checkouts may use them).
+	ls -dt "$D1_CACHE"/qemu-????????????????/ | tail -n +4 | xargs -r rm -rf
 }
 
 step packages do_packages
