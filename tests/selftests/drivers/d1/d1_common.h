@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the d1 selftests: find the d1 accel device, run the
+ * d1-kmod tool, read sysfs.
+ */
+#ifndef D1_SELFTEST_COMMON_H
+#define D1_SELFTEST_COMMON_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <drm/d1_accel.h>
+
+#include "d1_regs.h"
+
+#define D1_ACCEL_MAJOR		261	/* ACCEL_MAJOR in drm_accel.h */
+
+/* The device as the VM runner configures it by default. */
+#define D1_DEF_GRID_ROWS	18
+#define D1_DEF_GRID_COLS	20
+#define D1_DEF_NODES		354
+#define D1_DEF_SRAM		(1280u * 1024)
+#define D1_DEF_QUEUES		4
+#define D1_DEF_CONTEXTS		16
+
+struct d1_dev {
+	char node[PATH_MAX];	/* /dev/accel/accelN */
+	char sysfs[PATH_MAX];	/* /sys/class/accel/accelN/device (PCI) */
+};
+
+/*
+ * Find the first accel device bound to the d1 driver.
+ * Returns 0, or -ENODEV when there is none.
+ */
+static inline int d1_find(struct d1_dev *dev)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	ssize_t n;
+	int ret = -ENODEV;
+
+	dir = opendir("/sys/class/accel");
+	if (!dir)
+		return -ENODEV;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "accel", 5))
+			continue;
+		snprintf(link, sizeof(link),
+			 "/sys/class/accel/%s/device/driver", de->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(basename(target), "d1"))
+			continue;
+		snprintf(dev->node, sizeof(dev->node), "/dev/accel/%s",
+			 de->d_name);
+		snprintf(dev->sysfs, sizeof(dev->sysfs),
+			 "/sys/class/accel/%s/device", de->d_name);
+		ret = 0;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+static inline bool d1_module_loaded(void)
+{
+	return access("/sys/module/d1", F_OK) == 0;
+}
+
+/* Read one unsigned number (decimal or 0x-hex) from a sysfs file. */
+static inline int d1_sysfs_read_ul(const char *dir, const char *name,
+				   unsigned long *val)
+{
+	char path[PATH_MAX], buf[64];
+	ssize_t n;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	*val = strtoul(buf, NULL, 0);
+	return 0;
+}
+
+/* Write a string to a sysfs file. */
+static inline int d1_sysfs_write(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/*
+ * Run the d1-kmod tool (path in $D1_KMOD) with up to 4 arguments and
+ * capture its stdout+stderr in @out.  Returns its exit status, or -1 if it
+ * did not exit normally.
+ */
+static inline int d1_kmod_run(char *out, size_t outlen, const char *a1,
+			      const char *a2, const char *a3, const char *a4)
+{
+	const char *kmod = getenv("D1_KMOD");
+	int pfd[2], status;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (!kmod || pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl(kmod, kmod, a1, a2, a3, a4, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (outlen && used < outlen - 1 &&
+	       (n = read(pfd[0], out + used, outlen - 1 - used)) > 0)
+		used += n;
+	if (outlen)
+		out[used] = '\0';
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Load d1 from $D1_KO through $D1_KMOD if it is not loaded yet. */
+static inline int d1_ensure_loaded(char *out, size_t outlen)
+{
+	const char *ko = getenv("D1_KO");
+
+	if (d1_module_loaded())
+		return 0;
+	if (!ko || !getenv("D1_KMOD"))
+		return -1;
+	return d1_kmod_run(out, outlen, "load", ko, NULL, NULL);
+}
+
+static inline int d1_query_info(int fd, struct drm_d1_device_info *info)
+{
+	struct drm_d1_query q = {
+		.param = DRM_D1_QUERY_DEVICE_INFO,
+		.size = sizeof(*info),
+		.data = (__u64)(uintptr_t)info,
+	};
+
+	memset(info, 0, sizeof(*info));
+	return ioctl(fd, DRM_IOCTL_D1_QUERY, &q);
+}
+
+/* One doorbell round trip; returns 0 with *echo set, or -errno. */
+static inline int d1_ping(int fd, __u32 value, __u64 timeout_ns, __u32 *echo)
+{
+	struct drm_d1_ping p = {
+		.value = value,
+		.timeout_ns = timeout_ns,
+	};
+
+	if (ioctl(fd, DRM_IOCTL_D1_PING, &p))
+		return -errno;
+	*echo = p.echo;
+	return 0;
+}
+
+#endif /* D1_SELFTEST_COMMON_H */
