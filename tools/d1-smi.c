@@ -45,17 +45,32 @@ static void usage(FILE *f)
 		"(driver not loaded), 64 bad usage.\n");
 }
 
-/* "1280 KiB", "256 MiB", "32 GiB": largest binary unit that divides evenly. */
+/*
+ * "1280 KiB", "256 MiB", "442.5 MiB": an exact count of the largest unit
+ * that divides @v, or one decimal of a larger unit when that count
+ * would exceed 4 digits.
+ */
 static void fmt_bytes(char *buf, size_t len, uint64_t v)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	const unsigned int nunit = sizeof(unit) / sizeof(unit[0]);
 	unsigned int u = 0;
+	double d;
 
-	while (u + 1 < sizeof(unit) / sizeof(unit[0]) && v && !(v & 1023)) {
+	while (u + 1 < nunit && v && !(v & 1023)) {
 		v >>= 10;
 		u++;
 	}
-	snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
+	if (v < 10000) {
+		snprintf(buf, len, "%" PRIu64 " %s", v, unit[u]);
+		return;
+	}
+	d = (double)v;
+	while (u + 1 < nunit && d >= 1024) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", d, unit[u]);
 }
 
 static void print_device(const struct d1_device_info *in, int list_only)
