@@ -15,6 +15,7 @@
 #include <drm/d1_accel.h>
 
 #include "d1_regs.h"
+#include "d1_debugfs.h"
 #include "d1_device.h"
 #include "d1_drv.h"
 #include "d1_irq.h"
@@ -78,6 +79,7 @@ static int d1_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_irq;
 
+	d1_debugfs_init(d1);
 	return 0;
 
 err_irq:

@@ -8,11 +8,15 @@
  */
 #include <linux/interrupt.h>
 #include <linux/pci.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
 #include "d1_regs.h"
 #include "d1_device.h"
 #include "d1_irq.h"
+
+/* The events this driver handles; only these are enabled. */
+#define D1_IRQ_HANDLED	(D1_IRQ_DOORBELL | D1_IRQ_ERROR)
 
 static irqreturn_t d1_irq_handler(int irq, void *arg)
 {
@@ -37,6 +41,10 @@ static irqreturn_t d1_irq_handler(int irq, void *arg)
 		complete(&d1->irq.doorbell);
 	}
 
+	if (status & ~D1_IRQ_HANDLED)
+		drm_dbg_driver(&d1->drm, "unhandled IRQ status bits 0x%x\n",
+			       status & ~D1_IRQ_HANDLED);
+
 	return IRQ_HANDLED;
 }
 
@@ -53,6 +61,7 @@ int d1_irq_init(struct d1_device *d1)
 
 	init_completion(&d1->irq.doorbell);
 	atomic_set(&d1->irq.errors, 0);
+	spin_lock_init(&d1->irq.mask_lock);
 
 	/* Only the device vector is used so far; queue vectors come later. */
 	nvec = pci_alloc_irq_vectors(pdev, D1_MSIX_VEC_DEVICE + 1,
@@ -79,7 +88,8 @@ int d1_irq_init(struct d1_device *d1)
 		goto err_free_vectors;
 	}
 
-	d1_write(d1, D1_REG_IRQ_MASK, D1_IRQ_ALL);
+	d1->irq.mask = D1_IRQ_HANDLED;
+	d1_write(d1, D1_REG_IRQ_MASK, d1->irq.mask);
 	return 0;
 
 err_free_vectors:
@@ -96,8 +106,59 @@ err_free_vectors:
  */
 void d1_irq_fini(struct d1_device *d1)
 {
+	spin_lock(&d1->irq.mask_lock);
+	WRITE_ONCE(d1->irq.mask, 0);
 	d1_write(d1, D1_REG_IRQ_MASK, 0);
+	spin_unlock(&d1->irq.mask_lock);
 	free_irq(d1->irq.irq, d1);
 	pci_free_irq_vectors(d1->pdev);
 	complete_all(&d1->irq.doorbell);
+}
+
+/**
+ * d1_irq_doorbell_prepare() - get ready to wait for a new doorbell
+ * @d1: the device; the caller holds ping_lock.
+ *
+ * Clears a doorbell event left over from an earlier request (one that
+ * timed out, say) and waits for a handler that may still be processing
+ * it, so that only the interrupt of the next DOORBELL write completes
+ * irq.doorbell.
+ */
+void d1_irq_doorbell_prepare(struct d1_device *d1)
+{
+	d1_write(d1, D1_REG_IRQ_STATUS, D1_IRQ_DOORBELL);
+	synchronize_irq(d1->irq.irq);
+	reinit_completion(&d1->irq.doorbell);
+}
+
+/**
+ * d1_irq_test_mask_doorbell() - test hook: suppress doorbell interrupts
+ * @d1: the device.
+ * @masked: true to mask D1_IRQ_DOORBELL, false to enable it again.
+ *
+ * While masked, PING times out; unmasking delivers the latched event
+ * late, which the next PING must not mistake for its own.
+ *
+ * Return: 0, or -ENODEV once the device is unplugged.
+ */
+int d1_irq_test_mask_doorbell(struct d1_device *d1, bool masked)
+{
+	int idx;
+
+	if (!drm_dev_enter(&d1->drm, &idx))
+		return -ENODEV;
+	spin_lock(&d1->irq.mask_lock);
+	if (masked)
+		WRITE_ONCE(d1->irq.mask, d1->irq.mask & ~D1_IRQ_DOORBELL);
+	else
+		WRITE_ONCE(d1->irq.mask, d1->irq.mask | D1_IRQ_DOORBELL);
+	d1_write(d1, D1_REG_IRQ_MASK, d1->irq.mask);
+	spin_unlock(&d1->irq.mask_lock);
+	drm_dev_exit(idx);
+	return 0;
+}
+
+bool d1_irq_doorbell_masked(struct d1_device *d1)
+{
+	return !(READ_ONCE(d1->irq.mask) & D1_IRQ_DOORBELL);
 }

@@ -58,7 +58,7 @@ int d1_ping_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		ret = -ENODEV;
 		goto out_unlock;
 	}
-	reinit_completion(&d1->irq.doorbell);
+	d1_irq_doorbell_prepare(d1);
 	d1_write(d1, D1_REG_DOORBELL, args->value);
 	drm_dev_exit(idx);
 

@@ -6,8 +6,10 @@
  * through $D1_KMOD/$D1_KO when it is not loaded yet.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 
 #include "d1_common.h"
 #include "kselftest_harness.h"
@@ -418,6 +420,158 @@ TEST_F(d1, ping_bad_pointer)
 	ASSERT_EQ(EFAULT, errno);
 	ASSERT_EQ(-1, ioctl(self->fd, DRM_IOCTL_D1_PING, (void *)8));
 	ASSERT_EQ(EFAULT, errno);
+}
+
+/*
+ * Timeouts, late and interrupted waits, forced through the driver's
+ * debugfs hook that masks the doorbell interrupt.
+ */
+FIXTURE(d1_masked) {
+	struct d1_dev dev;
+	char hook[PATH_MAX + 64];
+	int fd;
+};
+
+static int hook_write(const char *hook, int masked)
+{
+	return d1_sysfs_write(hook, masked ? "1" : "0");
+}
+
+FIXTURE_SETUP(d1_masked)
+{
+	char real[PATH_MAX], out[1024] = "";
+	int ret;
+
+	self->fd = -1;
+	self->hook[0] = '\0';
+	ret = d1_ensure_loaded(out, sizeof(out));
+	if (ret < 0)
+		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
+	ASSERT_EQ(0, ret) TH_LOG("d1-kmod load failed: %s", out);
+	ASSERT_EQ(0, d1_find(&self->dev));
+	ASSERT_NE(NULL, realpath(self->dev.sysfs, real));
+	snprintf(self->hook, sizeof(self->hook),
+		 "/sys/kernel/debug/accel/%s/test_mask_doorbell",
+		 basename(real));
+	if (access(self->hook, W_OK)) {
+		self->hook[0] = '\0';
+		SKIP(return, "no debugfs hook (debugfs not mounted?)");
+	}
+	self->fd = open(self->dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(d1_masked)
+{
+	if (self->hook[0])
+		hook_write(self->hook, 0);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* No interrupt: -ETIMEDOUT after the caller's timeout, not before. */
+TEST_F(d1_masked, ping_timeout)
+{
+	__u32 echo = 0x55;
+	double t0, dt;
+
+	ASSERT_EQ(0, hook_write(self->hook, 1));
+	t0 = now_s();
+	ASSERT_EQ(-ETIMEDOUT, d1_ping(self->fd, 1, 50000000ull, &echo));
+	dt = now_s() - t0;
+	ASSERT_EQ(0x55, echo);
+	ASSERT_LE(0.045, dt);
+	ASSERT_GT(5.0, dt);
+}
+
+/* Timeout 0 selects the driver default, ping_timeout_ms (1 s). */
+TEST_F(d1_masked, ping_default_timeout)
+{
+	unsigned long ms = 0;
+	__u32 echo = 0;
+	double t0, dt;
+
+	ASSERT_EQ(0, d1_sysfs_read_ul("/sys/module/d1/parameters",
+				      "ping_timeout_ms", &ms));
+	ASSERT_EQ(0, hook_write(self->hook, 1));
+	t0 = now_s();
+	ASSERT_EQ(-ETIMEDOUT, d1_ping(self->fd, 1, 0, &echo));
+	dt = now_s() - t0;
+	ASSERT_LE(ms / 1000.0 * 0.95, dt);
+	ASSERT_GT(ms / 1000.0 + 5.0, dt);
+}
+
+/*
+ * A timed-out ping's interrupt arrives late (on unmask); the next ping
+ * must wait for its own interrupt and return its own answer.
+ */
+TEST_F(d1_masked, ping_late_interrupt)
+{
+	__u32 echo = 0;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, hook_write(self->hook, 1));
+		ASSERT_EQ(-ETIMEDOUT, d1_ping(self->fd, 0x100 + i, 10000000ull,
+					      &echo));
+		ASSERT_EQ(0, hook_write(self->hook, 0));
+		ASSERT_EQ(0, d1_ping(self->fd, 0x200 + i, 0, &echo));
+		ASSERT_EQ(~(0x200u + i), echo);
+	}
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+struct kicker {
+	pthread_t target;
+	unsigned int delay_ms;
+};
+
+static void *kick_fn(void *arg)
+{
+	struct kicker *k = arg;
+
+	usleep(k->delay_ms * 1000);
+	pthread_kill(k->target, SIGUSR1);
+	return NULL;
+}
+
+/* A signal ends the wait: EINTR when the handler does not restart. */
+TEST_F(d1_masked, ping_interrupted)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct kicker k = { .target = pthread_self(), .delay_ms = 200 };
+	__u32 echo = 0;
+	double t0, dt;
+	pthread_t tid;
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART */
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, hook_write(self->hook, 1));
+
+	t0 = now_s();
+	ASSERT_EQ(0, pthread_create(&tid, NULL, kick_fn, &k));
+	ASSERT_EQ(-EINTR, d1_ping(self->fd, 3, 10000000000ull, &echo));
+	dt = now_s() - t0;
+	ASSERT_EQ(0, pthread_join(tid, NULL));
+	ASSERT_LE(0.15, dt);
+	ASSERT_GT(5.0, dt);
+
+	ASSERT_EQ(0, hook_write(self->hook, 0));
+	ASSERT_EQ(0, d1_ping(self->fd, 4, 0, &echo));
+	ASSERT_EQ(~4u, echo);
 }
 
 TEST_HARNESS_MAIN
