@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,6 +332,15 @@ TEST(pci_address_normalize)
 					      sizeof(out)));
 	EXPECT_STREQ("10000:00:00.0", out);
 	EXPECT_EQ(-1, d1_pci_address_normalize("0000:00:04.0", out, 8));
+}
+
+/* struct d1_device_info is ABI: its size and layout are fixed per SONAME. */
+TEST(device_info_abi)
+{
+	EXPECT_EQ(256u, sizeof(struct d1_device_info));
+	EXPECT_EQ(8u, offsetof(struct d1_device_info, devnode));
+	EXPECT_EQ(184u, offsetof(struct d1_device_info, hbm_size));
+	EXPECT_EQ(192u, offsetof(struct d1_device_info, reserved));
 }
 
 TEST(null_arguments)

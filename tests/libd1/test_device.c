@@ -80,6 +80,8 @@ TEST_F(dev, capabilities_are_the_defaults)
 	EXPECT_EQ(DEF_SRAM_PER_NODE, in->sram_per_node);
 	EXPECT_EQ((uint32_t)DEF_QUEUES, in->num_queues);
 	EXPECT_EQ((uint32_t)DEF_CONTEXTS, in->num_contexts);
+	for (unsigned int i = 0; i < sizeof(in->reserved) / 8; i++)
+		EXPECT_EQ(0u, in->reserved[i]);
 }
 
 TEST_F(dev, hbm_size_is_bar2_size)

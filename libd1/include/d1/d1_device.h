@@ -51,8 +51,11 @@ typedef struct d1_device d1_device;
  * @num_queues: hardware command queues.
  * @num_contexts: device address-space contexts.
  * @hbm_size: bytes of HBM on the card.
+ * @reserved: zero; room for new fields without changing the struct size.
  *
- * Fields the running driver does not report are 0.
+ * Fields the running driver does not report are 0.  New fields take the
+ * place of @reserved, so the struct keeps its size and layout within a
+ * SONAME.
  */
 struct d1_device_info {
 	unsigned int index;
@@ -73,6 +76,7 @@ struct d1_device_info {
 	uint32_t num_queues;
 	uint32_t num_contexts;
 	uint64_t hbm_size;
+	uint64_t reserved[8];
 };
 
 /*
