@@ -50,9 +50,9 @@ int d1_ping_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	timeout = d1_ping_timeout(args->timeout_ns);
 
-	ret = mutex_lock_interruptible(&d1->ping_lock);
-	if (ret)
-		return ret;
+	/* Nothing has happened yet: a signal restarts the whole ioctl. */
+	if (mutex_lock_interruptible(&d1->ping_lock))
+		return -ERESTARTSYS;
 
 	if (!drm_dev_enter(drm, &idx)) {
 		ret = -ENODEV;
