@@ -6,6 +6,9 @@
  * $D1_KMOD is the d1-kmod tool, $D1_KO the d1.ko to load; the module tests
  * skip when either is unset.  Every test leaves d1 loaded and bound.
  */
+#include <pthread.h>
+#include <time.h>
+
 #include "d1_common.h"
 #include "kselftest_harness.h"
 
@@ -211,6 +214,68 @@ TEST(unbind_with_open_file)
 	EXPECT_EQ(-ENODEV, d1_ping(fd, 2, 0, &echo));
 	close(fd);
 
+	ASSERT_EQ(0, d1_sysfs_write("/sys/bus/pci/drivers/d1/bind", bdf));
+	d1_check_device(_metadata, &dev);
+}
+
+struct blocked_ping {
+	int fd;
+	int ret;
+	double seconds;
+};
+
+static void *blocked_ping_fn(void *arg)
+{
+	struct blocked_ping *b = arg;
+	struct timespec t0, t1;
+	__u32 echo = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	b->ret = d1_ping(b->fd, 9, 20000000000ull, &echo);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	b->seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return NULL;
+}
+
+/*
+ * Unbind while a PING sleeps waiting for an interrupt that cannot come
+ * (doorbell masked through debugfs): unbind must not wait for the 20 s
+ * timeout, and the sleeper returns ENODEV at once.
+ */
+TEST(unbind_during_ping)
+{
+	char real[PATH_MAX], bdf[64], hook[PATH_MAX + 64], out[OUT_LEN] = "";
+	struct blocked_ping b = { .ret = 1 };
+	struct d1_dev dev;
+	pthread_t tid;
+	int ret;
+
+	ret = d1_ensure_loaded(out, sizeof(out));
+	if (ret < 0)
+		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
+	ASSERT_EQ(0, ret) TH_LOG("%s", out);
+	ASSERT_EQ(0, d1_find(&dev));
+	ASSERT_NE(NULL, realpath(dev.sysfs, real));
+	snprintf(bdf, sizeof(bdf), "%s", basename(real));
+	snprintf(hook, sizeof(hook),
+		 "/sys/kernel/debug/accel/%s/test_mask_doorbell", bdf);
+	if (access(hook, W_OK))
+		SKIP(return, "no debugfs hook (debugfs not mounted?)");
+
+	b.fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, b.fd);
+	ASSERT_EQ(0, d1_sysfs_write(hook, "1"));
+	ASSERT_EQ(0, pthread_create(&tid, NULL, blocked_ping_fn, &b));
+	usleep(300000);
+
+	ASSERT_EQ(0, d1_sysfs_write("/sys/bus/pci/drivers/d1/unbind", bdf));
+	ASSERT_EQ(0, pthread_join(tid, NULL));
+	EXPECT_EQ(-ENODEV, b.ret);
+	EXPECT_LE(0.25, b.seconds);
+	EXPECT_GT(10.0, b.seconds);
+	close(b.fd);
+
+	/* A fresh probe starts with the doorbell unmasked. */
 	ASSERT_EQ(0, d1_sysfs_write("/sys/bus/pci/drivers/d1/bind", bdf));
 	d1_check_device(_metadata, &dev);
 }
