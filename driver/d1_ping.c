@@ -68,14 +68,16 @@ int d1_ping_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	 */
 	left = wait_for_completion_interruptible_timeout(&d1->irq.doorbell,
 							 timeout);
-	if (drm_dev_is_unplugged(drm))
+	if (drm_dev_is_unplugged(drm)) {
 		ret = -ENODEV;
-	else if (left < 0)
+	} else if (left < 0) {
 		ret = left;
-	else if (!left)
+	} else if (!left) {
 		ret = -ETIMEDOUT;
-	else
+	} else {
 		args->echo = d1->irq.doorbell_ack;
+		ret = 0;
+	}
 
 out_unlock:
 	mutex_unlock(&d1->ping_lock);
