@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Kernel image loading: RV64 little-endian ELF executables as produced by
+ * clang/lld.  PT_LOAD segments form the initial SRAM image; executable
+ * segments are decoded once for every node; .symtab gives entry points by
+ * name.  The file is untrusted: every offset and size is checked.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define EM_RISCV	243
+#define PT_LOAD		1
+#define PF_X		1
+#define SHT_SYMTAB	2
+
+static uint64_t rd(const uint8_t *p, int sz)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = sz - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Copy the symbol table as records: u64 value, then the NUL-terminated
+ * name, padded to 8 bytes.  A missing or bad table is not an error. */
+static void load_symtab(struct d1_grid *g, const uint8_t *e, size_t size)
+{
+	uint64_t shoff = rd(e + 0x28, 8);
+	uint32_t shentsize = (uint32_t)rd(e + 0x3a, 2), shnum = (uint32_t)rd(e + 0x3c, 2);
+	uint32_t i;
+
+	if (shentsize < 64 || shoff > size ||
+	    (uint64_t)shnum * shentsize > size - shoff)
+		return;
+	for (i = 0; i < shnum; i++) {
+		const uint8_t *sh = e + shoff + (uint64_t)i * shentsize;
+		const uint8_t *str;
+		uint64_t off, sz, stroff, strsz, j, n, cap, len = 0;
+		uint32_t link;
+		char *out;
+
+		if (rd(sh + 4, 4) != SHT_SYMTAB)
+			continue;
+		off = rd(sh + 0x18, 8);
+		sz = rd(sh + 0x20, 8);
+		link = (uint32_t)rd(sh + 0x28, 4);
+		if (off > size || sz > size - off || link >= shnum)
+			return;
+		stroff = rd(e + shoff + (uint64_t)link * shentsize + 0x18, 8);
+		strsz = rd(e + shoff + (uint64_t)link * shentsize + 0x20, 8);
+		if (stroff > size || strsz > size - stroff || strsz == 0)
+			return;
+		str = e + stroff;
+		n = sz / 24;
+		cap = n * 8 + strsz + n * 8;
+		out = calloc(1, cap);
+		if (!out)
+			return;
+		for (j = 1; j < n; j++) {
+			const uint8_t *s = e + off + j * 24;
+			uint64_t name = rd(s, 4), value = rd(s + 8, 8);
+			size_t nl;
+
+			if (name >= strsz || !str[name])
+				continue;
+			{
+				const void *z = memchr(str + name, 0, strsz - name);
+
+				nl = z ? (size_t)((const uint8_t *)z - (str + name)) :
+				     strsz - name;
+			}
+			if (len + 8 + nl + 8 > cap)
+				break;
+			memcpy(out + len, &value, 8);
+			memcpy(out + len + 8, str + name, nl);
+			len += 8 + ((nl + 8) & ~(size_t)7);
+		}
+		g->symtab = out;
+		g->symtab_len = len;
+		return;
+	}
+}
+
+int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
+		     char *err, size_t errlen)
+{
+	const uint8_t *e = elf;
+	uint64_t phoff, entry, lo = UINT64_MAX, hi = 0, tlo = UINT64_MAX, thi = 0;
+	uint32_t phentsize, phnum, i;
+	uint8_t *img;
+	struct d1_insn *code;
+
+	if (size < 64 || memcmp(e, "\177ELF", 4))
+		return fail(err, errlen, "not an ELF file");
+	if (e[4] != 2 || e[5] != 1)
+		return fail(err, errlen, "not a 64-bit little-endian ELF");
+	if (rd(e + 0x12, 2) != EM_RISCV)
+		return fail(err, errlen, "not a RISC-V ELF (e_machine %u)",
+			    (unsigned int)rd(e + 0x12, 2));
+	if (rd(e + 0x10, 2) != 2)
+		return fail(err, errlen, "not an executable (ET_EXEC)");
+	if (rd(e + 0x30, 4) & 0x1)
+		return fail(err, errlen,
+			    "compressed (RVC) code is not supported");
+	entry = rd(e + 0x18, 8);
+	phoff = rd(e + 0x20, 8);
+	phentsize = (uint32_t)rd(e + 0x36, 2);
+	phnum = (uint32_t)rd(e + 0x38, 2);
+	if (phentsize < 56 || phoff > size ||
+	    (uint64_t)phnum * phentsize > size - phoff)
+		return fail(err, errlen, "bad program header table");
+
+	img = calloc(1, D1_SRAM_SIZE);
+	if (!img)
+		return fail(err, errlen, "out of memory");
+	for (i = 0; i < phnum; i++) {
+		const uint8_t *ph = e + phoff + (uint64_t)i * phentsize;
+		uint64_t off = rd(ph + 8, 8), va = rd(ph + 0x10, 8);
+		uint64_t fsz = rd(ph + 0x20, 8), msz = rd(ph + 0x28, 8);
+
+		if (rd(ph, 4) != PT_LOAD || msz == 0)
+			continue;
+		if (fsz > msz || off > size || fsz > size - off) {
+			free(img);
+			return fail(err, errlen, "segment %u: bad file range", i);
+		}
+		if (!d1_sram_readable(va, msz) || va + msz > D1_ARGS_ADDR) {
+			free(img);
+			return fail(err, errlen,
+				    "segment %u [0x%llx, +0x%llx) is outside node SRAM",
+				    i, (unsigned long long)va,
+				    (unsigned long long)msz);
+		}
+		memcpy(img + (va - D1_SRAM_BASE), e + off, fsz);
+		if (va < lo)
+			lo = va;
+		if (va + msz > hi)
+			hi = va + msz;
+		if (rd(ph + 4, 4) & PF_X) {
+			if (va < tlo)
+				tlo = va;
+			if (va + msz > thi)
+				thi = va + msz;
+		}
+	}
+	if (thi == 0) {
+		free(img);
+		return fail(err, errlen, "no executable segment");
+	}
+	tlo &= ~3ull;
+	thi = (thi + 3) & ~3ull;
+	if (entry < tlo || entry >= thi || (entry & 3)) {
+		free(img);
+		return fail(err, errlen, "entry 0x%llx is not in the text",
+			    (unsigned long long)entry);
+	}
+	code = calloc((thi - tlo) / 4, sizeof(*code));
+	if (!code) {
+		free(img);
+		return fail(err, errlen, "out of memory");
+	}
+	d1_predecode(img + (tlo - D1_SRAM_BASE), (thi - tlo) / 4, code);
+
+	free(g->image);
+	free(g->code);
+	free(g->symtab);
+	g->symtab = NULL;
+	g->symtab_len = 0;
+	g->image = img;
+	g->code = code;
+	g->entry = entry;
+	g->text_lo = tlo;
+	g->text_hi = thi;
+	g->image_lo = lo;
+	g->image_hi = hi;
+	load_symtab(g, e, size);
+	for (i = 0; i < g->nnodes; i++)
+		memcpy(g->nodes[i].sram + (lo - D1_SRAM_BASE),
+		       img + (lo - D1_SRAM_BASE), hi - lo);
+	return 0;
+}
+
+uint64_t d1_grid_entry(const struct d1_grid *g)
+{
+	return g->entry;
+}
+
+uint64_t d1_grid_symbol(const struct d1_grid *g, const char *name)
+{
+	size_t off = 0;
+
+	while (off + 8 < g->symtab_len) {
+		const char *s = g->symtab + off + 8;
+		size_t nl = strlen(s);
+		uint64_t v;
+
+		if (!strcmp(s, name)) {
+			memcpy(&v, g->symtab + off, 8);
+			return v;
+		}
+		off += 8 + ((nl + 8) & ~(size_t)7);
+	}
+	return 0;
+}

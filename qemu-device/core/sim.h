@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internal state of the D1 grid simulator (grid.h is the public API).
+ */
+#ifndef D1_SIM_H
+#define D1_SIM_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "grid.h"
+#include "pool.h"
+
+/* A pre-decoded instruction: handler index plus unpacked operands. */
+struct d1_insn {
+	uint16_t op;		/* enum d1_op */
+	uint8_t rd;		/* x register 0 is redirected to slot 32 */
+	uint8_t rs1;
+	uint8_t rs2;
+	uint8_t rs3;
+	uint8_t f3;		/* funct3: rounding mode, element type ... */
+	uint8_t f7;		/* funct7 / funct2 */
+	int32_t imm;		/* immediate; the raw word for ILLEGAL */
+};
+
+enum d1_hart_state {
+	H_RUN = 0,
+	H_EXITED,
+	H_STOPPED,		/* node faulted / timed out / aborted */
+	H_SEM_WAIT,
+	H_BARRIER,
+	H_DMA_WAIT,
+};
+
+typedef struct { uint8_t b[64]; } d1_vreg;
+
+struct d1_hart {
+	uint64_t x[33];		/* x[32]: sink for writes to x0 */
+	uint32_t f[32];
+	uint64_t pc;
+	uint64_t instret;
+	uint64_t cycle;
+	uint64_t budget;	/* instret limit; UINT64_MAX: none */
+	uint64_t sr_state;
+	uint32_t fflags;
+	uint32_t frm;
+	uint32_t vrm;
+	uint32_t fpcfg;
+	uint32_t id;
+	enum d1_hart_state state;
+	uint32_t wait_sem;	/* H_SEM_WAIT: index, value */
+	uint32_t wait_val;
+	uint64_t wait_tag;	/* H_DMA_WAIT */
+	int64_t exit_code;
+	d1_vreg v[32];
+};
+
+struct d1_dma_op {
+	uint16_t kind;
+	uint16_t peer;		/* remote node for TO/FROM_NODE */
+	uint32_t len;
+	uint64_t src, dst;
+	uint64_t tag;
+	uint64_t pc;		/* of the dma.start, for fault reports */
+	uint32_t hart;
+};
+
+struct d1_signal {
+	uint32_t node;
+	uint32_t sem;
+	uint32_t val;
+};
+
+struct d1_node {
+	struct d1_grid *g;
+	uint32_t id, x, y;
+	bool active;		/* part of the running launch */
+	bool stopped;		/* fault/timeout/abort: no hart runs */
+	uint8_t *sram;
+	uint32_t nharts;
+	struct d1_hart harts[D1_MAX_HARTS];
+	uint32_t sem[D1_NUM_SEMS];
+	/* DMA queued during the epoch, performed at its end */
+	struct d1_dma_op *dma;
+	uint32_t ndma, dma_cap;
+	uint64_t dma_issued, dma_done;
+	/* remote semaphore signals queued during the epoch */
+	struct d1_signal *sig;
+	uint32_t nsig, sig_cap;
+	bool progress;		/* some hart retired an instruction */
+	struct d1_node_report rep;
+	char print[D1_PRINT_BUF_SIZE];
+};
+
+struct d1_grid {
+	uint32_t rows, cols, nnodes;
+	uint32_t threads;
+	struct d1_node *nodes;
+	struct d1_pool *pool;
+	/* the loaded image */
+	uint8_t *image;		/* D1_SRAM_SIZE bytes: the initial SRAM */
+	uint64_t entry;
+	uint64_t text_lo, text_hi;	/* executable range (SRAM address) */
+	uint64_t image_lo, image_hi;	/* range covered by segments */
+	struct d1_insn *code;	/* (text_hi - text_lo) / 4 entries */
+	char *symtab;		/* "name\0" + 8-byte address records */
+	size_t symtab_len;
+	/* the running launch */
+	const struct d1_launch *launch;
+	uint32_t quantum;
+	atomic_int abort;
+};
+
+/* hart.c */
+void d1_predecode(const uint8_t *text, uint64_t n, struct d1_insn *out);
+/* Run hart @h of node @n for at most @n_insns instructions. */
+void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns);
+void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
+		   uint64_t pc, uint64_t addr);
+
+/* vec.c: execute one D1 vector instruction (custom-0/1/2); 0, or a
+ * D1_FAULT_* code with *addr set. */
+enum d1_vec_kind { D1_VK_ARITH, D1_VK_V3, D1_VK_MEM };
+int d1_vec_exec(struct d1_node *n, struct d1_hart *h,
+		const struct d1_insn *in, enum d1_vec_kind kind,
+		uint64_t *addr);
+/* Is [addr, addr + len) writable SRAM for this grid (not image text)? */
+bool d1_sram_writable(const struct d1_grid *g, uint64_t addr, uint64_t len);
+bool d1_sram_readable(uint64_t addr, uint64_t len);
+/* Fold the host FP exception flags into h->fflags and clear them. */
+void d1_fp_flush(struct d1_hart *h);
+
+/* grid.c: D1 synchronisation instructions; 0, or a D1_FAULT_* code with
+ * *addr set.  May block the hart (changes h->state). */
+int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
+		 const struct d1_insn *in, uint64_t *addr);
+
+#endif /* D1_SIM_H */

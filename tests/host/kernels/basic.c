@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Scalar kernel for the node-simulator tests: CSRs, printf, faults. */
+#include <d1/device/d1_kernel.h>
+
+#include "kargs.h"
+
+static void sort(int32_t *a, uint64_t n)
+{
+	uint64_t i, j;
+
+	for (i = 1; i < n; i++) {
+		int32_t v = a[i];
+
+		for (j = i; j > 0 && a[j - 1] > v; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+}
+
+int d1_main(void *argp, unsigned int hart)
+{
+	const struct basic_args *a = argp;
+	uint64_t *out = (uint64_t *)(uintptr_t)KDATA_OUT + hart * 8;
+	volatile uint64_t *bad = (volatile uint64_t *)(uintptr_t)a->addr;
+	uint64_t i;
+
+	switch (a->mode) {
+	case BASIC_HELLO:
+		out[0] = d1_node_x();
+		out[1] = d1_node_y();
+		out[2] = d1_grid_cols();
+		out[3] = d1_grid_rows();
+		out[4] = d1_node_id();
+		out[5] = d1_nharts();
+		out[6] = d1_hart_id();
+		out[7] = hart;
+		d1_printf("node %u (%u,%u) hart %u: %d %x %s\n", d1_node_id(),
+			  d1_node_x(), d1_node_y(), hart, -5, 0xbeefu, "ok");
+		return 100 + (int)d1_node_id();
+	case BASIC_SORT: {
+		int32_t *in = (int32_t *)(uintptr_t)KDATA_IN;
+		int32_t *o = (int32_t *)(uintptr_t)KDATA_OUT;
+
+		for (i = 0; i < a->n; i++)
+			o[i] = in[i];
+		sort(o, a->n);
+		return 0;
+	}
+	case BASIC_FDOT: {
+#pragma clang fp contract(off)
+		const float *x = (const float *)(uintptr_t)KDATA_IN;
+		const float *y = x + a->n;
+		float s = 0;
+
+		for (i = 0; i < a->n; i++)
+			s += x[i] * y[i];
+		*(float *)(uintptr_t)KDATA_OUT = s;
+		return 0;
+	}
+	case BASIC_SPIN:
+		for (;;)
+			__asm__ volatile("");
+	case BASIC_F_ILLEGAL:
+		__asm__ volatile(".4byte 0xfe00007b");	/* custom-3 funct7 0x7f */
+		return 1;
+	case BASIC_F_LOAD:
+	case BASIC_F_STORE_OOB:
+		if (a->mode == BASIC_F_LOAD)
+			return (int)*bad;
+		*bad = 1;
+		return 1;
+	case BASIC_F_STORE_TEXT:
+		*(volatile uint32_t *)(uintptr_t)&sort = 0;
+		return 1;
+	case BASIC_F_FETCH:
+		((void (*)(void))(uintptr_t)a->addr)();
+		return 1;
+	case BASIC_F_MISALIGNED:
+		__asm__ volatile("jalr ra, 2(%0)" :: "r"(&sort) : "ra", "memory");
+		return 1;
+	case BASIC_F_ECALL:
+		d1_ecall3(1234, 0, 0, 0);
+		return 1;
+	case BASIC_F_EBREAK:
+		__asm__ volatile("ebreak");
+		return 1;
+	case BASIC_F_DMA:
+		d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, KDATA_OUT, a->addr, 64);
+		return 1;
+	case BASIC_F_SYNC:
+		d1_sem_signal(D1_SEM_NODE(a->n, 0), 1);
+		return 1;
+	case BASIC_DEADLOCK:
+		d1_sem_wait(3, 1);
+		return 1;
+	case BASIC_FAULT_ON_NODE:
+		if (d1_node_id() == a->n)
+			return (int)*bad;
+		return 0;
+	case BASIC_PRINT_FLOOD:
+		for (i = 0; i < 200; i++)
+			d1_printf("line %03u of the flood test\n", (unsigned int)i);
+		return 0;
+	}
+	return -1;
+}

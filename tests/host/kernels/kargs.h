@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Argument blocks shared by the node-simulator tests and their kernels. */
+#ifndef KARGS_H
+#define KARGS_H
+
+#include <stdint.h>
+
+/* SRAM addresses the host uses for test data (below the stacks). */
+#define KDATA_IN	0x10040000u
+#define KDATA_OUT	0x10080000u
+#define KDATA_OUT2	0x100c0000u
+
+enum basic_mode {
+	BASIC_HELLO = 0,	/* print, record CSRs, exit 100 + node id */
+	BASIC_SORT,		/* sort n int32 at KDATA_IN into KDATA_OUT */
+	BASIC_FDOT,		/* out = sum a[i] * b[i] in float, in order */
+	BASIC_SPIN,		/* loop forever */
+	BASIC_F_ILLEGAL,
+	BASIC_F_LOAD,
+	BASIC_F_STORE_TEXT,
+	BASIC_F_STORE_OOB,
+	BASIC_F_FETCH,
+	BASIC_F_MISALIGNED,
+	BASIC_F_ECALL,
+	BASIC_F_EBREAK,
+	BASIC_F_DMA,		/* HBM read refused by the callback */
+	BASIC_F_SYNC,		/* signal to a node outside the grid */
+	BASIC_DEADLOCK,		/* wait on a semaphore nobody signals */
+	BASIC_FAULT_ON_NODE,	/* node arg[1] takes a load fault */
+	BASIC_PRINT_FLOOD,	/* print more than the buffer holds */
+};
+
+struct basic_args {
+	uint64_t mode;
+	uint64_t n;		/* element count or node id */
+	uint64_t addr;		/* a test address */
+};
+
+#endif /* KARGS_H */

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Node simulator (qemu-device/core/grid.c, hart.c): launches of a
+ * clang-built kernel on small grids - CSRs and start-up state, device
+ * printf, scalar results against host references, every fault type,
+ * timeout, deadlock, argument checks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/kargs.h"
+#include "kselftest_harness.h"
+#include "node_harness.h"
+
+static struct d1_launch basic_launch(struct basic_args *a)
+{
+	struct d1_launch l = { 0 };
+
+	l.args = a;
+	l.args_size = sizeof(*a);
+	l.budget = 2000000;
+	return l;
+}
+
+TEST(hello_csrs_and_printf)
+{
+	struct d1_grid *g = grid_with_kernel(2, 3, 1, "basic");
+	struct basic_args a = { BASIC_HELLO, 0, 0 };
+	struct d1_launch l = basic_launch(&a);
+	struct d1_launch_result res;
+	uint32_t node, h;
+
+	ASSERT_NE(NULL, g);
+	l.harts = 2;
+	ASSERT_EQ(0, d1_grid_run(g, &l, &res, NULL, 0));
+	EXPECT_EQ(6u, res.nodes);
+	EXPECT_EQ(6u, res.exited);
+	for (node = 0; node < 6; node++) {
+		const struct d1_node_report *r = d1_grid_report(g, node);
+		uint64_t *out = node_ptr(g, node, KDATA_OUT);
+		char want[256] = "";
+		size_t len;
+		const char *txt = d1_grid_output(g, node, &len);
+
+		EXPECT_EQ(D1_NODE_EXITED, r->status);
+		EXPECT_EQ(100 + (int64_t)node, r->exit_code);
+		EXPECT_LT(0u, r->instret);
+		for (h = 0; h < 2; h++) {
+			uint64_t *o = out + 8 * h;
+			char line[64];
+
+			EXPECT_EQ(node % 3, o[0]);
+			EXPECT_EQ(node / 3, o[1]);
+			EXPECT_EQ(3u, o[2]);
+			EXPECT_EQ(2u, o[3]);
+			EXPECT_EQ(node, o[4]);
+			EXPECT_EQ(2u, o[5]);
+			EXPECT_EQ(h, o[6]);
+			EXPECT_EQ(h, o[7]);
+			snprintf(line, sizeof(line),
+				 "node %u (%u,%u) hart %u: %d %x %s\n", node,
+				 node % 3, node / 3, h, -5, 0xbeefu, "ok");
+			strcat(want, line);
+		}
+		ASSERT_EQ(strlen(want), len);
+		EXPECT_EQ(0, memcmp(want, txt, len));
+	}
+	d1_grid_destroy(g);
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+TEST(sort_matches_qsort)
+{
+	struct d1_grid *g = grid_with_kernel(1, 2, 1, "basic");
+	struct basic_args a = { BASIC_SORT, 300, 0 };
+	struct d1_launch l = basic_launch(&a);
+	int32_t ref[300];
+	uint32_t node, i;
+
+	ASSERT_NE(NULL, g);
+	srand(4);
+	for (node = 0; node < 2; node++) {
+		int32_t *in = node_ptr(g, node, KDATA_IN);
+
+		for (i = 0; i < 300; i++)
+			in[i] = (int32_t)((uint32_t)rand() * 2654435761u);
+	}
+	ASSERT_EQ(0, d1_grid_run(g, &l, NULL, NULL, 0));
+	for (node = 0; node < 2; node++) {
+		memcpy(ref, node_ptr(g, node, KDATA_IN), sizeof(ref));
+		qsort(ref, 300, sizeof(ref[0]), cmp_i32);
+		EXPECT_EQ(D1_NODE_EXITED, d1_grid_report(g, node)->status);
+		EXPECT_EQ(0, memcmp(ref, node_ptr(g, node, KDATA_OUT),
+				    sizeof(ref)));
+	}
+	d1_grid_destroy(g);
+}
+
+TEST(float_dot_bit_exact)
+{
+	struct d1_grid *g = grid_with_kernel(1, 1, 1, "basic");
+	struct basic_args a = { BASIC_FDOT, 1000, 0 };
+	struct d1_launch l = basic_launch(&a);
+	float *in, s = 0, got;
+	uint32_t i;
+
+	ASSERT_NE(NULL, g);
+	in = node_ptr(g, 0, KDATA_IN);
+	for (i = 0; i < 2000; i++)
+		in[i] = (float)((int)(i * 7919 % 2001) - 1000) / 3.0f;
+	for (i = 0; i < 1000; i++) {
+		volatile float p = in[i] * in[1000 + i];
+
+		s += p;
+	}
+	ASSERT_EQ(0, d1_grid_run(g, &l, NULL, NULL, 0));
+	memcpy(&got, node_ptr(g, 0, KDATA_OUT), 4);
+	EXPECT_EQ(0, memcmp(&s, &got, 4));
+	d1_grid_destroy(g);
+}
+
+struct refuse_log {
+	unsigned int reads;
+	uint64_t last;
+};
+
+static int refuse_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
+{
+	struct refuse_log *l = opaque;
+
+	(void)buf;
+	(void)len;
+	l->reads++;
+	l->last = addr;
+	return -1;
+}
+
+static int refuse_write(void *opaque, uint64_t addr, const void *buf,
+			uint64_t len)
+{
+	(void)opaque;
+	(void)addr;
+	(void)buf;
+	(void)len;
+	return -1;
+}
+
+static const struct d1_mem_ops refuse_ops = { refuse_read, refuse_write };
+
+/* Run mode @mode with @addr on one node; returns the report. */
+static const struct d1_node_report *run_mode(struct d1_grid *g,
+					     uint64_t mode, uint64_t n,
+					     uint64_t addr, uint64_t budget,
+					     struct refuse_log *log)
+{
+	struct basic_args a = { mode, n, addr };
+	struct d1_launch l = basic_launch(&a);
+
+	l.budget = budget;
+	l.mem = &refuse_ops;
+	l.mem_opaque = log;
+	if (d1_grid_run(g, &l, NULL, NULL, 0))
+		return NULL;
+	return d1_grid_report(g, 0);
+}
+
+static uint32_t word_at(struct d1_grid *g, uint64_t addr)
+{
+	uint32_t w;
+
+	memcpy(&w, node_ptr(g, 0, addr), 4);
+	return w;
+}
+
+FIXTURE(faults) {
+	struct d1_grid *g;
+	struct refuse_log log;
+};
+
+FIXTURE_SETUP(faults)
+{
+	self->g = grid_with_kernel(1, 1, 1, "basic");
+	ASSERT_NE(NULL, self->g);
+	memset(&self->log, 0, sizeof(self->log));
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+	d1_grid_destroy(self->g);
+}
+
+TEST_F(faults, illegal_instruction)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_ILLEGAL, 0, 0, 0, &self->log);
+
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(D1_NODE_FAULT, r->status);
+	EXPECT_EQ(D1_FAULT_ILLEGAL, r->fault);
+	EXPECT_EQ(0xfe00007bu, r->fault_addr);
+	EXPECT_EQ(0xfe00007bu, word_at(self->g, r->fault_pc));
+}
+
+TEST_F(faults, load_outside_sram)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_LOAD, 0, 8, 0, &self->log);
+
+	EXPECT_EQ(D1_NODE_FAULT, r->status);
+	EXPECT_EQ(D1_FAULT_LOAD, r->fault);
+	EXPECT_EQ(8u, r->fault_addr);
+	/* the faulting instruction is a load (opcode 0x03) */
+	EXPECT_EQ(0x03u, word_at(self->g, r->fault_pc) & 0x7f);
+}
+
+TEST_F(faults, store_straddling_sram_end)
+{
+	uint64_t end = D1_SRAM_BASE + D1_SRAM_SIZE;
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_STORE_OOB, 0, end - 4, 0, &self->log);
+
+	EXPECT_EQ(D1_FAULT_STORE, r->fault);
+	EXPECT_EQ(end, r->fault_addr);
+	EXPECT_EQ(0x23u, word_at(self->g, r->fault_pc) & 0x7f);
+}
+
+TEST_F(faults, store_into_text)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_STORE_TEXT, 0, 0, 0, &self->log);
+	uint64_t sort = d1_grid_symbol(self->g, "sort");
+
+	ASSERT_NE(0u, sort);
+	EXPECT_EQ(D1_FAULT_STORE, r->fault);
+	EXPECT_EQ(sort, r->fault_addr);
+}
+
+TEST_F(faults, fetch_outside_text)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_FETCH, 0, KDATA_IN, 0, &self->log);
+
+	EXPECT_EQ(D1_FAULT_FETCH, r->fault);
+	EXPECT_EQ(KDATA_IN, r->fault_pc);
+	EXPECT_EQ(KDATA_IN, r->fault_addr);
+}
+
+TEST_F(faults, misaligned_jump)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_MISALIGNED, 0, 0, 0, &self->log);
+
+	EXPECT_EQ(D1_FAULT_MISALIGNED_PC, r->fault);
+	EXPECT_EQ(d1_grid_symbol(self->g, "sort") + 2, r->fault_addr);
+	EXPECT_EQ(0x67u, word_at(self->g, r->fault_pc) & 0x7f);	/* JALR */
+}
+
+TEST_F(faults, unknown_ecall)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_ECALL, 0, 0, 0, &self->log);
+
+	EXPECT_EQ(D1_FAULT_ECALL, r->fault);
+	EXPECT_EQ(1234u, r->fault_addr);
+	EXPECT_EQ(0x73u, word_at(self->g, r->fault_pc));
+}
+
+TEST_F(faults, ebreak)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_EBREAK, 0, 0, 0, &self->log);
+
+	EXPECT_EQ(D1_FAULT_BREAKPOINT, r->fault);
+	EXPECT_EQ(r->fault_pc, r->fault_addr);
+	EXPECT_EQ(0x00100073u, word_at(self->g, r->fault_pc));
+}
+
+TEST_F(faults, dma_refused_by_memory_callback)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_DMA, 0, 0xdead000, 0, &self->log);
+
+	EXPECT_EQ(D1_FAULT_DMA, r->fault);
+	EXPECT_EQ(0xdead000u, r->fault_addr);
+	EXPECT_EQ(1u, self->log.reads);
+	EXPECT_EQ(0xdead000u, self->log.last);
+	EXPECT_EQ(D1_OPC_SYNC, word_at(self->g, r->fault_pc) & 0x7f);
+}
+
+TEST_F(faults, signal_outside_grid)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_F_SYNC, 999, 0, 0, &self->log);
+
+	EXPECT_EQ(D1_FAULT_SYNC, r->fault);
+	EXPECT_EQ((uint64_t)999 << 16, r->fault_addr);
+}
+
+TEST_F(faults, deadlock_detected)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_DEADLOCK, 0, 0, 0, &self->log);
+
+	EXPECT_EQ(D1_NODE_DEADLOCK, r->status);
+}
+
+TEST_F(faults, budget_timeout)
+{
+	const struct d1_node_report *r = run_mode(self->g, BASIC_SPIN, 0, 0, 10000, &self->log);
+
+	EXPECT_EQ(D1_NODE_TIMEOUT, r->status);
+	EXPECT_EQ(10000u, r->instret);
+}
+
+TEST(fault_on_one_node_only)
+{
+	struct d1_grid *g = grid_with_kernel(2, 2, 1, "basic");
+	struct basic_args a = { BASIC_FAULT_ON_NODE, 2, 16 };
+	struct d1_launch l = basic_launch(&a);
+	struct d1_launch_result res;
+	uint32_t i;
+
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(0, d1_grid_run(g, &l, &res, NULL, 0));
+	EXPECT_EQ(3u, res.exited);
+	EXPECT_EQ(1u, res.faulted);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(i == 2 ? D1_NODE_FAULT : D1_NODE_EXITED,
+			  d1_grid_report(g, i)->status);
+	EXPECT_EQ(16u, d1_grid_report(g, 2)->fault_addr);
+	d1_grid_destroy(g);
+}
+
+TEST(print_buffer_bounded)
+{
+	struct d1_grid *g = grid_with_kernel(1, 1, 1, "basic");
+	struct basic_args a = { BASIC_PRINT_FLOOD, 0, 0 };
+	struct d1_launch l = basic_launch(&a);
+	char *want = malloc(200 * 64), *p = want;
+	const char *got;
+	size_t len;
+	uint32_t i;
+
+	ASSERT_NE(NULL, g);
+	for (i = 0; i < 200; i++)
+		p += sprintf(p, "line %03u of the flood test\n", i);
+	ASSERT_EQ(0, d1_grid_run(g, &l, NULL, NULL, 0));
+	got = d1_grid_output(g, 0, &len);
+	EXPECT_EQ((size_t)D1_PRINT_BUF_SIZE, len);
+	EXPECT_EQ((uint32_t)(p - want) - D1_PRINT_BUF_SIZE,
+		  d1_grid_report(g, 0)->print_dropped);
+	EXPECT_EQ(0, memcmp(want, got, len));
+	free(want);
+	d1_grid_destroy(g);
+}
+
+TEST(launch_argument_checks)
+{
+	struct d1_grid *g = grid_with_kernel(2, 2, 1, "basic");
+	struct basic_args a = { BASIC_HELLO, 0, 0 };
+	struct d1_launch l = basic_launch(&a);
+	char err[128];
+
+	ASSERT_NE(NULL, g);
+	l.x0 = 1;
+	l.width = 2;
+	EXPECT_EQ(-1, d1_grid_run(g, &l, NULL, err, sizeof(err)));
+	l.x0 = 0;
+	l.width = 0;
+	l.harts = 5;
+	EXPECT_EQ(-1, d1_grid_run(g, &l, NULL, err, sizeof(err)));
+	l.harts = 1;
+	l.args_size = D1_ARGS_SIZE + 1;
+	EXPECT_EQ(-1, d1_grid_run(g, &l, NULL, err, sizeof(err)));
+	l.args_size = sizeof(a);
+	l.entry = D1_SRAM_BASE + 0x100000;
+	EXPECT_EQ(-1, d1_grid_run(g, &l, NULL, err, sizeof(err)));
+	l.entry = 0;
+	/* a 1x1 rectangle at (1,1) runs only node 3 */
+	l.x0 = 1;
+	l.y0 = 1;
+	l.width = 1;
+	l.height = 1;
+	EXPECT_EQ(0, d1_grid_run(g, &l, NULL, err, sizeof(err)));
+	EXPECT_EQ(D1_NODE_IDLE, d1_grid_report(g, 0)->status);
+	EXPECT_EQ(D1_NODE_EXITED, d1_grid_report(g, 3)->status);
+	EXPECT_EQ(103, d1_grid_report(g, 3)->exit_code);
+	d1_grid_destroy(g);
+}
+
+TEST(bad_elf_rejected)
+{
+	struct d1_grid_config cfg = { 1, 1, 1 };
+	struct d1_grid *g = d1_grid_create(&cfg);
+	size_t size;
+	uint8_t *elf = kernel_read("basic", &size);
+	char err[128];
+
+	ASSERT_NE(NULL, g);
+	ASSERT_NE(NULL, elf);
+	EXPECT_EQ(-1, d1_grid_load_elf(g, elf, 10, err, sizeof(err)));
+	elf[0x12] = 62;		/* EM_X86_64 */
+	EXPECT_EQ(-1, d1_grid_load_elf(g, elf, size, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "RISC-V"));
+	elf[0x12] = 243;
+	elf[0x30] |= 1;		/* RVC */
+	EXPECT_EQ(-1, d1_grid_load_elf(g, elf, size, err, sizeof(err)));
+	elf[0x30] &= ~1;
+	EXPECT_EQ(0, d1_grid_load_elf(g, elf, size, err, sizeof(err)));
+	free(elf);
+	d1_grid_destroy(g);
+}
+
+TEST_HARNESS_MAIN
