@@ -1,7 +1,8 @@
 /*
  * QEMU glue for the d1 DIP (Dojo Interface Processor) PCIe card.
  *
- * BAR0: registers, handled by the QEMU-free core (core/dip.c).
+ * BAR0: registers, command queues and MMU contexts, handled by the
+ *       QEMU-free core (core/dip.c, queue.c, mmu.c, launch.c).
  * BAR2: HBM aperture (RAM of size "hbm-size").
  * BAR4: MSI-X table and PBA.
  * See Documentation/accel/d1/hw-interface.rst.
@@ -12,10 +13,14 @@
 #include "qemu/units.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "qemu/atomic.h"
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/msix.h"
 #include "hw/pci/pcie.h"
+#include "sysemu/dma.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
@@ -32,14 +37,64 @@ struct D1DipState {
 
 	struct d1_dip_config cfg;
 	struct d1_dip core;
+	bool core_live;
+
+	/* Vectors raised by queue threads, delivered by the bottom half. */
+	QEMUBH *irq_bh;
+	uint64_t pending_vecs;
 };
 
+static void d1_dip_fire(D1DipState *s, uint64_t vecs)
+{
+	unsigned int v;
+
+	for (v = 0; vecs; v++, vecs >>= 1)
+		if ((vecs & 1) && msix_enabled(&s->pdev))
+			msix_notify(&s->pdev, v);
+}
+
+static void d1_dip_irq_bh(void *opaque)
+{
+	D1DipState *s = opaque;
+
+	d1_dip_fire(s, qatomic_xchg(&s->pending_vecs, 0));
+}
+
+/*
+ * MSI-X may only be raised under the BQL.  Register accesses hold it;
+ * queue threads do not, so they hand the vector to a bottom half.
+ */
 static void d1_dip_notify(void *opaque, unsigned int vec)
 {
 	D1DipState *s = opaque;
 
-	if (msix_enabled(&s->pdev))
-		msix_notify(&s->pdev, vec);
+	if (qemu_mutex_iothread_locked()) {
+		d1_dip_fire(s, 1ull << vec);
+	} else {
+		qatomic_or(&s->pending_vecs, 1ull << vec);
+		qemu_bh_schedule(s->irq_bh);
+	}
+}
+
+static int d1_dip_bus_read(void *opaque, uint64_t addr, void *buf,
+			   uint64_t len)
+{
+	D1DipState *s = opaque;
+
+	return pci_dma_read(&s->pdev, addr, buf, len) == MEMTX_OK ? 0 : -1;
+}
+
+static int d1_dip_bus_write(void *opaque, uint64_t addr, const void *buf,
+			    uint64_t len)
+{
+	D1DipState *s = opaque;
+
+	return pci_dma_write(&s->pdev, addr, buf, len) == MEMTX_OK ? 0 : -1;
+}
+
+static uint64_t d1_dip_now_ns(void *opaque)
+{
+	return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
 static void d1_dip_guest_error(void *opaque, const char *msg, uint64_t addr)
@@ -50,6 +105,9 @@ static void d1_dip_guest_error(void *opaque, const char *msg, uint64_t addr)
 static const struct d1_dip_ops d1_dip_core_ops = {
 	.notify = d1_dip_notify,
 	.guest_error = d1_dip_guest_error,
+	.bus_read = d1_dip_bus_read,
+	.bus_write = d1_dip_bus_write,
+	.now_ns = d1_dip_now_ns,
 };
 
 static uint64_t d1_dip_mmio_read(void *opaque, hwaddr addr, unsigned size)
@@ -86,12 +144,14 @@ static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 		error_setg(errp, "d1-dip: %s", bad);
 		return;
 	}
-	d1_dip_init(&s->core, &s->cfg, &d1_dip_core_ops, s);
 
 	pci_config_set_interrupt_pin(pdev->config, 1);
-	if (pci_is_express(pdev) && pcie_endpoint_cap_init(pdev, 0) < 0) {
-		error_setg(errp, "d1-dip: cannot add the PCIe capability");
-		return;
+	if (pci_is_express(pdev)) {
+		if (pcie_endpoint_cap_init(pdev, 0) < 0) {
+			error_setg(errp, "d1-dip: cannot add the PCIe capability");
+			return;
+		}
+		pcie_cap_flr_init(pdev);
 	}
 
 	memory_region_init_io(&s->mmio, OBJECT(s), &d1_dip_mmio_ops, s,
@@ -113,10 +173,29 @@ static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 		return;
 	for (i = 0; i < nvec; i++)
 		msix_vector_use(pdev, i);
+
+	s->irq_bh = qemu_bh_new(d1_dip_irq_bh, s);
+	if (d1_dip_init(&s->core, &s->cfg,
+			memory_region_get_ram_ptr(&s->hbm),
+			&d1_dip_core_ops, s)) {
+		error_setg(errp, "d1-dip: cannot start the queue threads");
+		qemu_bh_delete(s->irq_bh);
+		msix_uninit_exclusive_bar(pdev);
+		return;
+	}
+	s->core_live = true;
 }
 
 static void d1_dip_exit(PCIDevice *pdev)
 {
+	D1DipState *s = D1_DIP(pdev);
+
+	/* Hot-unplug: stop the queue threads before anything they use goes. */
+	if (s->core_live) {
+		d1_dip_destroy(&s->core);
+		s->core_live = false;
+	}
+	qemu_bh_delete(s->irq_bh);
 	msix_uninit_exclusive_bar(pdev);
 }
 
@@ -124,7 +203,18 @@ static void d1_dip_qdev_reset(DeviceState *dev)
 {
 	D1DipState *s = D1_DIP(dev);
 
-	d1_dip_reset(&s->core);
+	if (s->core_live)
+		d1_dip_reset(&s->core);
+	qatomic_set(&s->pending_vecs, 0);
+}
+
+/* Config writes: the PCIe FLR bit resets the function. */
+static void d1_dip_config_write(PCIDevice *pdev, uint32_t addr, uint32_t val,
+				int len)
+{
+	pci_default_write_config(pdev, addr, val, len);
+	if (pci_is_express(pdev))
+		pcie_cap_flr_write_config(pdev, addr, val, len);
 }
 
 static Property d1_dip_properties[] = {
@@ -136,6 +226,7 @@ static Property d1_dip_properties[] = {
 	DEFINE_PROP_UINT32("queues", D1DipState, cfg.num_queues, 4),
 	DEFINE_PROP_UINT32("contexts", D1DipState, cfg.num_contexts, 16),
 	DEFINE_PROP_SIZE("hbm-size", D1DipState, cfg.hbm_size, 256 * MiB),
+	DEFINE_PROP_UINT32("sim-threads", D1DipState, cfg.sim_threads, 1),
 	DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -151,6 +242,7 @@ static void d1_dip_class_init(ObjectClass *klass, void *data)
 
 	k->realize = d1_dip_realize;
 	k->exit = d1_dip_exit;
+	k->config_write = d1_dip_config_write;
 	k->vendor_id = D1_PCI_VENDOR_ID;
 	k->device_id = D1_PCI_DEVICE_ID;
 	k->revision = 1;

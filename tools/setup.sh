@@ -140,12 +140,8 @@ wire_device() {
 	grep -q 'config D1_DIP' "$QEMU_SRC/hw/misc/Kconfig" ||
 		printf '\nconfig D1_DIP\n    bool\n    depends on PCI && MSI_NONBROKEN\n' \
 			>>"$QEMU_SRC/hw/misc/Kconfig"
-	cat >"$QEMU_SRC/configs/devices/x86_64-softmmu/d1.mak" <<'MAK'
-CONFIG_Q35=y
-CONFIG_VIRTIO_PCI=y
-CONFIG_VIRTIO_9P=y
-CONFIG_D1_DIP=y
-MAK
+	cp "$top/qemu-device/qemu-devices.mak" \
+		"$QEMU_SRC/configs/devices/x86_64-softmmu/d1.mak"
 	rsync -c "$top"/tests/qtest/*.c "$QEMU_SRC/tests/qtest/"
 	if ! grep -q 'd1-dip-test' "$QEMU_SRC/tests/qtest/meson.build"; then
 		sed -i "s/^qtests_i386 = \\\\/qtests_i386 = \\\\\n  (config_all_devices.has_key('CONFIG_D1_DIP') ? ['d1-dip-test'] : []) +\\\\/" \

@@ -53,8 +53,10 @@
 #define D1_REG_IRQ_MASK		0x0054
 #define D1_IRQ_DOORBELL		(1u << 0)	/* doorbell request done */
 #define D1_IRQ_ERROR		(1u << 1)	/* device error, see ERROR */
-#define D1_IRQ_ALL		(D1_IRQ_DOORBELL | D1_IRQ_ERROR)
+#define D1_IRQ_FAULT		(1u << 2)	/* MMU fault latched, see FAULT_* */
+#define D1_IRQ_ALL		(D1_IRQ_DOORBELL | D1_IRQ_ERROR | D1_IRQ_FAULT)
 #define D1_MSIX_VEC_DEVICE	0
+#define D1_MSIX_VEC_QUEUE(q)	(1 + (q))
 
 /*
  * Doorbell: writing a value V to DOORBELL makes the device store ~V in
@@ -72,5 +74,181 @@
 /* Write D1_RESET_MAGIC to reset the whole device to power-on state. */
 #define D1_REG_RESET		0x0080
 #define D1_RESET_MAGIC		0xd1e5e700u
+
+/* MMU: write a context id to drop any cached translations of it. */
+#define D1_REG_MMU_INVALIDATE	0x0090
+
+/* Telemetry, emulated from activity */
+#define D1_REG_TEMP_MC		0x00a0	/* die temperature, milli-degC */
+#define D1_REG_POWER_MW		0x00a4	/* board power, mW */
+
+/* Power management: write 1 to enter low power (queues must be idle). */
+#define D1_REG_PM_CTRL		0x00b0
+#define D1_REG_PM_STATE		0x00b4	/* D1_PM_ACTIVE or D1_PM_LOW */
+#define D1_PM_ACTIVE		0
+#define D1_PM_LOW		1
+
+/* Device clock in ns (TIMESTAMP writes it); read LO first, it latches HI. */
+#define D1_REG_TIME_LO		0x00c0
+#define D1_REG_TIME_HI		0x00c4
+
+/*
+ * Fault record: the first MMU fault since the last clear is latched here
+ * (later ones only count).  Writing any value to FAULT_STATUS clears it.
+ */
+#define D1_REG_FAULT_STATUS	0x0100
+#define D1_REG_FAULT_VA_LO	0x0104
+#define D1_REG_FAULT_VA_HI	0x0108
+#define D1_REG_FAULT_COUNT	0x010c	/* faults since reset */
+#define D1_FAULT_VALID		(1u << 31)
+#define D1_FAULT_CTX(v)		((v) & 0xffu)
+#define D1_FAULT_QUEUE(v)	(((v) >> 8) & 0xffu)
+#define D1_FAULT_ACCESS(v)	(((v) >> 16) & 0x3u)
+#define D1_FAULT_REASON(v)	(((v) >> 20) & 0xfu)	/* D1_MMU_* */
+#define D1_ACCESS_READ		0
+#define D1_ACCESS_WRITE		1
+#define D1_ACCESS_EXEC		2
+#define D1_MMU_UNMAPPED	1	/* no valid PTE */
+#define D1_MMU_PERMISSION	2	/* R/W/X bit missing */
+#define D1_MMU_BAD_PTE	3	/* reserved bits or bad level */
+#define D1_MMU_RANGE		4	/* HBM offset beyond HBM */
+#define D1_MMU_BUS		5	/* page-table or host DMA error */
+#define D1_MMU_BAD_CTX	6	/* queue bound to an invalid context */
+
+/*
+ * Contexts: each has a 3-level page table in host memory (bus address of
+ * the 4 KiB-aligned root table).  CTX_CTRL.VALID enables it.
+ */
+#define D1_REG_CTX_BASE		0x3000
+#define D1_CTX_STRIDE		0x10
+#define D1_REG_CTX(c, r)	(D1_REG_CTX_BASE + (c) * D1_CTX_STRIDE + (r))
+#define D1_CTX_PT_LO		0x0
+#define D1_CTX_PT_HI		0x4
+#define D1_CTX_CTRL		0x8
+#define D1_CTX_VALID		(1u << 0)
+
+/*
+ * Page tables: 39-bit device VA, 4 KiB pages, 512 64-bit entries a level.
+ * Root index VA[38:30], middle VA[29:21], leaf VA[20:12].  A LEAF entry
+ * in the root maps 1 GiB, in the middle 2 MiB; leaf-level entries must
+ * have LEAF set.  Non-leaf entries hold the next table's bus address.
+ */
+#define D1_VA_BITS		39
+#define D1_PAGE_SHIFT		12
+#define D1_PAGE_SIZE		(1ull << D1_PAGE_SHIFT)
+#define D1_PT_LEVELS		3
+#define D1_PT_ENTRIES		512
+#define D1_PT_SHIFT(level)	(D1_PAGE_SHIFT + 9 * (level))	/* level 0 = leaf */
+#define D1_PTE_VALID		(1ull << 0)
+#define D1_PTE_READ		(1ull << 1)
+#define D1_PTE_WRITE		(1ull << 2)
+#define D1_PTE_EXEC		(1ull << 3)
+#define D1_PTE_HBM		(1ull << 4)	/* address is an HBM offset */
+#define D1_PTE_LEAF		(1ull << 7)
+#define D1_PTE_ADDR_MASK	0x000ffffffffff000ull	/* bits 51:12 */
+#define D1_PTE_RSVD_MASK	0xfff0000000000f60ull	/* must be zero */
+
+/*
+ * Command queues.  Each is a ring of 64-byte descriptors in host memory
+ * (bus address, 64-byte aligned, SIZE entries, a power of two 2..65536).
+ * The driver writes descriptors at TAIL and then TAIL itself (the doorbell);
+ * the device executes from HEAD in order.  A failing command stops the
+ * queue with HEAD on it and STATUS.STOPPED set; Q_CTRL.RESET recovers.
+ */
+#define D1_REG_QUEUE_BASE	0x1000
+#define D1_QUEUE_STRIDE		0x80
+#define D1_REG_Q(q, r)		(D1_REG_QUEUE_BASE + (q) * D1_QUEUE_STRIDE + (r))
+#define D1_Q_RING_LO		0x00
+#define D1_Q_RING_HI		0x04
+#define D1_Q_RING_SIZE		0x08	/* entries */
+#define D1_Q_CTX		0x0c	/* context the queue runs in */
+#define D1_Q_CTRL		0x10
+#define D1_Q_CTRL_ENABLE	(1u << 0)
+#define D1_Q_CTRL_RESET		(1u << 1)	/* write 1: abort, HEAD=TAIL=0 */
+#define D1_Q_STATUS		0x14
+#define D1_Q_STATUS_BUSY	(1u << 0)
+#define D1_Q_STATUS_STOPPED	(1u << 1)
+#define D1_Q_STATUS_ERROR(v)	(((v) >> 8) & 0xffu)
+#define D1_Q_HEAD		0x18	/* R: next descriptor to execute */
+#define D1_Q_TAIL		0x1c	/* RW: producer index; write = doorbell */
+#define D1_Q_FENCE		0x20	/* R: seqno of the last FENCE command */
+#define D1_Q_IRQ_STATUS		0x24	/* RW1C */
+#define D1_Q_IRQ_MASK		0x28
+#define D1_Q_IRQ_COMPLETE	(1u << 0)	/* a command with F_IRQ finished */
+#define D1_Q_IRQ_ERROR		(1u << 1)	/* the queue stopped */
+/* Telemetry, 64-bit counters as LO/HI pairs (read HI, LO, HI again) */
+#define D1_Q_CMDS_LO		0x40	/* commands completed */
+#define D1_Q_CMDS_HI		0x44
+#define D1_Q_BUSY_NS_LO		0x48	/* time spent executing */
+#define D1_Q_BUSY_NS_HI		0x4c
+#define D1_Q_DMA_BYTES_LO	0x50	/* bytes moved by COPY */
+#define D1_Q_DMA_BYTES_HI	0x54
+#define D1_Q_INSTRET_LO		0x58	/* node instructions retired */
+#define D1_Q_INSTRET_HI		0x5c
+#define D1_Q_FAULTS		0x60	/* commands that failed */
+
+/* Queue error codes (Q_STATUS.ERROR) */
+#define D1_QERR_NONE		0
+#define D1_QERR_BAD_OPCODE	1
+#define D1_QERR_BAD_DESC	2	/* reserved bits, bad sizes */
+#define D1_QERR_MMU_FAULT	3	/* see FAULT_* */
+#define D1_QERR_NODE_FAULT	4	/* a node faulted; see the report */
+#define D1_QERR_TIMEOUT		5	/* launch exceeded its budget */
+#define D1_QERR_DEADLOCK	6	/* all harts blocked on semaphores */
+#define D1_QERR_RING		7	/* ring not readable / bad config */
+#define D1_QERR_ABORTED		8	/* queue reset during the command */
+
+/*
+ * Descriptor: 8 little-endian 64-bit words.  Word 0 is the header:
+ * opcode [7:0], flags [15:8], reserved [31:16] (zero), seqno [63:32].
+ * Words 1..7 are per opcode; unused words must be zero.
+ */
+#define D1_DESC_SIZE		64
+#define D1_DESC_WORDS		8
+#define D1_DESC_OPCODE(h)	((h) & 0xffu)
+#define D1_DESC_FLAGS(h)	(((h) >> 8) & 0xffu)
+#define D1_DESC_SEQNO(h)	((h) >> 32)
+#define D1_DESC_HDR_RSVD	0x00000000ffff0000ull
+#define D1_DESC_HDR(op, flags, seq) \
+	((unsigned long long)(op) | (unsigned long long)(flags) << 8 | \
+	 (unsigned long long)(seq) << 32)
+#define D1_DESC_F_IRQ		(1u << 0)	/* raise Q_IRQ_COMPLETE when done */
+#define D1_DESC_F_FENCE		(1u << 1)	/* set Q_FENCE = seqno when done */
+#define D1_DESC_F_ALL		(D1_DESC_F_IRQ | D1_DESC_F_FENCE)
+
+#define D1_OP_NOP		0x00
+/* COPY: w1 src VA, w2 dst VA, w3 bytes (any alignment, <= 1 GiB) */
+#define D1_OP_COPY		0x01
+/*
+ * LAUNCH: w1 image VA (ELF), w2 image bytes [31:0] | report bytes [63:32],
+ * w3 args VA (0 = none), w4 rect x0 [15:0] y0 [31:16] cols [47:32]
+ * rows [63:48], w5 args bytes [31:0] | harts per node [35:32] (1..4),
+ * w6 instruction budget per hart (0 = unlimited until queue reset),
+ * w7 report VA (see Documentation: launch report).
+ */
+#define D1_OP_LAUNCH		0x02
+/* SIGNAL: w1 VA of a u64, w2 value to store */
+#define D1_OP_SIGNAL		0x03
+/* WAIT: w1 VA of a u64, w2 value; completes once *VA >= value */
+#define D1_OP_WAIT		0x04
+/* TIMESTAMP: w1 VA of a u64 that receives the device clock (ns) */
+#define D1_OP_TIMESTAMP		0x05
+
+#define D1_COPY_MAX		(1ull << 30)
+
+/*
+ * Launch report, written to the report VA when a LAUNCH ends (also on
+ * failure): a 64-byte header, one 32-byte record per node of the rect in
+ * row-major order, then device printf text filling the rest.
+ * Header u32 words: [0] magic, [1] status (a D1_QERR_*), [2] nodes,
+ * [3] printf bytes written, [4] printf bytes dropped; u64 at byte 24:
+ * instructions retired, at byte 32: cycles.
+ * Node record u32 words: [0] exit code, [1] fault type (D1_NODE_FAULT_*),
+ * [2] hart, [3] reserved; u64 at byte 16: fault PC, at byte 24: fault
+ * address.
+ */
+#define D1_REPORT_MAGIC		0xd1a0c0deu
+#define D1_REPORT_HDR_SIZE	64
+#define D1_REPORT_NODE_SIZE	32
 
 #endif /* D1_REGS_H */

@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * d1 DIP card core: register file and device behaviour, with no QEMU
- * dependency.  The QEMU glue (../d1_dip.c) forwards BAR0 accesses here and
- * supplies the host-side effects (MSI-X) through struct d1_dip_ops.
+ * d1 DIP card core: register file, command queues, MMU contexts and
+ * telemetry, with no QEMU dependency.  The QEMU glue (../d1_dip.c) forwards
+ * BAR0 accesses here and supplies host-side effects through d1_dip_ops.
+ *
+ * Threads: each queue has a command-processor thread.  dev->lock protects
+ * all register state; commands run without it.  ops->notify may be called
+ * from a queue thread (without dev->lock) or from a register access (with
+ * it); ops->bus_* only from queue threads.
  */
 #ifndef D1_DIP_H
 #define D1_DIP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "d1_regs.h"
+#include "mmu.h"
+
+struct d1_grid;
 
 struct d1_dip_config {
 	uint32_t grid_rows;
@@ -20,6 +29,7 @@ struct d1_dip_config {
 	uint32_t num_queues;
 	uint32_t num_contexts;
 	uint64_t hbm_size;
+	uint32_t sim_threads;	/* host threads for the node grid; 0: 1 */
 };
 
 struct d1_dip_ops {
@@ -27,18 +37,76 @@ struct d1_dip_ops {
 	void (*notify)(void *opaque, unsigned int vec);
 	/* A guest programming error worth logging (not fatal). */
 	void (*guest_error)(void *opaque, const char *msg, uint64_t addr);
+	/* Host memory by bus address (DMA); return 0 or -1. */
+	d1_bus_read_fn bus_read;
+	d1_bus_write_fn bus_write;
+	/* Device clock in ns. */
+	uint64_t (*now_ns)(void *opaque);
+};
+
+#define D1_DIP_MAX_QUEUES	32
+#define D1_DIP_MAX_CONTEXTS	256
+
+struct d1_queue {
+	struct d1_dip *dev;
+	unsigned int idx;
+	pthread_t thread;
+	bool thread_started;
+
+	/* Registers */
+	uint64_t ring;
+	uint32_t size, ctx, ctrl, status;
+	uint32_t head, tail, fence;
+	uint32_t irq_status, irq_mask;
+	/* Telemetry */
+	uint64_t cmds, busy_ns, dma_bytes, instret;
+	uint32_t faults;
+	uint64_t busy_since;	/* now_ns when the running command began */
+
+	uint32_t gen;		/* bumped by reset: drop the running result */
+	bool busy;		/* a command is executing */
+	bool abort;		/* ask the running command to stop */
+};
+
+struct d1_context {
+	uint64_t pt;
+	uint32_t ctrl;
 };
 
 struct d1_dip {
 	struct d1_dip_config cfg;
 	const struct d1_dip_ops *ops;
 	void *opaque;
+	uint8_t *hbm;
+
+	pthread_mutex_t lock;
+	pthread_cond_t kick;	/* work, aborts, signals: queue threads wake */
+	pthread_cond_t idle;	/* a queue thread finished a command */
+	bool exiting;
 
 	uint32_t scratch;
 	uint32_t irq_status;
 	uint32_t irq_mask;
 	uint32_t doorbell_ack;
 	uint32_t error;
+	uint32_t pm_state;
+	uint32_t time_hi_latch;
+
+	uint32_t fault_status;
+	uint64_t fault_va;
+	uint32_t fault_count;
+
+	/* Emulated thermals: activity averaged between telemetry reads. */
+	double activity;
+	uint64_t act_last_ns, act_last_busy;
+
+	struct d1_context ctx[D1_DIP_MAX_CONTEXTS];
+	struct d1_queue q[D1_DIP_MAX_QUEUES];
+
+	/* The node grid: one launch at a time. */
+	pthread_mutex_t grid_lock;
+	struct d1_grid *grid;
+	struct d1_queue *grid_owner;	/* queue whose launch runs, or NULL */
 };
 
 /* Largest grid the card supports in either dimension. */
@@ -47,13 +115,42 @@ struct d1_dip {
 /* Returns NULL when @cfg is valid, else a message naming the bad field. */
 const char *d1_dip_check_config(const struct d1_dip_config *cfg);
 
-void d1_dip_init(struct d1_dip *d, const struct d1_dip_config *cfg,
-		 const struct d1_dip_ops *ops, void *opaque);
+/*
+ * Sets up the device and starts its queue threads.  @hbm is the card's HBM
+ * (cfg->hbm_size bytes), owned by the caller.  Returns 0 or -1.
+ */
+int d1_dip_init(struct d1_dip *d, const struct d1_dip_config *cfg,
+		uint8_t *hbm, const struct d1_dip_ops *ops, void *opaque);
+/* Stops the queue threads (aborting any command) and frees resources. */
+void d1_dip_destroy(struct d1_dip *d);
+/* Full device reset: aborts all work, returns to power-on state. */
 void d1_dip_reset(struct d1_dip *d);
 
 /* BAR0 access; @size is in bytes.  Only aligned 32-bit accesses are valid. */
 uint32_t d1_dip_reg_read(struct d1_dip *d, uint64_t addr, unsigned int size);
 void d1_dip_reg_write(struct d1_dip *d, uint64_t addr, uint32_t val,
 		      unsigned int size);
+
+/* queue.c */
+void *d1_queue_thread(void *arg);
+void d1_queue_reset_locked(struct d1_queue *q);
+uint32_t d1_queue_reg_read_locked(struct d1_queue *q, unsigned int reg,
+				  bool *ok);
+bool d1_queue_reg_write_locked(struct d1_queue *q, unsigned int reg,
+			       uint32_t val, unsigned int *vecs);
+
+/* launch.c: runs a LAUNCH descriptor; returns a D1_QERR_* */
+unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
+			    const uint64_t *desc, uint64_t *instret,
+			    uint64_t *dma_bytes);
+void d1_launch_abort(struct d1_queue *q);
+void d1_launch_fini(struct d1_dip *d);
+
+/* dip.c helpers for queue.c (dev->lock held) */
+void d1_dip_raise_locked(struct d1_dip *d, uint32_t bits, unsigned int *vecs);
+void d1_dip_record_fault_locked(struct d1_dip *d, unsigned int ctx,
+				unsigned int queue,
+				const struct d1_mmu_fault *f);
+void d1_dip_bad_access(struct d1_dip *d, const char *msg, uint64_t addr);
 
 #endif /* D1_DIP_H */

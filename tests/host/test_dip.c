@@ -2,61 +2,32 @@
 /* Host unit tests of the DIP register core (qemu-device/core/dip.c). */
 #include <string.h>
 
-#include "dip.h"
+#include "dip_harness.h"
 #include "kselftest_harness.h"
 
-struct notify_log {
-	unsigned int count;
-	unsigned int last_vec;
-	unsigned int errors;
-};
-
-static void log_notify(void *opaque, unsigned int vec)
-{
-	struct notify_log *l = opaque;
-
-	l->count++;
-	l->last_vec = vec;
-}
-
-static void log_error(void *opaque, const char *msg, uint64_t addr)
-{
-	struct notify_log *l = opaque;
-
-	(void)msg;
-	(void)addr;
-	l->errors++;
-}
-
-static const struct d1_dip_ops log_ops = {
-	.notify = log_notify,
-	.guest_error = log_error,
-};
-
-static const struct d1_dip_config default_cfg = {
-	.grid_rows = 18, .grid_cols = 20, .nodes = 354,
-	.sram_size = 1280 * 1024, .num_queues = 4, .num_contexts = 16,
-	.hbm_size = 1ull << 33,
-};
-
 FIXTURE(dip) {
-	struct d1_dip d;
-	struct notify_log log;
+	struct bench b;
 };
 
 FIXTURE_SETUP(dip)
 {
-	memset(&self->log, 0, sizeof(self->log));
-	d1_dip_init(&self->d, &default_cfg, &log_ops, &self->log);
+	struct d1_dip_config c = bench_config();
+
+	c.grid_rows = 18;
+	c.grid_cols = 20;
+	c.nodes = 354;
+	c.hbm_size = 1ull << 33;	/* registers only: never touched */
+	ASSERT_EQ(0, bench_init(&self->b, &c));
 }
 
 FIXTURE_TEARDOWN(dip)
 {
+	bench_fini(&self->b);
 }
 
 TEST_F(dip, identity_and_caps)
 {
-	struct d1_dip *d = &self->d;
+	struct d1_dip *d = &self->b.d;
 
 	EXPECT_EQ(D1_ID_MAGIC, d1_dip_reg_read(d, D1_REG_ID, 4));
 	EXPECT_EQ(1u, D1_VERSION_MAJOR(d1_dip_reg_read(d, D1_REG_VERSION, 4)));
@@ -67,23 +38,22 @@ TEST_F(dip, identity_and_caps)
 	/* 8 GiB HBM splits across the two halves. */
 	EXPECT_EQ(0u, d1_dip_reg_read(d, D1_REG_HBM_SIZE_LO, 4));
 	EXPECT_EQ(2u, d1_dip_reg_read(d, D1_REG_HBM_SIZE_HI, 4));
-	EXPECT_EQ(0u, self->log.errors);
+	EXPECT_EQ(0u, self->b.errors);
 }
 
 TEST_F(dip, doorbell_respects_mask)
 {
-	struct d1_dip *d = &self->d;
+	struct d1_dip *d = &self->b.d;
 
 	d1_dip_reg_write(d, D1_REG_DOORBELL, 41, 4);
 	EXPECT_EQ(~41u, d1_dip_reg_read(d, D1_REG_DOORBELL_ACK, 4));
 	EXPECT_EQ(D1_IRQ_DOORBELL, d1_dip_reg_read(d, D1_REG_IRQ_STATUS, 4));
-	EXPECT_EQ(0u, self->log.count);
+	EXPECT_EQ(0u, bench_notifies(&self->b, D1_MSIX_VEC_DEVICE));
 
 	/* Enabling a latched source delivers it once. */
 	d1_dip_reg_write(d, D1_REG_IRQ_MASK, 0xffffffff, 4);
 	EXPECT_EQ(D1_IRQ_ALL, d1_dip_reg_read(d, D1_REG_IRQ_MASK, 4));
-	EXPECT_EQ(1u, self->log.count);
-	EXPECT_EQ((unsigned int)D1_MSIX_VEC_DEVICE, self->log.last_vec);
+	EXPECT_EQ(1u, bench_notifies(&self->b, D1_MSIX_VEC_DEVICE));
 
 	/* Write-1-to-clear. */
 	d1_dip_reg_write(d, D1_REG_IRQ_STATUS, D1_IRQ_DOORBELL, 4);
@@ -91,12 +61,13 @@ TEST_F(dip, doorbell_respects_mask)
 
 	d1_dip_reg_write(d, D1_REG_DOORBELL, 0, 4);
 	EXPECT_EQ(0xffffffffu, d1_dip_reg_read(d, D1_REG_DOORBELL_ACK, 4));
-	EXPECT_EQ(2u, self->log.count);
+	EXPECT_EQ(2u, bench_notifies(&self->b, D1_MSIX_VEC_DEVICE));
+	EXPECT_EQ(0u, bench_notifies(&self->b, D1_MSIX_VEC_QUEUE(0)));
 }
 
 TEST_F(dip, bad_accesses_are_flagged)
 {
-	struct d1_dip *d = &self->d;
+	struct d1_dip *d = &self->b.d;
 
 	EXPECT_EQ(0xffffffffu, d1_dip_reg_read(d, D1_REG_SCRATCH, 2));
 	EXPECT_EQ((uint32_t)D1_ERROR_BAD_ACCESS,
@@ -108,12 +79,12 @@ TEST_F(dip, bad_accesses_are_flagged)
 	d1_dip_reg_write(d, D1_REG_NODES, 1, 4);
 	EXPECT_EQ(354u, d1_dip_reg_read(d, D1_REG_NODES, 4));
 	EXPECT_EQ(0xffffffffu, d1_dip_reg_read(d, 0x4000, 4));
-	EXPECT_EQ(4u, self->log.errors);
+	EXPECT_EQ(4u, self->b.errors);
 }
 
 TEST_F(dip, reset_needs_magic)
 {
-	struct d1_dip *d = &self->d;
+	struct d1_dip *d = &self->b.d;
 
 	d1_dip_reg_write(d, D1_REG_SCRATCH, 0x5a5a, 4);
 	d1_dip_reg_write(d, D1_REG_RESET, 1, 4);
@@ -123,9 +94,54 @@ TEST_F(dip, reset_needs_magic)
 	EXPECT_EQ(0u, d1_dip_reg_read(d, D1_REG_ERROR, 4));
 }
 
+TEST_F(dip, context_registers)
+{
+	struct d1_dip *d = &self->b.d;
+
+	d1_dip_reg_write(d, D1_REG_CTX(15, D1_CTX_PT_LO), 0x12345000, 4);
+	d1_dip_reg_write(d, D1_REG_CTX(15, D1_CTX_PT_HI), 0x9, 4);
+	d1_dip_reg_write(d, D1_REG_CTX(15, D1_CTX_CTRL), 0xff, 4);
+	EXPECT_EQ(0x12345000u, d1_dip_reg_read(d, D1_REG_CTX(15, D1_CTX_PT_LO), 4));
+	EXPECT_EQ(0x9u, d1_dip_reg_read(d, D1_REG_CTX(15, D1_CTX_PT_HI), 4));
+	EXPECT_EQ(D1_CTX_VALID, d1_dip_reg_read(d, D1_REG_CTX(15, D1_CTX_CTRL), 4));
+	EXPECT_EQ(0u, self->b.errors);
+	/* An unaligned root is refused; context 16 does not exist. */
+	d1_dip_reg_write(d, D1_REG_CTX(15, D1_CTX_PT_LO), 0x12345008, 4);
+	EXPECT_EQ(1u, self->b.errors);
+	EXPECT_EQ(0xffffffffu, d1_dip_reg_read(d, D1_REG_CTX(16, D1_CTX_CTRL), 4));
+	EXPECT_EQ(2u, self->b.errors);
+	/* Reset invalidates every context. */
+	d1_dip_reg_write(d, D1_REG_RESET, D1_RESET_MAGIC, 4);
+	EXPECT_EQ(0u, d1_dip_reg_read(d, D1_REG_CTX(15, D1_CTX_CTRL), 4));
+}
+
+TEST_F(dip, power_and_telemetry)
+{
+	struct d1_dip *d = &self->b.d;
+	uint32_t t0, t1;
+
+	EXPECT_EQ((uint32_t)D1_PM_ACTIVE, d1_dip_reg_read(d, D1_REG_PM_STATE, 4));
+	/* Idle: 35 degC, 25 W. */
+	EXPECT_EQ(35000u, d1_dip_reg_read(d, D1_REG_TEMP_MC, 4));
+	EXPECT_EQ(25000u, d1_dip_reg_read(d, D1_REG_POWER_MW, 4));
+	d1_dip_reg_write(d, D1_REG_PM_CTRL, D1_PM_LOW, 4);
+	EXPECT_EQ((uint32_t)D1_PM_LOW, d1_dip_reg_read(d, D1_REG_PM_STATE, 4));
+	EXPECT_GT(25000u, d1_dip_reg_read(d, D1_REG_POWER_MW, 4));
+	d1_dip_reg_write(d, D1_REG_PM_CTRL, 7, 4);	/* invalid: ignored */
+	EXPECT_EQ((uint32_t)D1_PM_LOW, d1_dip_reg_read(d, D1_REG_PM_STATE, 4));
+	d1_dip_reg_write(d, D1_REG_PM_CTRL, D1_PM_ACTIVE, 4);
+	EXPECT_EQ((uint32_t)D1_PM_ACTIVE, d1_dip_reg_read(d, D1_REG_PM_STATE, 4));
+
+	/* The device clock runs. */
+	t0 = d1_dip_reg_read(d, D1_REG_TIME_LO, 4);
+	nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+	t1 = d1_dip_reg_read(d, D1_REG_TIME_LO, 4);
+	EXPECT_NE(t0, t1);
+}
+
 TEST(config_validation)
 {
-	struct d1_dip_config c = default_cfg;
+	struct d1_dip_config c = bench_config(), default_cfg = bench_config();
 
 	EXPECT_EQ(NULL, d1_dip_check_config(&c));
 	c.nodes = 361;
