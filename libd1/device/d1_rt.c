@@ -93,7 +93,8 @@ int d1_printf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	for (; *fmt; fmt++) {
-		int width = 0, lng = 0;
+		int width = 0, lng = 0, left = 0;
+		unsigned int start;
 		char pad = ' ';
 
 		if (*fmt != '%') {
@@ -101,7 +102,11 @@ int d1_printf(const char *fmt, ...)
 			continue;
 		}
 		fmt++;
-		if (*fmt == '0')
+		if (*fmt == '-') {
+			left = 1;
+			fmt++;
+		}
+		if (*fmt == '0' && !left)
 			pad = '0';
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
@@ -109,24 +114,29 @@ int d1_printf(const char *fmt, ...)
 			lng = 1;
 			fmt++;
 		}
+		start = (unsigned int)p.total;
+		if (left) {	/* pad after the conversion instead */
+			pad = ' ';
+		}
 		switch (*fmt) {
 		case 'd':
 		case 'i': {
 			long long v = lng ? va_arg(ap, long) : va_arg(ap, int);
 
 			put_num(&p, v < 0 ? -(unsigned long long)v : (unsigned long long)v,
-				10, v < 0, width, pad, 0);
+				10, v < 0, left ? 0 : width, pad, 0);
 			break;
 		}
 		case 'u':
 			put_num(&p, lng ? va_arg(ap, unsigned long) :
-				va_arg(ap, unsigned int), 10, 0, width, pad, 0);
+				va_arg(ap, unsigned int), 10, 0, left ? 0 : width,
+				pad, 0);
 			break;
 		case 'x':
 		case 'X':
 			put_num(&p, lng ? va_arg(ap, unsigned long) :
-				va_arg(ap, unsigned int), 16, 0, width, pad,
-				*fmt == 'X');
+				va_arg(ap, unsigned int), 16, 0, left ? 0 : width,
+				pad, *fmt == 'X');
 			break;
 		case 'p':
 			put(&p, '0');
@@ -139,7 +149,12 @@ int d1_printf(const char *fmt, ...)
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
+			int n = 0;
 
+			while (s[n])
+				n++;
+			for (; !left && width > n; width--)
+				put(&p, ' ');
 			while (*s)
 				put(&p, *s++);
 			break;
@@ -152,6 +167,8 @@ int d1_printf(const char *fmt, ...)
 				fmt--;
 			break;
 		}
+		while (left && p.total - (int)start < width)
+			put(&p, ' ');
 	}
 	va_end(ap);
 	if (p.n)

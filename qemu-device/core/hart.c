@@ -436,6 +436,142 @@ static bool fma_invalid(uint32_t a, uint32_t b)
 	return (ai && bz) || (az && bi);
 }
 
+/* Round a nonzero magnitude m * 2^e (m < 2^64) to binary32 with RMM. */
+static uint32_t rmm_pack(uint64_t m, int e, bool neg, uint32_t *flags)
+{
+	int top = 63, shift, ex;
+	uint64_t kept, rem, half;
+
+	while (!(m >> top))
+		top--;
+	ex = top + e;				/* value in [2^ex, 2^(ex+1)) */
+	if (ex < -126)
+		shift = top - 23 + (-126 - ex);	/* subnormal: fixed quantum */
+	else
+		shift = top - 23;
+	if (shift <= 0) {
+		kept = shift > -64 ? m << -shift : 0;
+		rem = 0;
+		half = 1;
+	} else if (shift >= 64) {
+		kept = 0;
+		rem = m;
+		half = 0;	/* never a tie, always below half */
+	} else {
+		kept = m >> shift;
+		rem = m & ((1ull << shift) - 1);
+		half = 1ull << (shift - 1);
+	}
+	if (rem)
+		*flags |= RV_NX;
+	if (half && rem >= half)
+		kept++;
+	/* kept * 2^(e + shift); renormalise */
+	if (kept >> 24) {
+		kept >>= 1;
+		shift++;
+	}
+	ex = e + shift + 23;	/* exponent of bit 23 of kept */
+	if (kept == 0) {
+		if (rem)
+			*flags |= RV_UF;
+		return (uint32_t)neg << 31;
+	}
+	if (!(kept >> 23)) {	/* subnormal */
+		if (rem)
+			*flags |= RV_UF;
+		return (uint32_t)neg << 31 | (uint32_t)kept;
+	}
+	if (ex > 127) {
+		*flags |= RV_OF | RV_NX;
+		return (uint32_t)neg << 31 | 0x7f800000;
+	}
+	return (uint32_t)neg << 31 | (uint32_t)(ex + 127) << 23 |
+	       (uint32_t)(kept & 0x7fffff);
+}
+
+/* binary64 @d (exact, or correctly rounded from a result that is not a
+ * binary32 tie) to binary32 with RMM. */
+static uint32_t rmm_from_double(double d, uint32_t *flags)
+{
+	uint64_t u;
+	int e;
+
+	memcpy(&u, &d, sizeof(u));
+	if (((u >> 52) & 0x7ff) == 0x7ff)	/* Inf/NaN: exact */
+		return ((u & 0x000fffffffffffffull) ? CANON_NAN :
+			((uint32_t)(u >> 63) << 31 | 0x7f800000));
+	if ((u & ~(1ull << 63)) == 0)
+		return (uint32_t)(u >> 63) << 31;
+	e = (int)((u >> 52) & 0x7ff);
+	return rmm_pack((u & 0x000fffffffffffffull) | (e ? 1ull << 52 : 0),
+			(e ? e : 1) - 1075, u >> 63, flags);
+}
+
+/* An FP instruction in round-to-nearest, ties-away (RMM). */
+static uint32_t fp_rmm(struct d1_hart *h, const struct d1_insn *in)
+{
+	volatile double a = b2f(h->f[in->rs1]), b = b2f(h->f[in->rs2]);
+	volatile double c = b2f(h->f[in->rs3]);
+	uint64_t x = h->x[in->rs1];
+	uint32_t flags = 0, r;
+	double d = 0;
+	fexcept_t saved;
+	int e;
+
+	switch (in->op) {
+	case OP_FCVT_S_W:
+		x = (uint64_t)(int64_t)(int32_t)x;
+		/* fall through */
+	case OP_FCVT_S_L:
+		if (!x)
+			return 0;
+		r = rmm_pack((int64_t)x < 0 ? -x : x, 0, (int64_t)x < 0, &flags);
+		h->fflags |= flags;
+		return r;
+	case OP_FCVT_S_WU:
+		x = (uint32_t)x;
+		/* fall through */
+	case OP_FCVT_S_LU:
+		if (!x)
+			return 0;
+		r = rmm_pack(x, 0, false, &flags);
+		h->fflags |= flags;
+		return r;
+	default:
+		break;
+	}
+	/* binary64 holds the exact result, or rounds a non-tie (and raises
+	 * NV/DZ exactly as binary32 would) */
+	fegetexceptflag(&saved, FE_ALL_EXCEPT);
+	feclearexcept(FE_ALL_EXCEPT);
+	switch (in->op) {
+	case OP_FMADD: d = fma(a, b, c); break;
+	case OP_FMSUB: d = fma(a, b, -c); break;
+	case OP_FNMSUB: d = fma(-a, b, c); break;
+	case OP_FNMADD: d = fma(-a, b, -c); break;
+	case OP_FADD: d = a + b; break;
+	case OP_FSUB: d = a - b; break;
+	case OP_FMUL: d = a * b; break;
+	case OP_FDIV: d = a / b; break;
+	case OP_FSQRT: d = sqrt(a); break;
+	default: break;
+	}
+	e = fetestexcept(FE_ALL_EXCEPT);
+	fesetexceptflag(&saved, FE_ALL_EXCEPT);
+	if (e & FE_INVALID)
+		flags |= RV_NV;
+	if (e & FE_DIVBYZERO)
+		flags |= RV_DZ;
+	if (e & FE_INEXACT)
+		flags |= RV_NX;
+	r = rmm_from_double(d, &flags);
+	if ((flags & RV_NX) && (r & 0x7f800000) == 0)
+		flags |= RV_UF;
+	h->fflags |= flags;
+	return r;
+}
+
 /*
  * An FP instruction whose result depends on the rounding mode, in the
  * mode @rm (not RNE).  Operands go through volatile objects so the
@@ -449,6 +585,8 @@ static uint32_t fp_rounded(struct d1_hart *h, const struct d1_insn *in,
 	volatile int64_t xi = (int64_t)h->x[in->rs1];
 	volatile float r = 0;
 
+	if (rm == 4)
+		return fp_rmm(h, in);
 	fesetround(host_rm[rm]);
 	switch (in->op) {
 	case OP_FMADD: r = fmaf(a, b, c); break;
@@ -470,8 +608,22 @@ static uint32_t fp_rounded(struct d1_hart *h, const struct d1_insn *in,
 	return canon(r);
 }
 
-/* FCVT.{W,WU,L,LU}.S: RISC-V saturation and flags, no host FP state. */
+/* FCVT.{W,WU,L,LU}.S: RISC-V saturation and flags (host flags raised by
+ * the helper arithmetic are discarded). */
+static uint64_t fcvt_to_int_(struct d1_hart *h, uint32_t b, int rm, int kind);
+
 static uint64_t fcvt_to_int(struct d1_hart *h, uint32_t b, int rm, int kind)
+{
+	fexcept_t saved;
+	uint64_t r;
+
+	fegetexceptflag(&saved, FE_ALL_EXCEPT);
+	r = fcvt_to_int_(h, b, rm, kind);
+	fesetexceptflag(&saved, FE_ALL_EXCEPT);
+	return r;
+}
+
+static uint64_t fcvt_to_int_(struct d1_hart *h, uint32_t b, int rm, int kind)
 {
 	static const double lo[4] = { -0x1p31, 0, -0x1p63, 0 };
 	static const double hi[4] = { 0x1p31, 0x1p32, 0x1p63, 0x1p64 };
@@ -774,7 +926,7 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 		int rm_ = eff_rm(h, in);				\
 		if (rm_ == 0) {						\
 			f[in->rd] = canon(expr);			\
-		} else if (rm_ > 0 && rm_ < 4) {			\
+		} else if (rm_ > 0) {					\
 			f[in->rd] = fp_rounded(h, in, rm_);		\
 		} else {						\
 			goto illegal;					\
@@ -1000,7 +1152,7 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 			float c = b2f(f[in->rs3]);
 			int rm = eff_rm(h, in);
 
-			if (rm < 0 || rm == 4)
+			if (rm < 0)
 				goto illegal;
 			if (fma_invalid(f[in->rs1], f[in->rs2]))
 				h->fflags |= RV_NV;
