@@ -7,6 +7,7 @@
 #include "dip.h"
 
 #include <string.h>
+#include <time.h>
 
 const char *d1_dip_check_config(const struct d1_dip_config *cfg)
 {
@@ -63,6 +64,26 @@ void d1_dip_record_fault_locked(struct d1_dip *d, unsigned int ctx,
 	d->fault_va = f->va;
 }
 
+/*
+ * Caller holds the lock.  Waits a little for a queue thread to finish its
+ * command, re-asking a running launch to stop: an abort that raced with
+ * the launch's start would otherwise be lost.
+ */
+void d1_dip_wait_idle_locked(struct d1_dip *d)
+{
+	struct timespec ts;
+
+	if (d->grid_owner && d->grid_owner->abort)
+		d1_launch_abort(d->grid_owner);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 5000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&d->idle, &d->lock, &ts);
+}
+
 /* Caller holds the lock.  Aborts every queue and waits until all idle. */
 static void reset_locked(struct d1_dip *d)
 {
@@ -77,7 +98,7 @@ static void reset_locked(struct d1_dip *d)
 		for (i = 0; i < d->cfg.num_queues; i++)
 			busy |= d->q[i].busy;
 		if (busy)
-			pthread_cond_wait(&d->idle, &d->lock);
+			d1_dip_wait_idle_locked(d);
 	} while (busy);
 
 	for (i = 0; i < d->cfg.num_queues; i++)

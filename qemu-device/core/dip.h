@@ -152,5 +152,6 @@ void d1_dip_record_fault_locked(struct d1_dip *d, unsigned int ctx,
 				unsigned int queue,
 				const struct d1_mmu_fault *f);
 void d1_dip_bad_access(struct d1_dip *d, const char *msg, uint64_t addr);
+void d1_dip_wait_idle_locked(struct d1_dip *d);
 
 #endif /* D1_DIP_H */

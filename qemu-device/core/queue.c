@@ -140,7 +140,7 @@ bool d1_queue_reg_write_locked(struct d1_queue *q, unsigned int reg,
 			d1_queue_reset_locked(q);
 			pthread_cond_broadcast(&d->kick);
 			while (q->busy)
-				pthread_cond_wait(&d->idle, &d->lock);
+				d1_dip_wait_idle_locked(d);
 			return !(val & ~D1_Q_CTRL_RESET);
 		}
 		if (val & ~D1_Q_CTRL_ENABLE)

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * d1 DIP LAUNCH command: fetches a kernel image and its arguments through
+ * the queue's context, runs it on a rectangle of the node grid (grid.c)
+ * with node DMA translated by the same context, and writes the launch
+ * report (Documentation/accel/d1/hw-interface.rst, "Launch report").
+ * The grid is one resource: launches from different queues take turns.
+ */
+#include <endian.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dip.h"
+#include "grid.h"
+
+#define IMAGE_MAX	(16u << 20)
+
+static int vs_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
+{
+	return d1_vspace_read(opaque, addr, buf, len);
+}
+
+static int vs_write(void *opaque, uint64_t addr, const void *buf,
+		    uint64_t len)
+{
+	return d1_vspace_write(opaque, addr, buf, len);
+}
+
+static const struct d1_mem_ops vs_mem_ops = {
+	.read = vs_read,
+	.write = vs_write,
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, 8);
+}
+
+/* Take the grid for @q; false if the queue was reset meanwhile. */
+static bool grid_acquire(struct d1_queue *q)
+{
+	struct d1_dip *d = q->dev;
+	bool ok;
+
+	pthread_mutex_lock(&d->lock);
+	while (d->grid_owner && !q->abort && !d->exiting)
+		pthread_cond_wait(&d->kick, &d->lock);
+	ok = !q->abort && !d->exiting;
+	if (ok)
+		d->grid_owner = q;
+	pthread_mutex_unlock(&d->lock);
+	return ok;
+}
+
+static void grid_release(struct d1_queue *q)
+{
+	struct d1_dip *d = q->dev;
+
+	pthread_mutex_lock(&d->lock);
+	d->grid_owner = NULL;
+	pthread_cond_broadcast(&d->kick);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* Caller holds dev->lock; q owns the grid. */
+void d1_launch_abort(struct d1_queue *q)
+{
+	if (q->dev->grid)
+		d1_grid_abort(q->dev->grid);
+}
+
+void d1_launch_fini(struct d1_dip *d)
+{
+	if (d->grid)
+		d1_grid_destroy(d->grid);
+	d->grid = NULL;
+}
+
+/*
+ * Device printf: each node's text, every line prefixed with the node's
+ * coordinates, into @out (up to @cap bytes).  Returns bytes written; adds
+ * what did not fit to @dropped.
+ */
+static uint32_t gather_printf(struct d1_grid *g, uint32_t x0, uint32_t y0,
+			      uint32_t cols, uint32_t rows, char *out,
+			      uint32_t cap, uint32_t *dropped)
+{
+	uint32_t used = 0, x, y;
+
+	for (y = y0; y < y0 + rows; y++) {
+		for (x = x0; x < x0 + cols; x++) {
+			const struct d1_node_report *r;
+			size_t len, i;
+			const char *s;
+			bool bol = true;
+
+			r = d1_grid_report(g, y * d1_grid_cols(g) + x);
+			s = d1_grid_output(g, y * d1_grid_cols(g) + x, &len);
+			*dropped += r->print_dropped;
+			for (i = 0; i < len; i++) {
+				char pre[24];
+				int n = 0;
+
+				if (bol)
+					n = snprintf(pre, sizeof(pre), "[%u,%u] ",
+						     x, y);
+				if (used + n + 1 > cap) {
+					*dropped += len - i;
+					break;
+				}
+				memcpy(out + used, pre, n);
+				used += n;
+				out[used++] = s[i];
+				bol = s[i] == '\n';
+			}
+			/* Keep nodes apart even without a final newline. */
+			if (!bol && len && used < cap)
+				out[used++] = '\n';
+		}
+	}
+	return used;
+}
+
+/* Report to @report_va: header, node records, printf text. */
+static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
+				 uint64_t report_va, uint32_t report_bytes,
+				 uint32_t x0, uint32_t y0, uint32_t cols,
+				 uint32_t rows, unsigned int status,
+				 const struct d1_launch_result *res)
+{
+	uint32_t nodes = cols * rows, head = D1_REPORT_HDR_SIZE +
+			 nodes * D1_REPORT_NODE_SIZE, dropped = 0, used = 0;
+	uint64_t cycles = 0;
+	uint8_t *rep = calloc(1, report_bytes);
+	uint32_t x, y, i = 0;
+	int err;
+
+	if (!rep)
+		return D1_QERR_BAD_DESC;
+	for (y = y0; y < y0 + rows; y++) {
+		for (x = x0; x < x0 + cols; x++, i++) {
+			const struct d1_node_report *r =
+				d1_grid_report(d->grid, y * d1_grid_cols(d->grid) + x);
+			uint8_t *p = rep + D1_REPORT_HDR_SIZE +
+				     i * D1_REPORT_NODE_SIZE;
+
+			put32(p, (uint32_t)r->exit_code);
+			put32(p + 4, r->status == D1_NODE_FAULT ? r->fault : 0);
+			put32(p + 8, r->fault_hart);
+			put64(p + 16, r->fault_pc);
+			put64(p + 24, r->fault_addr);
+			if (r->cycles > cycles)
+				cycles = r->cycles;
+		}
+	}
+	used = gather_printf(d->grid, x0, y0, cols, rows, (char *)rep + head,
+			     report_bytes - head, &dropped);
+	put32(rep, D1_REPORT_MAGIC);
+	put32(rep + 4, status);
+	put32(rep + 8, nodes);
+	put32(rep + 12, used);
+	put32(rep + 16, dropped);
+	put64(rep + 24, res->instret);
+	put64(rep + 32, cycles);
+	err = d1_vspace_write(vs, report_va, rep, head + used);
+	free(rep);
+	return err ? D1_QERR_MMU_FAULT : D1_QERR_NONE;
+}
+
+unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
+			    const uint64_t *w, uint64_t *instret,
+			    uint64_t *dma_bytes)
+{
+	struct d1_dip *d = q->dev;
+	uint32_t image_bytes = (uint32_t)w[2], report_bytes = w[2] >> 32;
+	uint32_t args_bytes = (uint32_t)w[5], harts = (w[5] >> 32) & 0xf;
+	uint32_t x0 = w[4] & 0xffff, y0 = (w[4] >> 16) & 0xffff;
+	uint32_t cols = (w[4] >> 32) & 0xffff, rows = w[4] >> 48;
+	struct d1_launch_result res;
+	struct d1_launch l;
+	unsigned int status, err;
+	uint8_t *image = NULL, args[D1_ARGS_SIZE];
+	char msg[128];
+	uint32_t y, x;
+
+	/* Validate everything before touching memory or the grid. */
+	if (!image_bytes || image_bytes > IMAGE_MAX || w[5] >> 36 ||
+	    args_bytes > D1_ARGS_SIZE || (!w[3] && args_bytes) ||
+	    !harts || harts > D1_MAX_HARTS || !cols || !rows ||
+	    x0 + cols > d->cfg.grid_cols || y0 + rows > d->cfg.grid_rows ||
+	    !w[7] || report_bytes < D1_REPORT_HDR_SIZE +
+	    cols * rows * D1_REPORT_NODE_SIZE)
+		return D1_QERR_BAD_DESC;
+	/* Disabled nodes (the last of the mesh, row-major) cannot run. */
+	for (y = y0; y < y0 + rows; y++)
+		for (x = x0; x < x0 + cols; x++)
+			if (y * d->cfg.grid_cols + x >= d->cfg.nodes)
+				return D1_QERR_BAD_DESC;
+
+	image = malloc(image_bytes);
+	if (!image)
+		return D1_QERR_BAD_DESC;
+	if (d1_vspace_read(vs, w[1], image, image_bytes) ||
+	    (args_bytes && d1_vspace_read(vs, w[3], args, args_bytes))) {
+		free(image);
+		return D1_QERR_MMU_FAULT;
+	}
+	if (!grid_acquire(q)) {
+		free(image);
+		return D1_QERR_ABORTED;
+	}
+	if (!d->grid) {
+		struct d1_grid_config gc = {
+			.rows = d->cfg.grid_rows,
+			.cols = d->cfg.grid_cols,
+			.threads = d->cfg.sim_threads,
+		};
+
+		d->grid = d1_grid_create(&gc);
+	}
+	if (!d->grid || d1_grid_load_elf(d->grid, image, image_bytes, msg,
+					 sizeof(msg))) {
+		free(image);
+		grid_release(q);
+		return D1_QERR_BAD_DESC;
+	}
+	free(image);
+
+	memset(&l, 0, sizeof(l));
+	l.x0 = x0;
+	l.y0 = y0;
+	l.width = cols;
+	l.height = rows;
+	l.harts = harts;
+	l.budget = w[6];
+	l.args = args_bytes ? args : NULL;
+	l.args_size = args_bytes;
+	l.mem = &vs_mem_ops;
+	l.mem_opaque = vs;
+	vs->fault.reason = 0;
+	if (d1_grid_run(d->grid, &l, &res, msg, sizeof(msg))) {
+		grid_release(q);
+		return D1_QERR_BAD_DESC;
+	}
+
+	*instret += res.instret;
+	for (y = y0; y < y0 + rows; y++)
+		for (x = x0; x < x0 + cols; x++)
+			*dma_bytes += d1_grid_report(d->grid,
+				y * d->cfg.grid_cols + x)->dma_bytes;
+
+	if (res.aborted)
+		status = D1_QERR_ABORTED;
+	else if (res.faulted && vs->fault.reason)
+		status = D1_QERR_MMU_FAULT;	/* node DMA outside mappings */
+	else if (res.faulted)
+		status = D1_QERR_NODE_FAULT;
+	else if (res.timed_out)
+		status = D1_QERR_TIMEOUT;
+	else if (res.deadlocked)
+		status = D1_QERR_DEADLOCK;
+	else
+		status = D1_QERR_NONE;
+
+	if (status == D1_QERR_ABORTED) {
+		grid_release(q);
+		return status;
+	}
+	{
+		/* The report must not clobber the node DMA fault. */
+		struct d1_mmu_fault keep = vs->fault;
+
+		err = write_report(d, vs, w[7], report_bytes, x0, y0, cols,
+				   rows, status, &res);
+		if (status == D1_QERR_MMU_FAULT || !err)
+			vs->fault = keep;
+	}
+	grid_release(q);
+	return status ? status : err;
+}

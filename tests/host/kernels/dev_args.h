@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Arguments of the device LAUNCH test kernel (kernels/dev_scale.c). */
+#ifndef DEV_ARGS_H
+#define DEV_ARGS_H
+
+#include <stdint.h>
+
+enum dev_mode { DEV_SCALE = 0, DEV_SPIN, DEV_ILLEGAL };
+
+struct dev_scale_args {
+	uint64_t src, dst;	/* device VAs */
+	uint32_t n;		/* int32 per node */
+	uint32_t mode;
+};
+
+#endif /* DEV_ARGS_H */

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the DIP LAUNCH command (qemu-device/core/launch.c): a
+ * clang-built kernel fetched through the context MMU, run on the node grid
+ * with node DMA translated by the same context; the launch report; budget
+ * timeouts, node faults, DMA faults, reset during a launch.
+ */
+#include "dip_harness.h"
+#include "node_harness.h"
+#include "kernels/dev_args.h"
+#include "kselftest_harness.h"
+
+#define VA_HOST	0x100000000ull
+#define VA_HBM	0x200000000ull
+#define VA_IMG	0x300000000ull
+#define RW	(D1_PTE_READ | D1_PTE_WRITE)
+#define N	64		/* int32 per node */
+#define REPORT	8192
+
+/* Host buffer layout (offsets from the bus base) */
+#define OFF_ARGS	0x0
+#define OFF_OUT		0x1000
+#define OFF_REP		0x10000
+#define OFF_IMG		0x40000
+
+FIXTURE(l) {
+	struct bench b;
+	struct bench_queue q;
+	uint32_t img_size;
+};
+
+FIXTURE_SETUP(l)
+{
+	struct d1_dip_config c = bench_config();
+	uint64_t root;
+	size_t size;
+	void *img = kernel_read("dev_scale", &size);
+
+	ASSERT_NE(NULL, img);
+	ASSERT_EQ(0, bench_init(&self->b, &c));
+	root = bench_context(&self->b, 3);
+	bench_map(&self->b, root, VA_HOST, BENCH_BUS_BASE, 1 << 20, RW);
+	bench_map(&self->b, root, VA_HBM, 0, 1 << 20, RW | D1_PTE_HBM);
+	bench_map(&self->b, root, VA_IMG, BENCH_BUS_BASE + OFF_IMG,
+		  (size + 4095) & ~4095ul, D1_PTE_READ);
+	memcpy(bench_ptr(&self->b, BENCH_BUS_BASE + OFF_IMG), img, size);
+	free(img);
+	self->img_size = size;
+	bench_queue_start(&self->b, &self->q, 0, 3, 16);
+}
+
+FIXTURE_TEARDOWN(l)
+{
+	bench_fini(&self->b);
+}
+
+static uint64_t rect(uint32_t x0, uint32_t y0, uint32_t cols, uint32_t rows)
+{
+	return x0 | y0 << 16 | (uint64_t)cols << 32 | (uint64_t)rows << 48;
+}
+
+static void launch(struct bench *b, struct bench_queue *q, uint32_t img_size,
+		   uint64_t r, uint32_t harts, uint64_t budget,
+		   const struct dev_scale_args *a)
+{
+	uint64_t w[8];
+
+	memcpy(bench_ptr(b, BENCH_BUS_BASE + OFF_ARGS), a, sizeof(*a));
+	w[0] = D1_DESC_HDR(D1_OP_LAUNCH, D1_DESC_F_FENCE, 7);
+	w[1] = VA_IMG;
+	w[2] = img_size | (uint64_t)REPORT << 32;
+	w[3] = VA_HOST + OFF_ARGS;
+	w[4] = r;
+	w[5] = sizeof(*a) | (uint64_t)harts << 32;
+	w[6] = budget;
+	w[7] = VA_HOST + OFF_REP;
+	bench_submit(b, q, w);
+}
+
+static uint32_t rep32(struct bench *b, unsigned int off)
+{
+	uint32_t v;
+
+	memcpy(&v, (uint8_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_REP) + off, 4);
+	return v;
+}
+
+static uint64_t rep64(struct bench *b, unsigned int off)
+{
+	uint64_t v;
+
+	memcpy(&v, (uint8_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_REP) + off, 8);
+	return v;
+}
+
+TEST_F(l, scale_on_every_node)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { VA_HBM, VA_HOST + OFF_OUT, N, DEV_SCALE };
+	int32_t *in = (int32_t *)b->hbm;
+	int32_t *out = bench_ptr(b, BENCH_BUS_BASE + OFF_OUT);
+	const char *text;
+	unsigned int i, node;
+
+	for (i = 0; i < 4 * N; i++)
+		in[i] = (int32_t)(i * 37) - 1000;
+	launch(b, &self->q, self->img_size, rect(0, 0, 2, 2), 2, 1000000, &a);
+	ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
+
+	for (i = 0; i < 4 * N; i++)
+		ASSERT_EQ(in[i] * (int32_t)(i / N + 2), out[i]) {
+			TH_LOG("element %u", i);
+		}
+	EXPECT_EQ(D1_REPORT_MAGIC, rep32(b, 0));
+	EXPECT_EQ(0u, rep32(b, 4));
+	EXPECT_EQ(4u, rep32(b, 8));
+	for (node = 0; node < 4; node++) {
+		unsigned int r = D1_REPORT_HDR_SIZE + node * D1_REPORT_NODE_SIZE;
+
+		EXPECT_EQ(node, rep32(b, r));		/* exit code */
+		EXPECT_EQ(0u, rep32(b, r + 4));		/* no fault */
+	}
+	EXPECT_LT(0u, rep64(b, 24));			/* instret */
+	EXPECT_EQ(rep64(b, 24), (uint64_t)rd(b, D1_REG_Q(0, D1_Q_INSTRET_LO)));
+	EXPECT_EQ(2u * 4 * N * 4, rd(b, D1_REG_Q(0, D1_Q_DMA_BYTES_LO)));
+	EXPECT_EQ(7u, rd(b, D1_REG_Q(0, D1_Q_FENCE)));
+
+	/* printf text, each line tagged with its node's coordinates */
+	text = (const char *)bench_ptr(b, BENCH_BUS_BASE + OFF_REP) +
+	       D1_REPORT_HDR_SIZE + 4 * D1_REPORT_NODE_SIZE;
+	EXPECT_EQ(strlen("[0,0] scaled 64 by 2\n") * 4, rep32(b, 12));
+	EXPECT_EQ(0, strncmp(text, "[0,0] scaled 64 by 2\n[1,0] scaled 64 by 3\n"
+			     "[0,1] scaled 64 by 4\n[1,1] scaled 64 by 5\n",
+			     rep32(b, 12)));
+}
+
+TEST_F(l, sub_rectangle)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { VA_HBM, VA_HOST + OFF_OUT, N, DEV_SCALE };
+	int32_t *out = bench_ptr(b, BENCH_BUS_BASE + OFF_OUT);
+	unsigned int i;
+
+	for (i = 0; i < 4 * N; i++)
+		((int32_t *)b->hbm)[i] = (int32_t)i;
+	/* Column x = 1: nodes 1 and 3. */
+	launch(b, &self->q, self->img_size, rect(1, 0, 1, 2), 1, 1000000, &a);
+	ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
+	EXPECT_EQ(2u, rep32(b, 8));
+	EXPECT_EQ(1u, rep32(b, D1_REPORT_HDR_SIZE));
+	EXPECT_EQ(3u, rep32(b, D1_REPORT_HDR_SIZE + D1_REPORT_NODE_SIZE));
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ((int32_t)(N + i) * 3, out[N + i]);
+		EXPECT_EQ((int32_t)(3 * N + i) * 5, out[3 * N + i]);
+		EXPECT_EQ(0, out[i]);		/* node 0 did not run */
+	}
+}
+
+TEST_F(l, budget_timeout)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { 0, 0, 0, DEV_SPIN };
+	int64_t st;
+
+	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 50000, &a);
+	st = bench_wait(b, &self->q, 20000);
+	EXPECT_EQ((uint32_t)D1_QERR_TIMEOUT, D1_Q_STATUS_ERROR(st));
+	EXPECT_EQ((uint32_t)D1_QERR_TIMEOUT, rep32(b, 4));
+	EXPECT_LE(50000u, rep64(b, 24));
+}
+
+TEST_F(l, node_fault_is_reported)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { 0, 0, 0, DEV_ILLEGAL };
+	int64_t st;
+
+	launch(b, &self->q, self->img_size, rect(1, 1, 1, 1), 1, 1000000, &a);
+	st = bench_wait(b, &self->q, 20000);
+	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, D1_Q_STATUS_ERROR(st));
+	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, rep32(b, 4));
+	EXPECT_EQ((uint32_t)D1_FAULT_ILLEGAL, rep32(b, D1_REPORT_HDR_SIZE + 4));
+	EXPECT_NE(0u, rep64(b, D1_REPORT_HDR_SIZE + 16));	/* PC */
+	/* A node fault is not an MMU fault. */
+	EXPECT_EQ(0u, rd(b, D1_REG_FAULT_STATUS));
+}
+
+TEST_F(l, node_dma_outside_mappings)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { VA_HBM + (1 << 20), VA_HOST + OFF_OUT, N,
+				    DEV_SCALE };
+	uint32_t f;
+	int64_t st;
+
+	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 1000000, &a);
+	st = bench_wait(b, &self->q, 20000);
+	EXPECT_EQ((uint32_t)D1_QERR_MMU_FAULT, D1_Q_STATUS_ERROR(st));
+	f = rd(b, D1_REG_FAULT_STATUS);
+	EXPECT_TRUE(f & D1_FAULT_VALID);
+	EXPECT_EQ((uint32_t)D1_ACCESS_READ, D1_FAULT_ACCESS(f));
+	EXPECT_EQ((uint32_t)D1_MMU_UNMAPPED, D1_FAULT_REASON(f));
+	EXPECT_EQ((uint32_t)(VA_HBM + (1 << 20)), rd(b, D1_REG_FAULT_VA_LO));
+	EXPECT_EQ((uint32_t)D1_FAULT_DMA, rep32(b, D1_REPORT_HDR_SIZE + 4));
+}
+
+TEST_F(l, reset_during_launch)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { 0, 0, 0, DEV_SPIN };
+	struct dev_scale_args ok = { VA_HBM, VA_HOST + OFF_OUT, N, DEV_SCALE };
+
+	/* No budget: only a reset stops it. */
+	launch(b, &self->q, self->img_size, rect(0, 0, 2, 2), 4, 0, &a);
+	EXPECT_EQ(-1, bench_wait(b, &self->q, 50));
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	EXPECT_EQ(0u, rd(b, D1_REG_Q(0, D1_Q_STATUS)));
+	EXPECT_NE(D1_REPORT_MAGIC, rep32(b, 0));	/* aborted: no report */
+
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	self->q.tail = 0;
+	((int32_t *)b->hbm)[0] = 21;
+	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 1000000, &ok);
+	ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
+	EXPECT_EQ(42, *(int32_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_OUT));
+}
+
+TEST_F(l, bad_launch_descriptors)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { 0, 0, 0, DEV_SCALE };
+	struct {
+		uint64_t rect;
+		uint32_t harts;
+	} cases[] = {
+		{ rect(1, 0, 2, 1), 1 },	/* beyond the grid */
+		{ rect(0, 0, 0, 1), 1 },	/* empty */
+		{ rect(0, 0, 1, 1), 0 },	/* no harts */
+		{ rect(0, 0, 1, 1), 5 },	/* too many harts */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+		wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+		self->q.tail = 0;
+		launch(b, &self->q, self->img_size, cases[i].rect,
+		       cases[i].harts, 1000, &a);
+		EXPECT_EQ((uint32_t)D1_QERR_BAD_DESC,
+			  D1_Q_STATUS_ERROR(bench_wait(b, &self->q, 5000))) {
+			TH_LOG("case %u", i);
+		}
+	}
+	/* A corrupt image is refused too. */
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	self->q.tail = 0;
+	memset(bench_ptr(b, BENCH_BUS_BASE + OFF_IMG), 0x5a, 64);
+	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 1000, &a);
+	EXPECT_EQ((uint32_t)D1_QERR_BAD_DESC,
+		  D1_Q_STATUS_ERROR(bench_wait(b, &self->q, 5000)));
+}
+
+TEST_HARNESS_MAIN
