@@ -200,7 +200,8 @@
 
 /*
  * Descriptor: 8 little-endian 64-bit words.  Word 0 is the header:
- * opcode [7:0], flags [15:8], reserved [31:16] (zero), seqno [63:32].
+ * opcode [7:0], flags [15:8], context [23:16] (used with D1_DESC_F_CTX,
+ * else zero), reserved [31:24] (zero), seqno [63:32].
  * Words 1..7 are per opcode; unused words must be zero.
  */
 #define D1_DESC_SIZE		64
@@ -208,13 +209,16 @@
 #define D1_DESC_OPCODE(h)	((h) & 0xffu)
 #define D1_DESC_FLAGS(h)	(((h) >> 8) & 0xffu)
 #define D1_DESC_SEQNO(h)	((h) >> 32)
-#define D1_DESC_HDR_RSVD	0x00000000ffff0000ull
+#define D1_DESC_CTX(h)		(((h) >> 16) & 0xffu)
+#define D1_DESC_HDR_RSVD	0x00000000ff000000ull
 #define D1_DESC_HDR(op, flags, seq) \
 	((unsigned long long)(op) | (unsigned long long)(flags) << 8 | \
 	 (unsigned long long)(seq) << 32)
 #define D1_DESC_F_IRQ		(1u << 0)	/* raise Q_IRQ_COMPLETE when done */
 #define D1_DESC_F_FENCE		(1u << 1)	/* set Q_FENCE = seqno when done */
-#define D1_DESC_F_ALL		(D1_DESC_F_IRQ | D1_DESC_F_FENCE)
+#define D1_DESC_F_CTX		(1u << 2)	/* run in the header's context */
+#define D1_DESC_F_ALL		(D1_DESC_F_IRQ | D1_DESC_F_FENCE | D1_DESC_F_CTX)
+#define D1_DESC_HDR_CTX(ctx)	((unsigned long long)(ctx) << 16)
 
 #define D1_OP_NOP		0x00
 /* COPY: w1 src VA, w2 dst VA, w3 bytes (any alignment, <= 1 GiB) */

@@ -181,6 +181,7 @@ bool d1_queue_reg_write_locked(struct d1_queue *q, unsigned int reg,
 
 struct exec_ctx {
 	struct d1_queue *q;
+	unsigned int ctx;	/* context the command runs in */
 	struct d1_vspace vs;
 	uint64_t dma_bytes, instret;
 	bool faulted;		/* vs.fault holds an MMU fault */
@@ -333,7 +334,6 @@ void *d1_queue_thread(void *arg)
 		struct exec_ctx x = { .q = q };
 		uint64_t w[D1_DESC_WORDS], start, addr;
 		unsigned int err, vecs = 0, i;
-		const struct d1_context *c;
 		uint32_t gen;
 
 		if (!runnable(q)) {
@@ -346,25 +346,37 @@ void *d1_queue_thread(void *arg)
 		start = d->ops->now_ns(d->opaque);
 		q->busy_since = start;
 		addr = q->ring + (uint64_t)q->head * D1_DESC_SIZE;
-		c = &d->ctx[q->ctx];
-		x.vs = (struct d1_vspace) {
-			.bus_read = d->ops->bus_read,
-			.bus_write = d->ops->bus_write,
-			.opaque = d->opaque,
-			.root = c->pt,
-			.hbm = d->hbm,
-			.hbm_size = d->cfg.hbm_size,
-		};
-		bool ctx_ok = c->ctrl & D1_CTX_VALID;
-
 		pthread_mutex_unlock(&d->lock);
 
 		if (d->ops->bus_read(d->opaque, addr, w, sizeof(w))) {
 			err = D1_QERR_RING;
 		} else {
+			unsigned int ctx = q->ctx;
+			bool ctx_ok;
+
 			for (i = 0; i < D1_DESC_WORDS; i++)
 				w[i] = le64toh(w[i]);
-			if (!ctx_ok && D1_DESC_OPCODE(w[0]) != D1_OP_NOP) {
+			/* A descriptor may name its own context (F_CTX). */
+			if (D1_DESC_FLAGS(w[0]) & D1_DESC_F_CTX)
+				ctx = D1_DESC_CTX(w[0]);
+			else if (D1_DESC_CTX(w[0]))
+				ctx = D1_DIP_MAX_CONTEXTS;	/* reserved bits set */
+			pthread_mutex_lock(&d->lock);
+			ctx_ok = ctx < d->cfg.num_contexts &&
+				 (d->ctx[ctx].ctrl & D1_CTX_VALID);
+			x.ctx = ctx;
+			x.vs = (struct d1_vspace) {
+				.bus_read = d->ops->bus_read,
+				.bus_write = d->ops->bus_write,
+				.opaque = d->opaque,
+				.root = ctx_ok ? d->ctx[ctx].pt : 0,
+				.hbm = d->hbm,
+				.hbm_size = d->cfg.hbm_size,
+			};
+			pthread_mutex_unlock(&d->lock);
+			if (ctx == D1_DIP_MAX_CONTEXTS) {
+				err = D1_QERR_BAD_DESC;
+			} else if (!ctx_ok && D1_DESC_OPCODE(w[0]) != D1_OP_NOP) {
 				x.vs.fault = (struct d1_mmu_fault) {
 					.reason = D1_MMU_BAD_CTX,
 				};
@@ -384,7 +396,7 @@ void *d1_queue_thread(void *arg)
 		if (gen != q->gen)
 			continue;	/* reset while running: result dropped */
 		if (x.faulted) {
-			d1_dip_record_fault_locked(d, q->ctx, q->idx,
+			d1_dip_record_fault_locked(d, x.ctx, q->idx,
 						   &x.vs.fault);
 			d1_dip_raise_locked(d, D1_IRQ_FAULT, &vecs);
 		}

@@ -258,6 +258,24 @@ TEST_F(q, contexts_are_isolated)
 	EXPECT_EQ(5u, D1_FAULT_CTX(rd(b, D1_REG_FAULT_STATUS)));
 	EXPECT_EQ(2u, D1_FAULT_QUEUE(rd(b, D1_REG_FAULT_STATUS)));
 
+	/* A descriptor may name its context: q0 (bound to 3) runs one in 5. */
+	wr(b, D1_REG_FAULT_STATUS, 0);
+	copy_desc(w, VA_HOST, VA_HOST + 8, 8, D1_DESC_F_CTX, 0);
+	w[0] |= D1_DESC_HDR_CTX(5);
+	fill(bench_ptr(b, self->host + (512 << 10)), 8, 9);
+	bench_submit(b, &self->q0, w);
+	EXPECT_EQ(0, bench_wait(b, &self->q0, 5000));
+	EXPECT_EQ(0, memcmp(bench_ptr(b, self->host + (512 << 10)),
+			    bench_ptr(b, self->host + (512 << 10) + 8), 8));
+	/* ... and faults are charged to that context. */
+	copy_desc(w, VA_HOST, VA_HOST + 4096, 8, D1_DESC_F_CTX, 0);
+	w[0] |= D1_DESC_HDR_CTX(5);
+	bench_submit(b, &self->q0, w);
+	st = bench_wait(b, &self->q0, 5000);
+	EXPECT_EQ((uint32_t)D1_QERR_MMU_FAULT, D1_Q_STATUS_ERROR(st));
+	EXPECT_EQ(5u, D1_FAULT_CTX(rd(b, D1_REG_FAULT_STATUS)));
+	EXPECT_EQ(0u, D1_FAULT_QUEUE(rd(b, D1_REG_FAULT_STATUS)));
+
 	/* An invalid context faults before touching anything. */
 	wr(b, D1_REG_CTX(5, D1_CTX_CTRL), 0);
 	wr(b, D1_REG_Q(2, D1_Q_CTRL), D1_Q_CTRL_RESET);
