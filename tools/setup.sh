@@ -24,8 +24,14 @@ step() {
 	local name=$1; shift
 	local log="$D1_CACHE/logs/$name.log"
 	local t0=$SECONDS
+	local rc
 	printf 'setup: %-16s ... ' "$name"
-	if "$@" >"$log" 2>&1; then
+	# Not "if cmd": bash would then ignore set -e inside the step.
+	set +e
+	(set -e; "$@") >"$log" 2>&1
+	rc=$?
+	set -e
+	if [ $rc = 0 ]; then
 		if grep -q '^SKIP$' "$log"; then
 			echo "already done"
 		else
@@ -47,7 +53,7 @@ HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
 	kmod sparse qemu-user xz-utils zstd rsync"
 VM_PKGS="meson ninja-build python3 libglib2.0-dev libpixman-1-dev libattr1-dev
 	libcap-ng-dev libfdt-dev zlib1g-dev ccache seabios dpkg-dev busybox-static
-	cpio gzip qemu-system-data"
+	cpio gzip qemu-system-data socat"
 
 missing_pkgs() {
 	local p
@@ -130,7 +136,14 @@ do_qemu_source() {
 
 # Copies our device (and qtest) into the QEMU tree and wires it in.
 wire_device() {
-	local dst=$QEMU_SRC/hw/misc/d1
+	local dst=$QEMU_SRC/hw/misc/d1 f
+	# Every core source must be in the QEMU build too.
+	for f in "$top"/qemu-device/core/*.c; do
+		grep -q "'core/$(basename "$f")'" "$top/qemu-device/meson.build" || {
+			echo "qemu-device/meson.build does not list core/$(basename "$f")"
+			return 1
+		}
+	done
 	mkdir -p "$dst"
 	# -c: only files whose content changed get a new mtime, so ninja
 	# recompiles just those.
@@ -177,8 +190,9 @@ do_qemu_build() {
 	ln -sf /usr/share/qemu/* /usr/share/seabios/* "$fw/"
 	rm -rf "$QEMU_OUT"
 	mv "$QEMU_OUT.tmp" "$QEMU_OUT"
-	# Keep the three newest builds (other checkouts may use them).
-	ls -dt "$D1_CACHE"/qemu-????????????????/ | tail -n +4 | xargs -r rm -rf
+	# Drop builds unused for a day (other checkouts may still use newer ones).
+	find "$D1_CACHE" -maxdepth 1 -name 'qemu-????????????????' -mtime +0 \
+		-exec rm -rf {} +
 }
 
 step packages do_packages

@@ -10,8 +10,12 @@
 #   --timeout SECS     host-side bound on the whole run (default 600)
 #   --device PROPS     extra d1-dip properties, e.g. "queues=8,hbm-size=64M"
 #   --no-device        boot without the d1-dip device
-#   --qmp PATH         expose a QMP socket at PATH (for hot-unplug tests)
 #   --log FILE         also write the console to FILE
+#
+# The device sits behind a PCIe root port (bus "rp0", id "d1") so it can be
+# hot-unplugged.  Guest programs send QMP commands to this VM's QEMU with
+# tools/vm-qmp.sh (a request file in the shared work tree that the host
+# side of this script forwards).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/lib.sh"
@@ -19,24 +23,28 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 timeout=600
 dev_props=
 with_dev=1
-qmp=
 log=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
 	--device) dev_props=,$2; shift 2 ;;
 	--no-device) with_dev=0; shift ;;
-	--qmp) qmp=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "vm-run: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || { sed -n 's/^# \{0,1\}//;10,17p' "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n 's/^# \{0,1\}//;10,20p' "$0"; exit 2; }
 
 qemu=$(qemu_out)/qemu-system-x86_64
 guest=$(guest_dir)
+# A device edit needs a QEMU rebuild (seconds): do it rather than fail.
+if [ ! -e "$qemu" ] || [ ! -e "$guest/vmlinux" ]; then
+	"$top/tools/setup.sh" >&2 || exit 2
+	qemu=$(qemu_out)/qemu-system-x86_64
+fi
+touch "$(dirname "$qemu")"	# in use: keep it in the cache
 for f in "$qemu" "$guest/vmlinux" "$guest/initramfs.cpio.gz"; do
 	[ -e "$f" ] || { echo "vm-run: $f missing; run 'make setup'" >&2; exit 2; }
 done
@@ -45,7 +53,14 @@ done
 mkdir -p "$top/build/vm"
 script=$(mktemp "$top/build/vm/cmd.XXXXXX")
 console=$(mktemp "$top/build/vm/console.XXXXXX")
-trap 'rm -f "$script" "$console"' EXIT
+qdir=$(mktemp -d "$top/build/vm/qmp.XXXXXX")
+qsock=$qdir/sock
+agent=
+cleanup() {
+	[ -n "$agent" ] && kill "$agent" 2>/dev/null
+	rm -rf "$script" "$console" "$qdir"
+}
+trap cleanup EXIT
 {
 	echo "set -e"
 	printf '%q ' "$@"
@@ -57,9 +72,31 @@ args=(-machine q35 -accel tcg -cpu max -smp 1 -m 2G -nodefaults
 	-kernel "$guest/vmlinux" -initrd "$guest/initramfs.cpio.gz"
 	-virtfs "local,id=root,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,id=work,path=$top,mount_tag=work,security_model=none,multidevs=remap"
-	-append "console=ttyS0 panic=-1 oops=panic quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check audit=0 apparmor=0 d1vm_work=$top d1vm_script=${script#"$top"/}")
-[ $with_dev = 1 ] && args+=(-device "d1-dip,id=d1$dev_props")
-[ -n "$qmp" ] && args+=(-qmp "unix:$qmp,server=on,wait=off")
+	-append "console=ttyS0 panic=-1 oops=panic quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check audit=0 apparmor=0 d1vm_work=$top d1vm_script=${script#"$top"/} d1vm_qmp=$qdir"
+	-qmp "unix:$qsock,server=on,wait=off"
+	-device pcie-root-port,id=rp0,chassis=1,slot=1)
+[ $with_dev = 1 ] && args+=(-device "d1-dip,id=d1,bus=rp0$dev_props")
+
+# QMP agent: forwards each request file the guest writes to QEMU and
+# leaves the reply next to it.
+qmp_agent() {
+	local req rep
+	while sleep 0.1; do
+		for req in "$qdir"/*.req; do
+			[ -f "$req" ] || continue
+			rep=${req%.req}.rep
+			{
+				echo '{"execute":"qmp_capabilities"}'
+				cat "$req"
+			} | socat -t 3 - "UNIX-CONNECT:$qsock" 2>&1 |
+				grep -v '"QMP"' | grep -v '^{"return": {}}$' >"$rep.tmp"
+			rm -f "$req"
+			mv "$rep.tmp" "$rep"
+		done
+	done
+}
+qmp_agent &
+agent=$!
 
 set +e
 timeout --foreground -k 5 "$timeout" "$qemu" "${args[@]}" </dev/null |
