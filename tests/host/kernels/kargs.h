@@ -36,4 +36,36 @@ struct basic_args {
 	uint64_t addr;		/* a test address */
 };
 
+/* kernels/vadd.c: c = a + b (FP32), n elements split across nodes and
+ * harts; per node a contiguous slice of n / nodes elements. */
+struct vadd_args {
+	uint64_t a, b, c;	/* device (HBM) addresses */
+	uint64_t n;
+};
+
+/* kernels/sgemm.c: C(MxN) = A(MxK) B(KxN), FP32 row-major in HBM; rows
+ * of C round-robin over nodes in blocks of 8. */
+struct gemm_args {
+	uint64_t a, b, c;
+	uint64_t m, n, k;
+	uint64_t sr_out;	/* bf16mm: also store C as BF16 with SR */
+	uint64_t c16;		/* bf16mm: where */
+};
+
+/* kernels/sync.c modes */
+enum sync_mode {
+	SYNC_RING = 0,		/* ring all-reduce over the mesh with DMA */
+	SYNC_PINGPONG,		/* nodes 0 and 1 bounce a counter */
+	SYNC_BARRIER,		/* phases separated by grid barriers */
+	SYNC_SMT,		/* 4 harts of a node combine via semaphores */
+	SYNC_PULL,		/* FROM_NODE reads from the left neighbour */
+	SYNC_LIST,		/* list DMA gathers 4 pieces in one start */
+};
+
+struct sync_args {
+	uint64_t mode;
+	uint64_t rounds;
+	uint64_t len;		/* ring: int32 elements per node */
+};
+
 #endif /* KARGS_H */

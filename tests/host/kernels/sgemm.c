@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SGEMM: C = A B in FP32.  Each node takes blocks of 8 rows of C
+ * (round-robin by node id), DMAs its A rows and all of B into SRAM, and
+ * computes 16 columns at a time with broadcast-load + vfma, k ascending.
+ */
+#include <d1/device/d1_kernel.h>
+
+#include "kargs.h"
+
+int d1_main(void *argp, unsigned int hart)
+{
+	const struct gemm_args *a = argp;
+	uint32_t nodes = d1_grid_cols() * d1_grid_rows(), id = d1_node_id();
+	float *B = (float *)(uintptr_t)KDATA_IN;		/* K x N */
+	float *A = (float *)(uintptr_t)KDATA_OUT;		/* 8 x K */
+	float *C = (float *)(uintptr_t)KDATA_OUT2;		/* 8 x N */
+	uint64_t rb, r, j, k;
+
+	(void)hart;
+	d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)B, a->b,
+		    (uint32_t)(a->k * a->n * 4));
+	for (rb = id; rb < a->m / 8; rb += nodes) {
+		d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)A,
+			    a->a + rb * 8 * a->k * 4, (uint32_t)(8 * a->k * 4));
+		for (r = 0; r < 8; r++) {
+			for (j = 0; j < a->n; j += 16) {
+				d1_vsplat(D1_T_FP32, 3, 0);
+				for (k = 0; k < a->k; k++) {
+					d1_vldbc32(1, &A[r * a->k + k]);
+					d1_vld(2, &B[k * a->n + j]);
+					d1_vfma(D1_T_FP32, 3, 1, 2, 3);
+				}
+				d1_vst(3, &C[r * a->n + j]);
+			}
+		}
+		d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, a->c + rb * 8 * a->n * 4,
+			    (uintptr_t)C, (uint32_t)(8 * a->n * 4));
+	}
+	return 0;
+}
