@@ -139,13 +139,14 @@ run_vm() {
 		record "vm/$n" "$l" "$(cat "$res/vm/$n.rc" 2>/dev/null || echo 1)"
 	done
 	# The boot itself: a panic, oops, warning or timeout fails here.
+	local blog=$res/vm-boot.log
 	if [ $rc = 0 ]; then
-		echo "ok 1 vm run" >>"$log"
+		echo "ok 1 vm run" >"$blog"
 	else
-		echo "not ok 1 vm run (exit $rc)" >>"$log"
+		echo "not ok 1 vm run (exit $rc); console: $log" >"$blog"
 		tail -n 40 "$log"
 	fi
-	record vm/boot "$log" 0
+	record vm/boot "$blog" 0
 }
 
 case $mode in
