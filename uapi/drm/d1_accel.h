@@ -17,16 +17,40 @@
 extern "C" {
 #endif
 
-#define DRM_D1_QUERY		0x00
-#define DRM_D1_PING		0x01
+#define DRM_D1_QUERY			0x00
+#define DRM_D1_PING			0x01
+#define DRM_D1_BO_CREATE		0x02
+#define DRM_D1_BO_MMAP_OFFSET		0x03
+#define DRM_D1_BO_INFO			0x04
+#define DRM_D1_VM_BIND			0x05
+#define DRM_D1_VM_UNBIND		0x06
+#define DRM_D1_SUBMIT			0x07
+#define DRM_D1_GET_CONTEXT_STATUS	0x08
 
 #define DRM_IOCTL_D1_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_QUERY, struct drm_d1_query)
 #define DRM_IOCTL_D1_PING \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_PING, struct drm_d1_ping)
+#define DRM_IOCTL_D1_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_BO_CREATE, struct drm_d1_bo_create)
+#define DRM_IOCTL_D1_BO_MMAP_OFFSET \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_BO_MMAP_OFFSET, \
+		 struct drm_d1_bo_mmap_offset)
+#define DRM_IOCTL_D1_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_BO_INFO, struct drm_d1_bo_info)
+#define DRM_IOCTL_D1_VM_BIND \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_VM_BIND, struct drm_d1_vm_bind)
+#define DRM_IOCTL_D1_VM_UNBIND \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_VM_UNBIND, struct drm_d1_vm_unbind)
+#define DRM_IOCTL_D1_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_SUBMIT, struct drm_d1_submit)
+#define DRM_IOCTL_D1_GET_CONTEXT_STATUS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_GET_CONTEXT_STATUS, \
+		 struct drm_d1_context_status)
 
 /* drm_d1_query.param values */
 #define DRM_D1_QUERY_DEVICE_INFO	0	/* struct drm_d1_device_info */
+#define DRM_D1_QUERY_SUBMIT_INFO	1	/* struct drm_d1_submit_info */
 
 /**
  * struct drm_d1_query - read a block of device information
@@ -56,7 +80,6 @@ struct drm_d1_query {
  * @num_queues: hardware command queues.
  * @num_contexts: device address-space contexts.
  * @hbm_size: bytes of HBM on the card.
- *
  * New fields are only ever appended.
  */
 struct drm_d1_device_info {
@@ -69,6 +92,36 @@ struct drm_d1_device_info {
 	__u32 num_queues;
 	__u32 num_contexts;
 	__u64 hbm_size;
+};
+
+/**
+ * struct drm_d1_submit_info - DRM_D1_QUERY_SUBMIT_INFO block: the limits
+ * of memory management and command submission
+ * @va_start: lowest device VA that VM_BIND uses or accepts.
+ * @va_end: end (exclusive) of the VM_BIND range.
+ * @page_size: device MMU page size; BO sizes, VM_BIND offsets, sizes and
+ *             VAs are multiples of it.
+ * @submit_queues: queues SUBMIT accepts (0..submit_queues-1); may be
+ *                 fewer than num_queues (module parameter ``queues``).
+ * @max_cmds: most commands in one SUBMIT.
+ * @max_syncs: most in-syncs, and most out-syncs, in one SUBMIT.
+ * @job_timeout_ms: a job running longer than this is stopped and its
+ *                  fence signalled with -ETIMEDOUT.
+ * @hbm_free: bytes of HBM not allocated to BOs when queried.
+ * @pad: zero.
+ *
+ * New fields are only ever appended.
+ */
+struct drm_d1_submit_info {
+	__u64 va_start;
+	__u64 va_end;
+	__u32 page_size;
+	__u32 submit_queues;
+	__u32 max_cmds;
+	__u32 max_syncs;
+	__u32 job_timeout_ms;
+	__u32 pad;
+	__u64 hbm_free;
 };
 
 /**
@@ -85,6 +138,305 @@ struct drm_d1_ping {
 	__u32 flags;
 	__u64 timeout_ns;
 	__u32 echo;
+	__u32 pad;
+};
+
+/* drm_d1_bo_create.placement */
+#define DRM_D1_BO_HOST		0	/* host pages (shmem), device reads by DMA */
+#define DRM_D1_BO_HBM		1	/* card HBM, CPU access through BAR2 (WC) */
+
+/**
+ * struct drm_d1_bo_create - allocate a buffer object
+ * @size: in: bytes (rounded up to the page size); out: the BO's size.
+ *        0 or more than the placement can ever hold is -EINVAL.
+ * @placement: DRM_D1_BO_HOST or DRM_D1_BO_HBM.
+ * @flags: must be zero.
+ * @handle: out: the GEM handle, valid in this file only.
+ * @pad: must be zero.
+ *
+ * New BOs read as zero.  -ENOSPC when HBM has no free range that large.
+ */
+struct drm_d1_bo_create {
+	__u64 size;
+	__u32 placement;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+};
+
+/**
+ * struct drm_d1_bo_mmap_offset - fake offset for mmap() of a BO
+ * @handle: the BO.
+ * @flags: must be zero.
+ * @offset: out: pass to mmap() on the same fd (MAP_SHARED).
+ */
+struct drm_d1_bo_mmap_offset {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+};
+
+/**
+ * struct drm_d1_bo_info - describe a BO
+ * @handle: the BO.
+ * @flags: must be zero.
+ * @size: out: bytes.
+ * @placement: out: DRM_D1_BO_HOST or DRM_D1_BO_HBM.
+ * @pad: out: zero.
+ * @mmap_offset: out: as DRM_IOCTL_D1_BO_MMAP_OFFSET returns.
+ */
+struct drm_d1_bo_info {
+	__u32 handle;
+	__u32 flags;
+	__u64 size;
+	__u32 placement;
+	__u32 pad;
+	__u64 mmap_offset;
+};
+
+/* drm_d1_vm_bind.flags */
+#define DRM_D1_VM_READ		(1u << 0)	/* device may read */
+#define DRM_D1_VM_WRITE		(1u << 1)	/* device may write */
+#define DRM_D1_VM_FIXED		(1u << 2)	/* map at @va, else driver picks */
+#define DRM_D1_VM_FLAGS		(DRM_D1_VM_READ | DRM_D1_VM_WRITE | \
+				 DRM_D1_VM_FIXED)
+
+/**
+ * struct drm_d1_vm_bind - map a BO range into this file's device VA space
+ * @handle: the BO.
+ * @flags: DRM_D1_VM_*; at least one of READ and WRITE.
+ * @offset: page-aligned offset into the BO.
+ * @size: page-aligned bytes, 1 page up to the end of the BO; 0 means
+ *        from @offset to the end of the BO.
+ * @va: in with DRM_D1_VM_FIXED: page-aligned VA inside
+ *      [va_start, va_end) of the submit info, not overlapping an existing
+ *      mapping (-ENOSPC if it does); otherwise ignored (must be zero).
+ *      Out: the VA of the mapping.
+ *
+ * The mapping holds a reference to the BO: closing the handle does not
+ * unmap it.  -ENOSPC also when no free VA range is large enough or no
+ * hardware context is free for this file (the card has num_contexts).
+ */
+struct drm_d1_vm_bind {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+	__u64 size;
+	__u64 va;
+};
+
+/**
+ * struct drm_d1_vm_unbind - remove a mapping made by VM_BIND
+ * @va: the VA VM_BIND returned (start of the mapping).
+ * @size: 0, or the mapping's size.
+ * @flags: must be zero.
+ * @pad: must be zero.
+ *
+ * Waits until the jobs this file submitted earlier have finished, then
+ * unmaps.  -ENOENT when no mapping starts at @va.
+ */
+struct drm_d1_vm_unbind {
+	__u64 va;
+	__u64 size;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* drm_d1_cmd.op */
+#define DRM_D1_CMD_COPY		1
+#define DRM_D1_CMD_LAUNCH	2
+#define DRM_D1_CMD_SIGNAL	3
+#define DRM_D1_CMD_WAIT		4
+#define DRM_D1_CMD_TIMESTAMP	5
+
+/**
+ * struct drm_d1_cmd_copy - copy @size bytes from @src to @dst (device VAs)
+ * @src: readable VA range (host or HBM BO).
+ * @dst: writable VA range.
+ * @size: 1 byte up to 1 GiB, any alignment.
+ */
+struct drm_d1_cmd_copy {
+	__u64 src;
+	__u64 dst;
+	__u64 size;
+};
+
+/**
+ * struct drm_d1_cmd_launch - run an RV64 ELF kernel on a rectangle of nodes
+ * @image: readable VA of the ELF image.
+ * @image_size: bytes, 1 up to 16 MiB.
+ * @report_size: bytes at @report, at least 64 + 32 * @cols * @rows.
+ * @args: readable VA of the argument block, 0 when @args_size is 0.
+ * @args_size: bytes copied to every node's argument area, up to 4096.
+ * @harts: harts per node, 1..4.
+ * @x0: first column of the rectangle.
+ * @y0: first row.
+ * @cols: columns, >= 1.
+ * @rows: rows, >= 1; the rectangle lies in the grid and its nodes are
+ *        usable (index y * grid_cols + x < node_count).
+ * @budget: instructions per hart before the launch fails with
+ *          DRM_D1_ERROR_BUDGET; 0 means none (the job timeout applies).
+ * @report: writable VA of the launch report
+ *          (Documentation/accel/d1/hw-interface.rst).
+ */
+struct drm_d1_cmd_launch {
+	__u64 image;
+	__u32 image_size;
+	__u32 report_size;
+	__u64 args;
+	__u32 args_size;
+	__u32 harts;
+	__u16 x0;
+	__u16 y0;
+	__u16 cols;
+	__u16 rows;
+	__u64 budget;
+	__u64 report;
+};
+
+/**
+ * struct drm_d1_cmd_mem - SIGNAL, WAIT and TIMESTAMP
+ * @va: 8-byte aligned VA of a little-endian u64: writable for SIGNAL and
+ *      TIMESTAMP, readable for WAIT.
+ * @value: SIGNAL stores it; WAIT completes once the u64 is >= it (any
+ *         queue's SIGNAL or a CPU write); zero for TIMESTAMP, which
+ *         stores the device clock in ns.
+ */
+struct drm_d1_cmd_mem {
+	__u64 va;
+	__u64 value;
+};
+
+/**
+ * struct drm_d1_cmd - one command of a SUBMIT (64 bytes)
+ * @op: DRM_D1_CMD_*.
+ * @flags: must be zero.
+ * @copy: DRM_D1_CMD_COPY.
+ * @launch: DRM_D1_CMD_LAUNCH.
+ * @mem: DRM_D1_CMD_SIGNAL, DRM_D1_CMD_WAIT, DRM_D1_CMD_TIMESTAMP.
+ * @pad: the union's size; bytes an op does not use must be zero.
+ */
+struct drm_d1_cmd {
+	__u32 op;
+	__u32 flags;
+	union {
+		struct drm_d1_cmd_copy copy;
+		struct drm_d1_cmd_launch launch;
+		struct drm_d1_cmd_mem mem;
+		__u64 pad[7];
+	};
+};
+
+/**
+ * struct drm_d1_sync - a syncobj and a point on it
+ * @handle: syncobj handle (DRM_IOCTL_SYNCOBJ_CREATE on this fd).
+ * @flags: must be zero.
+ * @point: 0 for a binary syncobj (its current fence), else a timeline
+ *         point.
+ */
+struct drm_d1_sync {
+	__u32 handle;
+	__u32 flags;
+	__u64 point;
+};
+
+/**
+ * struct drm_d1_submit - queue a job: commands run in order on one queue
+ * @queue: hardware queue, < submit_queues of the submit info.
+ * @flags: must be zero.
+ * @cmds: user pointer to @cmd_count commands, @cmd_size bytes apart.
+ * @cmd_count: 1..max_cmds.
+ * @cmd_size: sizeof(struct drm_d1_cmd) as the caller knows it: at least
+ *            64, at most 4096; bytes beyond what the kernel knows must be
+ *            zero.
+ * @in_syncs: user pointer to @in_sync_count drm_d1_sync: the job starts
+ *            after all these fences signal.
+ * @out_syncs: user pointer to @out_sync_count drm_d1_sync: each gets the
+ *             job's completion fence (replacing a binary syncobj's fence,
+ *             or adding the timeline point).
+ * @in_sync_count: 0..max_syncs.
+ * @out_sync_count: 0..max_syncs.
+ * @sync_size: sizeof(struct drm_d1_sync) as the caller knows it, 16..4096
+ *             (ignored when both counts are 0).
+ * @pad: must be zero.
+ *
+ * The job's fence signals when its last command completes; with an error
+ * when the job failed: -EIO (the device stopped it: MMU or node fault,
+ * budget, deadlock), -ETIMEDOUT (it ran past the job timeout and was
+ * reset), -ECANCELED (not run because this file was guilty), -ENODEV
+ * (the card went away).  A failed job makes the file guilty: SUBMIT then
+ * returns -ECANCELED until GET_CONTEXT_STATUS with
+ * DRM_D1_CONTEXT_STATUS_CLEAR (or a new open).
+ */
+struct drm_d1_submit {
+	__u32 queue;
+	__u32 flags;
+	__u64 cmds;
+	__u32 cmd_count;
+	__u32 cmd_size;
+	__u64 in_syncs;
+	__u64 out_syncs;
+	__u32 in_sync_count;
+	__u32 out_sync_count;
+	__u32 sync_size;
+	__u32 pad;
+};
+
+/* drm_d1_context_status.error: why a job of this file failed */
+#define DRM_D1_ERROR_NONE	0
+#define DRM_D1_ERROR_BAD_CMD	2	/* the device refused a command */
+#define DRM_D1_ERROR_MMU_FAULT	3	/* see fault_* */
+#define DRM_D1_ERROR_NODE_FAULT	4	/* a node faulted; see the report */
+#define DRM_D1_ERROR_BUDGET	5	/* a LAUNCH ran out of its budget */
+#define DRM_D1_ERROR_DEADLOCK	6	/* all harts blocked on semaphores */
+#define DRM_D1_ERROR_HANG	16	/* ran past the job timeout; reset */
+
+/* drm_d1_context_status.fault_access */
+#define DRM_D1_ACCESS_READ	0
+#define DRM_D1_ACCESS_WRITE	1
+#define DRM_D1_ACCESS_EXEC	2
+
+/* drm_d1_context_status.fault_reason */
+#define DRM_D1_FAULT_UNMAPPED	1	/* no mapping at fault_va */
+#define DRM_D1_FAULT_PERMISSION	2	/* mapped without the access right */
+#define DRM_D1_FAULT_BAD_PTE	3
+#define DRM_D1_FAULT_RANGE	4
+#define DRM_D1_FAULT_BUS	5
+#define DRM_D1_FAULT_BAD_CTX	6
+
+/* drm_d1_context_status.flags */
+#define DRM_D1_CONTEXT_STATUS_CLEAR	(1u << 0)	/* then forget it all */
+
+/**
+ * struct drm_d1_context_status - failures and resets seen by this file
+ * @flags: in: DRM_D1_CONTEXT_STATUS_CLEAR clears the record and the
+ *         guilty flag after reading them.
+ * @guilty: out: 1 when a job of this file failed (SUBMIT refuses).
+ * @error_count: out: jobs of this file that failed.
+ * @reset_count: out: queue or device resets that hit jobs of this file
+ *               (as the guilty one or as an innocent bystander).
+ * @error: out: DRM_D1_ERROR_* of the first failure recorded.
+ * @queue: out: its queue.
+ * @fault_va: out: for DRM_D1_ERROR_MMU_FAULT, the faulting VA.
+ * @fault_access: out: DRM_D1_ACCESS_*.
+ * @fault_reason: out: DRM_D1_FAULT_*.
+ * @context_id: out: the hardware context of this file, or ~0 if it has
+ *              none yet (it gets one at its first VM_BIND).
+ * @pad: out: zero.
+ *
+ * Everything counts since open or the last CLEAR.
+ */
+struct drm_d1_context_status {
+	__u32 flags;
+	__u32 guilty;
+	__u32 error_count;
+	__u32 reset_count;
+	__u32 error;
+	__u32 queue;
+	__u64 fault_va;
+	__u32 fault_access;
+	__u32 fault_reason;
+	__u32 context_id;
 	__u32 pad;
 };
 
