@@ -17,39 +17,32 @@
 #include <math.h>
 #include <string.h>
 
+#include "hostfp.h"
 #include "sim.h"
 
-enum d1_op {
-	OP_ILLEGAL = 0,
-	OP_LUI, OP_AUIPC, OP_JAL, OP_JALR,
-	OP_BEQ, OP_BNE, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU,
-	OP_LB, OP_LH, OP_LW, OP_LD, OP_LBU, OP_LHU, OP_LWU,
-	OP_SB, OP_SH, OP_SW, OP_SD,
-	OP_ADDI, OP_SLTI, OP_SLTIU, OP_XORI, OP_ORI, OP_ANDI,
-	OP_SLLI, OP_SRLI, OP_SRAI,
-	OP_ADD, OP_SUB, OP_SLL, OP_SLT, OP_SLTU, OP_XOR, OP_SRL, OP_SRA,
-	OP_OR, OP_AND,
-	OP_ADDIW, OP_SLLIW, OP_SRLIW, OP_SRAIW,
-	OP_ADDW, OP_SUBW, OP_SLLW, OP_SRLW, OP_SRAW,
-	OP_MUL, OP_MULH, OP_MULHSU, OP_MULHU, OP_DIV, OP_DIVU, OP_REM,
-	OP_REMU, OP_MULW, OP_DIVW, OP_DIVUW, OP_REMW, OP_REMUW,
-	OP_NOP, OP_ECALL, OP_EBREAK,
-	OP_CSRRW, OP_CSRRS, OP_CSRRC, OP_CSRRWI, OP_CSRRSI, OP_CSRRCI,
-	OP_FLW, OP_FSW,
-	OP_FMADD, OP_FMSUB, OP_FNMSUB, OP_FNMADD,
-	OP_FADD, OP_FSUB, OP_FMUL, OP_FDIV, OP_FSQRT,
-	OP_FSGNJ, OP_FSGNJN, OP_FSGNJX, OP_FMIN, OP_FMAX,
-	OP_FCVT_W_S, OP_FCVT_WU_S, OP_FCVT_L_S, OP_FCVT_LU_S,
-	OP_FCVT_S_W, OP_FCVT_S_WU, OP_FCVT_S_L, OP_FCVT_S_LU,
-	OP_FMV_X_W, OP_FMV_W_X, OP_FEQ, OP_FLT, OP_FLE, OP_FCLASS,
-	OP_VARITH, OP_V3, OP_VMEM, OP_SYNC,
-};
+#define D1_OPS(X) \
+	X(OP_ILLEGAL) X(OP_LUI) X(OP_AUIPC) X(OP_JAL) X(OP_JALR) X(OP_BEQ) \
+	X(OP_BNE) X(OP_BLT) X(OP_BGE) X(OP_BLTU) X(OP_BGEU) X(OP_LB) X(OP_LH) \
+	X(OP_LW) X(OP_LD) X(OP_LBU) X(OP_LHU) X(OP_LWU) X(OP_SB) X(OP_SH) \
+	X(OP_SW) X(OP_SD) X(OP_ADDI) X(OP_SLTI) X(OP_SLTIU) X(OP_XORI) \
+	X(OP_ORI) X(OP_ANDI) X(OP_SLLI) X(OP_SRLI) X(OP_SRAI) X(OP_ADD) \
+	X(OP_SUB) X(OP_SLL) X(OP_SLT) X(OP_SLTU) X(OP_XOR) X(OP_SRL) X(OP_SRA) \
+	X(OP_OR) X(OP_AND) X(OP_ADDIW) X(OP_SLLIW) X(OP_SRLIW) X(OP_SRAIW) \
+	X(OP_ADDW) X(OP_SUBW) X(OP_SLLW) X(OP_SRLW) X(OP_SRAW) X(OP_MUL) \
+	X(OP_MULH) X(OP_MULHSU) X(OP_MULHU) X(OP_DIV) X(OP_DIVU) X(OP_REM) \
+	X(OP_REMU) X(OP_MULW) X(OP_DIVW) X(OP_DIVUW) X(OP_REMW) X(OP_REMUW) \
+	X(OP_NOP) X(OP_ECALL) X(OP_EBREAK) X(OP_CSRRW) X(OP_CSRRS) X(OP_CSRRC) \
+	X(OP_CSRRWI) X(OP_CSRRSI) X(OP_CSRRCI) X(OP_FLW) X(OP_FSW) X(OP_FMADD) \
+	X(OP_FMSUB) X(OP_FNMSUB) X(OP_FNMADD) X(OP_FADD) X(OP_FSUB) X(OP_FMUL) \
+	X(OP_FDIV) X(OP_FSQRT) X(OP_FSGNJ) X(OP_FSGNJN) X(OP_FSGNJX) \
+	X(OP_FMIN) X(OP_FMAX) X(OP_FCVT_W_S) X(OP_FCVT_WU_S) X(OP_FCVT_L_S) \
+	X(OP_FCVT_LU_S) X(OP_FCVT_S_W) X(OP_FCVT_S_WU) X(OP_FCVT_S_L) \
+	X(OP_FCVT_S_LU) X(OP_FMV_X_W) X(OP_FMV_W_X) X(OP_FEQ) X(OP_FLT) \
+	X(OP_FLE) X(OP_FCLASS) X(OP_VARITH) X(OP_V3) X(OP_VMEM) X(OP_SYNC)
 
-#define RV_NV	0x10
-#define RV_DZ	0x08
-#define RV_OF	0x04
-#define RV_UF	0x02
-#define RV_NX	0x01
+#define D1_OP_ENUM(op) op,
+enum d1_op { D1_OPS(D1_OP_ENUM) OP_COUNT };
+
 #define CANON_NAN 0x7fc00000u
 
 /* ---------------------------------------------------------------- decode */
@@ -370,21 +363,12 @@ static const int host_rm[4] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD,
 
 void d1_fp_flush(struct d1_hart *h)
 {
-	int e = fetestexcept(FE_ALL_EXCEPT);
+	uint32_t raw = d1_hostfe_raw();
 
-	if (!e)
-		return;
-	if (e & FE_INVALID)
-		h->fflags |= RV_NV;
-	if (e & FE_DIVBYZERO)
-		h->fflags |= RV_DZ;
-	if (e & FE_OVERFLOW)
-		h->fflags |= RV_OF;
-	if (e & FE_UNDERFLOW)
-		h->fflags |= RV_UF;
-	if (e & FE_INEXACT)
-		h->fflags |= RV_NX;
-	feclearexcept(FE_ALL_EXCEPT);
+	if (raw) {
+		h->fflags |= d1_hostfe_to_rv(raw);
+		d1_hostfe_set_raw(0);
+	}
 }
 
 static inline float b2f(uint32_t b)
@@ -516,8 +500,7 @@ static uint32_t fp_rmm(struct d1_hart *h, const struct d1_insn *in)
 	uint64_t x = h->x[in->rs1];
 	uint32_t flags = 0, r;
 	double d = 0;
-	fexcept_t saved;
-	int e;
+	uint32_t saved, e;
 
 	switch (in->op) {
 	case OP_FCVT_S_W:
@@ -543,8 +526,8 @@ static uint32_t fp_rmm(struct d1_hart *h, const struct d1_insn *in)
 	}
 	/* binary64 holds the exact result, or rounds a non-tie (and raises
 	 * NV/DZ exactly as binary32 would) */
-	fegetexceptflag(&saved, FE_ALL_EXCEPT);
-	feclearexcept(FE_ALL_EXCEPT);
+	saved = d1_hostfe_raw();
+	d1_hostfe_set_raw(0);
 	switch (in->op) {
 	case OP_FMADD: d = fma(a, b, c); break;
 	case OP_FMSUB: d = fma(a, b, -c); break;
@@ -557,14 +540,9 @@ static uint32_t fp_rmm(struct d1_hart *h, const struct d1_insn *in)
 	case OP_FSQRT: d = sqrt(a); break;
 	default: break;
 	}
-	e = fetestexcept(FE_ALL_EXCEPT);
-	fesetexceptflag(&saved, FE_ALL_EXCEPT);
-	if (e & FE_INVALID)
-		flags |= RV_NV;
-	if (e & FE_DIVBYZERO)
-		flags |= RV_DZ;
-	if (e & FE_INEXACT)
-		flags |= RV_NX;
+	e = d1_hostfe_to_rv(d1_hostfe_raw());
+	d1_hostfe_set_raw(saved);
+	flags |= e & (RV_NV | RV_DZ | RV_NX);
 	r = rmm_from_double(d, &flags);
 	if ((flags & RV_NX) && (r & 0x7f800000) == 0)
 		flags |= RV_UF;
@@ -614,12 +592,11 @@ static uint64_t fcvt_to_int_(struct d1_hart *h, uint32_t b, int rm, int kind);
 
 static uint64_t fcvt_to_int(struct d1_hart *h, uint32_t b, int rm, int kind)
 {
-	fexcept_t saved;
+	uint32_t saved = d1_hostfe_raw();
 	uint64_t r;
 
-	fegetexceptflag(&saved, FE_ALL_EXCEPT);
 	r = fcvt_to_int_(h, b, rm, kind);
-	fesetexceptflag(&saved, FE_ALL_EXCEPT);
+	d1_hostfe_set_raw(saved);
 	return r;
 }
 
@@ -933,8 +910,54 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 		}							\
 	} while (0)
 
+/*
+ * Dispatch: with GCC/clang, threaded code (computed goto, one indirect
+ * jump per handler, which predicts far better than one shared switch);
+ * elsewhere a plain switch on the pre-decoded handler index.
+ */
+#if defined(__GNUC__) && !defined(D1_NO_THREADED)
+#define D1_THREADED 1
+#endif
+
+#define FETCH()								\
+	do {								\
+		if (pc - base >= size)					\
+			goto fetch_fault;				\
+		in = &code[(pc - base) >> 2];				\
+		npc = pc + 4;						\
+	} while (0)
+
+#ifdef D1_THREADED
+#define D1_OP_LABEL(op) [op] = &&L_##op,
+#define CASE(op) L_##op:
+#define DISPATCH_BEGIN goto *labels[in->op];
+#define DISPATCH_END
+#define NEXT								\
+	do {								\
+		pc = npc;						\
+		if (--left == 0)					\
+			goto out;					\
+		FETCH();						\
+		goto *labels[in->op];					\
+	} while (0)
+#else
+#define CASE(op) case op:
+#define DISPATCH_BEGIN switch (in->op) {
+#define DISPATCH_END default: goto illegal; }
+#define NEXT								\
+	do {								\
+		pc = npc;						\
+		if (--left == 0)					\
+			goto out;					\
+		goto next;						\
+	} while (0)
+#endif
+
 void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 {
+#ifdef D1_THREADED
+	static const void *const labels[OP_COUNT] = { D1_OPS(D1_OP_LABEL) };
+#endif
 	struct d1_grid *g = n->g;
 	const struct d1_insn *code = g->code;
 	const uint64_t base = g->text_lo, size = g->text_hi - g->text_lo;
@@ -944,178 +967,179 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 	uint32_t *f = h->f;
 	uint8_t *mem = n->sram;
 	uint64_t pc = h->pc, npc, o, faddr = 0, done = 0;
-	uint64_t left = n_insns;
+	uint64_t left = n_insns, start_left;
 	uint32_t fcode = 0;
 	const struct d1_insn *in;
 
 	if (h->budget - h->instret < left)
 		left = h->budget - h->instret;
-	feclearexcept(FE_ALL_EXCEPT);
+	d1_hostfe_set_raw(0);
 
-	while (left) {
-		if (pc - base >= size) {
-			fcode = D1_FAULT_FETCH;
-			faddr = pc;
-			goto fault;
-		}
-		in = &code[(pc - base) >> 2];
-		npc = pc + 4;
-		switch (in->op) {
-		case OP_LUI: x[in->rd] = (uint64_t)(int64_t)in->imm; break;
-		case OP_AUIPC: x[in->rd] = pc + (int64_t)in->imm; break;
-		case OP_JAL:
+	start_left = left;
+	if (!left)
+		goto out;
+#ifndef D1_THREADED
+next:
+#endif
+	FETCH();
+	DISPATCH_BEGIN
+		CASE(OP_ILLEGAL)
+			goto illegal;
+		CASE(OP_LUI) x[in->rd] = (uint64_t)(int64_t)in->imm; NEXT;
+		CASE(OP_AUIPC) x[in->rd] = pc + (int64_t)in->imm; NEXT;
+		CASE(OP_JAL)
 			JUMP(pc + (int64_t)in->imm);
 			x[in->rd] = pc + 4;
-			break;
-		case OP_JALR:
+			NEXT;
+		CASE(OP_JALR)
 			JUMP((x[in->rs1] + (int64_t)in->imm) & ~1ull);
 			x[in->rd] = pc + 4;
-			break;
-		case OP_BEQ:
+			NEXT;
+		CASE(OP_BEQ)
 			if (x[in->rs1] == x[in->rs2])
 				JUMP(pc + (int64_t)in->imm);
-			break;
-		case OP_BNE:
+			NEXT;
+		CASE(OP_BNE)
 			if (x[in->rs1] != x[in->rs2])
 				JUMP(pc + (int64_t)in->imm);
-			break;
-		case OP_BLT:
+			NEXT;
+		CASE(OP_BLT)
 			if ((int64_t)x[in->rs1] < (int64_t)x[in->rs2])
 				JUMP(pc + (int64_t)in->imm);
-			break;
-		case OP_BGE:
+			NEXT;
+		CASE(OP_BGE)
 			if ((int64_t)x[in->rs1] >= (int64_t)x[in->rs2])
 				JUMP(pc + (int64_t)in->imm);
-			break;
-		case OP_BLTU:
+			NEXT;
+		CASE(OP_BLTU)
 			if (x[in->rs1] < x[in->rs2])
 				JUMP(pc + (int64_t)in->imm);
-			break;
-		case OP_BGEU:
+			NEXT;
+		CASE(OP_BGEU)
 			if (x[in->rs1] >= x[in->rs2])
 				JUMP(pc + (int64_t)in->imm);
-			break;
-		case OP_LB: LOAD(1, int8_t); break;
-		case OP_LH: LOAD(2, int16_t); break;
-		case OP_LW: LOAD(4, int32_t); break;
-		case OP_LD: LOAD(8, int64_t); break;
-		case OP_LBU: LOAD(1, uint8_t); break;
-		case OP_LHU: LOAD(2, uint16_t); break;
-		case OP_LWU: LOAD(4, uint32_t); break;
-		case OP_SB: STORE(1); break;
-		case OP_SH: STORE(2); break;
-		case OP_SW: STORE(4); break;
-		case OP_SD: STORE(8); break;
-		case OP_ADDI: x[in->rd] = x[in->rs1] + (int64_t)in->imm; break;
-		case OP_SLTI: x[in->rd] = (int64_t)x[in->rs1] < (int64_t)in->imm; break;
-		case OP_SLTIU: x[in->rd] = x[in->rs1] < (uint64_t)(int64_t)in->imm; break;
-		case OP_XORI: x[in->rd] = x[in->rs1] ^ (uint64_t)(int64_t)in->imm; break;
-		case OP_ORI: x[in->rd] = x[in->rs1] | (uint64_t)(int64_t)in->imm; break;
-		case OP_ANDI: x[in->rd] = x[in->rs1] & (uint64_t)(int64_t)in->imm; break;
-		case OP_SLLI: x[in->rd] = x[in->rs1] << in->imm; break;
-		case OP_SRLI: x[in->rd] = x[in->rs1] >> in->imm; break;
-		case OP_SRAI: x[in->rd] = (uint64_t)((int64_t)x[in->rs1] >> in->imm); break;
-		case OP_ADD: x[in->rd] = x[in->rs1] + x[in->rs2]; break;
-		case OP_SUB: x[in->rd] = x[in->rs1] - x[in->rs2]; break;
-		case OP_SLL: x[in->rd] = x[in->rs1] << (x[in->rs2] & 63); break;
-		case OP_SLT: x[in->rd] = (int64_t)x[in->rs1] < (int64_t)x[in->rs2]; break;
-		case OP_SLTU: x[in->rd] = x[in->rs1] < x[in->rs2]; break;
-		case OP_XOR: x[in->rd] = x[in->rs1] ^ x[in->rs2]; break;
-		case OP_SRL: x[in->rd] = x[in->rs1] >> (x[in->rs2] & 63); break;
-		case OP_SRA: x[in->rd] = (uint64_t)((int64_t)x[in->rs1] >> (x[in->rs2] & 63)); break;
-		case OP_OR: x[in->rd] = x[in->rs1] | x[in->rs2]; break;
-		case OP_AND: x[in->rd] = x[in->rs1] & x[in->rs2]; break;
-		case OP_ADDIW: x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] + (int64_t)in->imm); break;
-		case OP_SLLIW: x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] << in->imm); break;
-		case OP_SRLIW: x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] >> in->imm); break;
-		case OP_SRAIW: x[in->rd] = (uint64_t)(int64_t)((int32_t)x[in->rs1] >> in->imm); break;
-		case OP_ADDW: x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] + x[in->rs2]); break;
-		case OP_SUBW: x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] - x[in->rs2]); break;
-		case OP_SLLW: x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] << (x[in->rs2] & 31)); break;
-		case OP_SRLW: x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] >> (x[in->rs2] & 31)); break;
-		case OP_SRAW: x[in->rd] = (uint64_t)(int64_t)((int32_t)x[in->rs1] >> (x[in->rs2] & 31)); break;
-		case OP_MUL: x[in->rd] = x[in->rs1] * x[in->rs2]; break;
-		case OP_MULH: x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, true); break;
-		case OP_MULHSU: x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, false); break;
-		case OP_MULHU: x[in->rd] = mulhu64(x[in->rs1], x[in->rs2]); break;
-		case OP_DIV: {
+			NEXT;
+		CASE(OP_LB) LOAD(1, int8_t); NEXT;
+		CASE(OP_LH) LOAD(2, int16_t); NEXT;
+		CASE(OP_LW) LOAD(4, int32_t); NEXT;
+		CASE(OP_LD) LOAD(8, int64_t); NEXT;
+		CASE(OP_LBU) LOAD(1, uint8_t); NEXT;
+		CASE(OP_LHU) LOAD(2, uint16_t); NEXT;
+		CASE(OP_LWU) LOAD(4, uint32_t); NEXT;
+		CASE(OP_SB) STORE(1); NEXT;
+		CASE(OP_SH) STORE(2); NEXT;
+		CASE(OP_SW) STORE(4); NEXT;
+		CASE(OP_SD) STORE(8); NEXT;
+		CASE(OP_ADDI) x[in->rd] = x[in->rs1] + (int64_t)in->imm; NEXT;
+		CASE(OP_SLTI) x[in->rd] = (int64_t)x[in->rs1] < (int64_t)in->imm; NEXT;
+		CASE(OP_SLTIU) x[in->rd] = x[in->rs1] < (uint64_t)(int64_t)in->imm; NEXT;
+		CASE(OP_XORI) x[in->rd] = x[in->rs1] ^ (uint64_t)(int64_t)in->imm; NEXT;
+		CASE(OP_ORI) x[in->rd] = x[in->rs1] | (uint64_t)(int64_t)in->imm; NEXT;
+		CASE(OP_ANDI) x[in->rd] = x[in->rs1] & (uint64_t)(int64_t)in->imm; NEXT;
+		CASE(OP_SLLI) x[in->rd] = x[in->rs1] << in->imm; NEXT;
+		CASE(OP_SRLI) x[in->rd] = x[in->rs1] >> in->imm; NEXT;
+		CASE(OP_SRAI) x[in->rd] = (uint64_t)((int64_t)x[in->rs1] >> in->imm); NEXT;
+		CASE(OP_ADD) x[in->rd] = x[in->rs1] + x[in->rs2]; NEXT;
+		CASE(OP_SUB) x[in->rd] = x[in->rs1] - x[in->rs2]; NEXT;
+		CASE(OP_SLL) x[in->rd] = x[in->rs1] << (x[in->rs2] & 63); NEXT;
+		CASE(OP_SLT) x[in->rd] = (int64_t)x[in->rs1] < (int64_t)x[in->rs2]; NEXT;
+		CASE(OP_SLTU) x[in->rd] = x[in->rs1] < x[in->rs2]; NEXT;
+		CASE(OP_XOR) x[in->rd] = x[in->rs1] ^ x[in->rs2]; NEXT;
+		CASE(OP_SRL) x[in->rd] = x[in->rs1] >> (x[in->rs2] & 63); NEXT;
+		CASE(OP_SRA) x[in->rd] = (uint64_t)((int64_t)x[in->rs1] >> (x[in->rs2] & 63)); NEXT;
+		CASE(OP_OR) x[in->rd] = x[in->rs1] | x[in->rs2]; NEXT;
+		CASE(OP_AND) x[in->rd] = x[in->rs1] & x[in->rs2]; NEXT;
+		CASE(OP_ADDIW) x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] + (int64_t)in->imm); NEXT;
+		CASE(OP_SLLIW) x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] << in->imm); NEXT;
+		CASE(OP_SRLIW) x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] >> in->imm); NEXT;
+		CASE(OP_SRAIW) x[in->rd] = (uint64_t)(int64_t)((int32_t)x[in->rs1] >> in->imm); NEXT;
+		CASE(OP_ADDW) x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] + x[in->rs2]); NEXT;
+		CASE(OP_SUBW) x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] - x[in->rs2]); NEXT;
+		CASE(OP_SLLW) x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] << (x[in->rs2] & 31)); NEXT;
+		CASE(OP_SRLW) x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] >> (x[in->rs2] & 31)); NEXT;
+		CASE(OP_SRAW) x[in->rd] = (uint64_t)(int64_t)((int32_t)x[in->rs1] >> (x[in->rs2] & 31)); NEXT;
+		CASE(OP_MUL) x[in->rd] = x[in->rs1] * x[in->rs2]; NEXT;
+		CASE(OP_MULH) x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, true); NEXT;
+		CASE(OP_MULHSU) x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, false); NEXT;
+		CASE(OP_MULHU) x[in->rd] = mulhu64(x[in->rs1], x[in->rs2]); NEXT;
+		CASE(OP_DIV) {
 			int64_t a = (int64_t)x[in->rs1], b = (int64_t)x[in->rs2];
 
 			x[in->rd] = b == 0 ? UINT64_MAX :
 				    (a == INT64_MIN && b == -1) ? (uint64_t)a :
 				    (uint64_t)(a / b);
-			break;
+			NEXT;
 		}
-		case OP_DIVU:
+		CASE(OP_DIVU)
 			x[in->rd] = x[in->rs2] ? x[in->rs1] / x[in->rs2] : UINT64_MAX;
-			break;
-		case OP_REM: {
+			NEXT;
+		CASE(OP_REM) {
 			int64_t a = (int64_t)x[in->rs1], b = (int64_t)x[in->rs2];
 
 			x[in->rd] = b == 0 ? (uint64_t)a :
 				    (a == INT64_MIN && b == -1) ? 0 :
 				    (uint64_t)(a % b);
-			break;
+			NEXT;
 		}
-		case OP_REMU:
+		CASE(OP_REMU)
 			x[in->rd] = x[in->rs2] ? x[in->rs1] % x[in->rs2] : x[in->rs1];
-			break;
-		case OP_MULW:
+			NEXT;
+		CASE(OP_MULW)
 			x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] * x[in->rs2]);
-			break;
-		case OP_DIVW: {
+			NEXT;
+		CASE(OP_DIVW) {
 			int32_t a = (int32_t)x[in->rs1], b = (int32_t)x[in->rs2];
 
 			x[in->rd] = (uint64_t)(int64_t)(b == 0 ? -1 :
 					(a == INT32_MIN && b == -1) ? a : a / b);
-			break;
+			NEXT;
 		}
-		case OP_DIVUW: {
+		CASE(OP_DIVUW) {
 			uint32_t a = (uint32_t)x[in->rs1], b = (uint32_t)x[in->rs2];
 
 			x[in->rd] = (uint64_t)(int64_t)(int32_t)(b ? a / b : UINT32_MAX);
-			break;
+			NEXT;
 		}
-		case OP_REMW: {
+		CASE(OP_REMW) {
 			int32_t a = (int32_t)x[in->rs1], b = (int32_t)x[in->rs2];
 
 			x[in->rd] = (uint64_t)(int64_t)(b == 0 ? a :
 					(a == INT32_MIN && b == -1) ? 0 : a % b);
-			break;
+			NEXT;
 		}
-		case OP_REMUW: {
+		CASE(OP_REMUW) {
 			uint32_t a = (uint32_t)x[in->rs1], b = (uint32_t)x[in->rs2];
 
 			x[in->rd] = (uint64_t)(int64_t)(int32_t)(b ? a % b : a);
-			break;
+			NEXT;
 		}
-		case OP_NOP:
-			break;
-		case OP_ECALL:
+		CASE(OP_NOP)
+			NEXT;
+		CASE(OP_ECALL)
 			fcode = do_ecall(n, h, &faddr);
 			if (fcode)
 				goto fault;
 			if (h->state != H_RUN) {
-				done++;
+				left--;
 				pc = npc;
 				goto out;
 			}
-			break;
-		case OP_EBREAK:
+			NEXT;
+		CASE(OP_EBREAK)
 			fcode = D1_FAULT_BREAKPOINT;
 			faddr = pc;
 			goto fault;
-		case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
-		case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI: {
+		CASE(OP_CSRRW) CASE(OP_CSRRS) CASE(OP_CSRRC)
+		CASE(OP_CSRRWI) CASE(OP_CSRRSI) CASE(OP_CSRRCI) {
 			bool imm = in->op >= OP_CSRRWI;
 			int kind = (in->op - OP_CSRRW) % 3;	/* W, S, C */
 			uint64_t src = imm ? in->rs1 : x[in->rs1];
 			bool write = kind == 0 || in->rs1 != 0;
 			uint64_t old, nv;
 
-			h->instret += done;
-			h->cycle += done;
-			done = 0;
+			h->instret += start_left - left;
+			h->cycle += start_left - left;
+			start_left = left;
 			if (!csr_access(n, h, (uint32_t)in->imm, false, 0, &old))
 				goto illegal;
 			nv = kind == 0 ? src : kind == 1 ? old | src : old & ~src;
@@ -1123,16 +1147,16 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 						 nv, &old))
 				goto illegal;
 			x[in->rd] = old;
-			break;
+			NEXT;
 		}
-		case OP_FLW: {
+		CASE(OP_FLW) {
 			uint64_t a_ = x[in->rs1] + (int64_t)in->imm;
 
 			SRAM_CHECK(a_, 4, D1_FAULT_LOAD);
 			f[in->rd] = (uint32_t)ld_le(mem + o, 4);
-			break;
+			NEXT;
 		}
-		case OP_FSW: {
+		CASE(OP_FSW) {
 			uint64_t a_ = x[in->rs1] + (int64_t)in->imm;
 
 			SRAM_CHECK(a_, 4, D1_FAULT_STORE);
@@ -1142,12 +1166,12 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 				goto fault;
 			}
 			st_le(mem + o, f[in->rs2], 4);
-			break;
+			NEXT;
 		}
-		case OP_FMADD:
-		case OP_FMSUB:
-		case OP_FNMSUB:
-		case OP_FNMADD: {
+		CASE(OP_FMADD)
+		CASE(OP_FMSUB)
+		CASE(OP_FNMSUB)
+		CASE(OP_FNMADD) {
 			float a = b2f(f[in->rs1]), b = b2f(f[in->rs2]);
 			float c = b2f(f[in->rs3]);
 			int rm = eff_rm(h, in);
@@ -1166,47 +1190,47 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 				f[in->rd] = canon(fmaf(-a, b, c));
 			else
 				f[in->rd] = canon(fmaf(-a, b, -c));
-			break;
+			NEXT;
 		}
-		case OP_FADD: FP_RM(b2f(f[in->rs1]) + b2f(f[in->rs2])); break;
-		case OP_FSUB: FP_RM(b2f(f[in->rs1]) - b2f(f[in->rs2])); break;
-		case OP_FMUL: FP_RM(b2f(f[in->rs1]) * b2f(f[in->rs2])); break;
-		case OP_FDIV: FP_RM(b2f(f[in->rs1]) / b2f(f[in->rs2])); break;
-		case OP_FSQRT: FP_RM(sqrtf(b2f(f[in->rs1]))); break;
-		case OP_FSGNJ:
+		CASE(OP_FADD) FP_RM(b2f(f[in->rs1]) + b2f(f[in->rs2])); NEXT;
+		CASE(OP_FSUB) FP_RM(b2f(f[in->rs1]) - b2f(f[in->rs2])); NEXT;
+		CASE(OP_FMUL) FP_RM(b2f(f[in->rs1]) * b2f(f[in->rs2])); NEXT;
+		CASE(OP_FDIV) FP_RM(b2f(f[in->rs1]) / b2f(f[in->rs2])); NEXT;
+		CASE(OP_FSQRT) FP_RM(sqrtf(b2f(f[in->rs1]))); NEXT;
+		CASE(OP_FSGNJ)
 			f[in->rd] = (f[in->rs1] & 0x7fffffff) | (f[in->rs2] & 0x80000000u);
-			break;
-		case OP_FSGNJN:
+			NEXT;
+		CASE(OP_FSGNJN)
 			f[in->rd] = (f[in->rs1] & 0x7fffffff) | (~f[in->rs2] & 0x80000000u);
-			break;
-		case OP_FSGNJX:
+			NEXT;
+		CASE(OP_FSGNJX)
 			f[in->rd] = f[in->rs1] ^ (f[in->rs2] & 0x80000000u);
-			break;
-		case OP_FMIN: f[in->rd] = fminmax(h, f[in->rs1], f[in->rs2], false); break;
-		case OP_FMAX: f[in->rd] = fminmax(h, f[in->rs1], f[in->rs2], true); break;
-		case OP_FCVT_W_S: case OP_FCVT_WU_S:
-		case OP_FCVT_L_S: case OP_FCVT_LU_S: {
+			NEXT;
+		CASE(OP_FMIN) f[in->rd] = fminmax(h, f[in->rs1], f[in->rs2], false); NEXT;
+		CASE(OP_FMAX) f[in->rd] = fminmax(h, f[in->rs1], f[in->rs2], true); NEXT;
+		CASE(OP_FCVT_W_S) CASE(OP_FCVT_WU_S)
+		CASE(OP_FCVT_L_S) CASE(OP_FCVT_LU_S) {
 			int rm = eff_rm(h, in);
 
 			if (rm < 0)
 				goto illegal;
 			x[in->rd] = fcvt_to_int(h, f[in->rs1], rm,
 						in->op - OP_FCVT_W_S);
-			break;
+			NEXT;
 		}
-		case OP_FCVT_S_W: FP_RM((float)(int32_t)x[in->rs1]); break;
-		case OP_FCVT_S_WU: FP_RM((float)(uint32_t)x[in->rs1]); break;
-		case OP_FCVT_S_L: FP_RM((float)(int64_t)x[in->rs1]); break;
-		case OP_FCVT_S_LU: FP_RM((float)x[in->rs1]); break;
-		case OP_FMV_X_W: x[in->rd] = (uint64_t)(int64_t)(int32_t)f[in->rs1]; break;
-		case OP_FMV_W_X: f[in->rd] = (uint32_t)x[in->rs1]; break;
-		case OP_FEQ: case OP_FLT: case OP_FLE:
+		CASE(OP_FCVT_S_W) FP_RM((float)(int32_t)x[in->rs1]); NEXT;
+		CASE(OP_FCVT_S_WU) FP_RM((float)(uint32_t)x[in->rs1]); NEXT;
+		CASE(OP_FCVT_S_L) FP_RM((float)(int64_t)x[in->rs1]); NEXT;
+		CASE(OP_FCVT_S_LU) FP_RM((float)x[in->rs1]); NEXT;
+		CASE(OP_FMV_X_W) x[in->rd] = (uint64_t)(int64_t)(int32_t)f[in->rs1]; NEXT;
+		CASE(OP_FMV_W_X) f[in->rd] = (uint32_t)x[in->rs1]; NEXT;
+		CASE(OP_FEQ) CASE(OP_FLT) CASE(OP_FLE)
 			x[in->rd] = fcmp(h, f[in->rs1], f[in->rs2], in->op);
-			break;
-		case OP_FCLASS: x[in->rd] = fclass(f[in->rs1]); break;
-		case OP_VARITH:
-		case OP_V3:
-		case OP_VMEM:
+			NEXT;
+		CASE(OP_FCLASS) x[in->rd] = fclass(f[in->rs1]); NEXT;
+		CASE(OP_VARITH)
+		CASE(OP_V3)
+		CASE(OP_VMEM)
 			fcode = (uint32_t)d1_vec_exec(n, h, in,
 						      (enum d1_vec_kind)(in->op - OP_VARITH),
 						      &faddr);
@@ -1214,8 +1238,8 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 				goto illegal;
 			if (fcode)
 				goto fault;
-			break;
-		case OP_SYNC:
+			NEXT;
+		CASE(OP_SYNC)
 			h->pc = pc;
 			fcode = (uint32_t)d1_sync_exec(n, h, in, &faddr);
 			if (fcode == D1_FAULT_ILLEGAL)
@@ -1224,15 +1248,14 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 				goto fault;
 			if (h->state != H_RUN)
 				goto out;	/* blocked: retry later */
-			break;
-		default:
-			goto illegal;
-		}
-		pc = npc;
-		done++;
-		left--;
-	}
+			NEXT;
+	DISPATCH_END
 	goto out;
+
+fetch_fault:
+	fcode = D1_FAULT_FETCH;
+	faddr = pc;
+	goto fault;
 
 illegal:
 	fcode = D1_FAULT_ILLEGAL;
@@ -1242,6 +1265,7 @@ fault:
 	d1_node_fault(n, h, fcode, pc, faddr);
 	h->state = H_STOPPED;
 out:
+	done = start_left - left;
 	h->pc = pc;
 	h->instret += done;
 	h->cycle += done;

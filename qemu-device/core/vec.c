@@ -15,9 +15,17 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "hostfp.h"
 #include "sim.h"
 
 #define CANON32 0x7fc00000u
+
+/* Fast paths view registers as host float arrays (little-endian hosts). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define D1_VEC_LE 1
+#else
+#define D1_VEC_LE 0
+#endif
 
 static inline uint32_t vget(const d1_vreg *v, unsigned int bits, unsigned int i)
 {
@@ -324,6 +332,21 @@ static int v3(struct d1_hart *h, const struct d1_insn *in)
 
 	switch (in->f7) {
 	case D1_V3_FMA:
+		if (D1_VEC_LE && t == D1_T_FP32) {
+			float x[16], y[16], z[16], r[16];
+
+			memcpy(x, a->b, 64);
+			memcpy(y, b->b, 64);
+			memcpy(z, c->b, 64);
+			for (i = 0; i < 16; i++)
+				r[i] = fmaf(x[i], y[i], z[i]);
+			memcpy(out.b, r, 64);
+			for (i = 0; i < 16; i++)
+				if ((vget(&out, 32, i) & 0x7fffffff) > 0x7f800000)
+					vset(&out, 32, i, CANON32);
+			h->v[in->rd] = out;
+			return 0;
+		}
 		for (i = 0; i < n; i++) {
 			uint32_t x = vget(a, bits, i), y = vget(b, bits, i);
 			uint32_t z = vget(c, bits, i), r;
@@ -363,13 +386,12 @@ static int v3(struct d1_hart *h, const struct d1_insn *in)
 			for (col = 0; col < 8; col++) {
 				unsigned int e = r * 8 + col;
 				d1_vreg *cv = &h->v[in->rd + e / 16];
-				double s = 0, acc;
+				double s = 0;
 				uint32_t rb;
 
 				for (k = 0; k < 4; k++)
 					s += A[r * 4 + k] * B[k * 8 + col];
-				acc = (double)b2f(vget(cv, 32, e % 16)) + s;
-				rb = f2b((float)acc);
+				rb = f2b((float)((double)b2f(vget(cv, 32, e % 16)) + s));
 				if ((rb & 0x7fffffff) > 0x7f800000)
 					rb = CANON32;
 				vset(cv, 32, e % 16, rb);
@@ -425,6 +447,6 @@ int d1_vec_exec(struct d1_node *n, struct d1_hart *h,
 		return vmem(n, h, in, addr);
 	d1_fp_flush(h);		/* keep the scalar flags, drop ours */
 	r = kind == D1_VK_ARITH ? varith(h, in) : v3(h, in);
-	feclearexcept(FE_ALL_EXCEPT);
+	d1_hostfe_set_raw(0);
 	return r;
 }
