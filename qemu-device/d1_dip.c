@@ -21,6 +21,8 @@
 #include "hw/pci/msix.h"
 #include "hw/pci/pcie.h"
 #include "sysemu/dma.h"
+#include "exec/memory.h"
+#include "qemu/rcu.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
@@ -76,11 +78,40 @@ static void d1_dip_notify(void *opaque, unsigned int vec)
 	}
 }
 
+/*
+ * Queue threads DMA without the BQL.  Only RAM may be a target: MMIO (our
+ * own BAR included) would need the BQL, which a reset holds while waiting
+ * for these threads.  The device reports such an access as a bus error.
+ */
+static bool d1_dip_dma_is_ram(D1DipState *s, uint64_t addr, uint64_t len,
+			      bool is_write)
+{
+	AddressSpace *as = pci_get_address_space(&s->pdev);
+	uint64_t end = addr + len;
+
+	if (end < addr)
+		return false;
+	RCU_READ_LOCK_GUARD();
+	while (addr < end) {
+		hwaddr xlat, plen = end - addr;
+		MemoryRegion *mr = address_space_translate(as, addr, &xlat, &plen,
+							   is_write,
+							   MEMTXATTRS_UNSPECIFIED);
+
+		if (!memory_region_is_ram(mr) || !plen)
+			return false;
+		addr += plen;
+	}
+	return true;
+}
+
 static int d1_dip_bus_read(void *opaque, uint64_t addr, void *buf,
 			   uint64_t len)
 {
 	D1DipState *s = opaque;
 
+	if (!d1_dip_dma_is_ram(s, addr, len, false))
+		return -1;
 	return pci_dma_read(&s->pdev, addr, buf, len) == MEMTX_OK ? 0 : -1;
 }
 
@@ -89,6 +120,8 @@ static int d1_dip_bus_write(void *opaque, uint64_t addr, const void *buf,
 {
 	D1DipState *s = opaque;
 
+	if (!d1_dip_dma_is_ram(s, addr, len, true))
+		return -1;
 	return pci_dma_write(&s->pdev, addr, buf, len) == MEMTX_OK ? 0 : -1;
 }
 

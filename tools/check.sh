@@ -97,7 +97,10 @@ run_qtest() {
 	echo "== qtest (d1-dip device)"
 	local q
 	q=$(qemu_out)
+	# The launch test needs a kernel; the host tests built one.
+	make -s -C tests/host BUILD="$top/build" >/dev/null 2>&1
 	suite qtest/d1-dip env QTEST_QEMU_BINARY="$q/qemu-system-x86_64" \
+		D1_QTEST_KERNEL="$top/build/tests/kernels/dev_scale.elf" \
 		timeout 300 "$q/d1-dip-test" --tap
 }
 

@@ -249,17 +249,24 @@ static void queue_stop(D1Queue *q)
 	d1_stop(&q->t);
 }
 
-static void submit(D1Queue *q, uint64_t w0, uint64_t w1, uint64_t w2,
-		   uint64_t w3)
+static void submit8(D1Queue *q, uint64_t w0, uint64_t w1, uint64_t w2,
+		    uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6,
+		    uint64_t w7)
 {
 	uint64_t a = q->ring + q->tail * D1_DESC_SIZE;
-	uint64_t w[8] = { w0, w1, w2, w3 };
+	uint64_t w[8] = { w0, w1, w2, w3, w4, w5, w6, w7 };
 	int i;
 
 	for (i = 0; i < 8; i++)
 		qtest_writeq(q->t.qts, a + i * 8, w[i]);
 	q->tail = (q->tail + 1) % 16;
 	wr(&q->t, D1_REG_Q(1, D1_Q_TAIL), q->tail);
+}
+
+static void submit(D1Queue *q, uint64_t w0, uint64_t w1, uint64_t w2,
+		   uint64_t w3)
+{
+	submit8(q, w0, w1, w2, w3, 0, 0, 0, 0);
 }
 
 /* The queue threads run beside the qtest: poll with a deadline. */
@@ -368,6 +375,22 @@ static void test_queue_fault(void)
 	st = queue_wait(&q);
 	g_assert_cmpuint(D1_Q_STATUS_ERROR(st), ==, D1_QERR_BAD_OPCODE);
 	g_assert_cmphex(rd(&q.t, D1_REG_ID), ==, D1_ID_MAGIC);
+
+	/* DMA aimed at MMIO (our own BAR0) is a bus fault, not an access. */
+	wr(&q.t, D1_REG_Q(1, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	wr(&q.t, D1_REG_Q(1, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	wr(&q.t, D1_REG_FAULT_STATUS, 0);
+	wr(&q.t, D1_REG_SCRATCH, 0x77);
+	q.tail = 0;
+	map(&q, VA_BUF + 0x200000, q.t.regs.addr & ~4095ull, 4096,
+	    D1_PTE_READ | D1_PTE_WRITE);
+	submit(&q, D1_DESC_HDR(D1_OP_SIGNAL, 0, 0),
+	       VA_BUF + 0x200000 + D1_REG_RESET, D1_RESET_MAGIC, 0);
+	st = queue_wait(&q);
+	g_assert_cmpuint(D1_Q_STATUS_ERROR(st), ==, D1_QERR_MMU_FAULT);
+	g_assert_cmpuint(D1_FAULT_REASON(rd(&q.t, D1_REG_FAULT_STATUS)), ==,
+			 D1_MMU_BUS);
+	g_assert_cmphex(rd(&q.t, D1_REG_SCRATCH), ==, 0x77);
 	queue_stop(&q);
 }
 
@@ -396,6 +419,96 @@ static void test_flr(void)
 	queue_stop(&q);
 }
 
+/*
+ * A LAUNCH that never ends (no budget) is stopped by a queue reset, and
+ * the queue works again.  Needs a clang-built kernel: D1_QTEST_KERNEL
+ * names tests/host/kernels/dev_scale.c's ELF (tools/check.sh sets it).
+ */
+#define VA_IMG	0x60000000ull
+
+static void test_reset_during_launch(void)
+{
+	const char *path = getenv("D1_QTEST_KERNEL");
+	gchar *elf = NULL;
+	gsize len = 0;
+	D1Queue q;
+	uint64_t img, args;
+	uint32_t st;
+
+	if (!path || !g_file_get_contents(path, &elf, &len, NULL)) {
+		g_test_skip("D1_QTEST_KERNEL not set");
+		return;
+	}
+	queue_start(&q);
+	img = zalloc(&q, (len + 4095) & ~4095ul);
+	qtest_memwrite(q.t.qts, img, elf, len);
+	map(&q, VA_IMG, img, (len + 4095) & ~4095ul, D1_PTE_READ);
+	/* struct dev_scale_args { src, dst, n, mode = DEV_SPIN } */
+	args = q.buf + 0x100;
+	qtest_writeq(q.t.qts, args + 16, 0 | (uint64_t)1 << 32);
+
+	submit8(&q, D1_DESC_HDR(D1_OP_LAUNCH, 0, 0), VA_IMG,
+		len | (uint64_t)4096 << 32, VA_BUF + 0x100,
+		0 | 0ull << 16 | 2ull << 32 | 1ull << 48, 24 | 1ull << 32, 0,
+		VA_BUF + 0x1000);
+	g_usleep(100 * 1000);
+	st = rd(&q.t, D1_REG_Q(1, D1_Q_STATUS));
+	g_assert_true(st & D1_Q_STATUS_BUSY);
+	g_assert_false(st & D1_Q_STATUS_STOPPED);
+
+	wr(&q.t, D1_REG_Q(1, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(1, D1_Q_STATUS)), ==, 0);
+
+	/* Same image, a 2-node budget: it times out cleanly with a report. */
+	wr(&q.t, D1_REG_Q(1, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	q.tail = 0;
+	submit8(&q, D1_DESC_HDR(D1_OP_LAUNCH, 0, 0), VA_IMG,
+		len | (uint64_t)4096 << 32, VA_BUF + 0x100,
+		0 | 0ull << 16 | 2ull << 32 | 1ull << 48, 24 | 1ull << 32,
+		20000, VA_BUF + 0x1000);
+	st = queue_wait(&q);
+	g_assert_cmpuint(D1_Q_STATUS_ERROR(st), ==, D1_QERR_TIMEOUT);
+	g_assert_cmphex(qtest_readl(q.t.qts, q.buf + 0x1000), ==,
+			D1_REPORT_MAGIC);
+	g_assert_cmpuint(qtest_readl(q.t.qts, q.buf + 0x1008), ==, 2);
+	g_free(elf);
+	queue_stop(&q);
+}
+
+/* Random register writes never crash or wedge the device. */
+static void test_register_fuzz(void)
+{
+	D1Queue q;
+	GRand *r = g_rand_new_with_seed(0xd1);
+	int i;
+
+	queue_start(&q);
+	for (i = 0; i < 4000; i++) {
+		uint32_t off = g_rand_int_range(r, 0, 0x4000) & ~3u;
+
+		/* Not RESET's magic, not the ring/context of queue 1. */
+		if (off == D1_REG_RESET)
+			continue;
+		if (g_rand_boolean(r))
+			wr(&q.t, off, g_rand_int(r));
+		else
+			rd(&q.t, off);
+	}
+	/* Whatever state that left, a device reset brings it back. */
+	wr(&q.t, D1_REG_RESET, D1_RESET_MAGIC);
+	g_assert_cmphex(rd(&q.t, D1_REG_ID), ==, D1_ID_MAGIC);
+	g_assert_cmpuint(rd(&q.t, D1_REG_ERROR), ==, 0);
+	g_rand_free(r);
+	alloc_destroy(&q.alloc);
+	d1_stop(&q.t);
+	/* A fresh device still runs commands. */
+	queue_start(&q);
+	submit(&q, D1_DESC_HDR(D1_OP_SIGNAL, 0, 0), VA_BUF, 99, 0);
+	g_assert_cmpuint(queue_wait(&q), ==, 0);
+	g_assert_cmpuint(qtest_readq(q.t.qts, q.buf), ==, 99);
+	queue_stop(&q);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -407,5 +520,7 @@ int main(int argc, char **argv)
 	qtest_add_func("/d1-dip/queue-commands", test_queue_commands);
 	qtest_add_func("/d1-dip/queue-fault", test_queue_fault);
 	qtest_add_func("/d1-dip/flr", test_flr);
+	qtest_add_func("/d1-dip/reset-during-launch", test_reset_during_launch);
+	qtest_add_func("/d1-dip/register-fuzz", test_register_fuzz);
 	return g_test_run();
 }
