@@ -172,20 +172,21 @@ int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 		return fail(err, errlen, "entry 0x%llx is not in the text",
 			    (unsigned long long)entry);
 	}
-	code = calloc((thi - tlo) / 4, sizeof(*code));
+	code = calloc((thi - tlo) / 4 + 2, sizeof(*code));
 	if (!code) {
 		free(img);
 		return fail(err, errlen, "out of memory");
 	}
-	d1_predecode(img + (tlo - D1_SRAM_BASE), (thi - tlo) / 4, code);
+	d1_predecode(img + (tlo - D1_SRAM_BASE), (thi - tlo) / 4, code + 1);
 
 	free(g->image);
-	free(g->code);
+	free(g->code_mem);
 	free(g->symtab);
 	g->symtab = NULL;
 	g->symtab_len = 0;
 	g->image = img;
-	g->code = code;
+	g->code_mem = code;
+	g->code = code + 1;
 	g->entry = entry;
 	g->text_lo = tlo;
 	g->text_hi = thi;

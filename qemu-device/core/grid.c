@@ -80,7 +80,7 @@ void d1_grid_destroy(struct d1_grid *g)
 	}
 	free(g->nodes);
 	free(g->image);
-	free(g->code);
+	free(g->code_mem);
 	free(g->symtab);
 	free(g);
 }

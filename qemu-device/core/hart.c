@@ -21,7 +21,7 @@
 #include "sim.h"
 
 #define D1_OPS(X) \
-	X(OP_ILLEGAL) X(OP_LUI) X(OP_AUIPC) X(OP_JAL) X(OP_JALR) X(OP_BEQ) \
+	X(OP_ILLEGAL) X(OP_END) X(OP_LUI) X(OP_AUIPC) X(OP_JAL) X(OP_JALR) X(OP_BEQ) \
 	X(OP_BNE) X(OP_BLT) X(OP_BGE) X(OP_BLTU) X(OP_BGEU) X(OP_LB) X(OP_LH) \
 	X(OP_LW) X(OP_LD) X(OP_LBU) X(OP_LHU) X(OP_LWU) X(OP_SB) X(OP_SH) \
 	X(OP_SW) X(OP_SD) X(OP_ADDI) X(OP_SLTI) X(OP_SLTIU) X(OP_XORI) \
@@ -309,16 +309,52 @@ void d1_predecode(const uint8_t *text, uint64_t n, struct d1_insn *out)
 {
 	uint64_t i;
 
+	/* out[-1]: padding (never executed), out[n]: the end-of-text sentinel */
+	memset(&out[-1], 0, sizeof(out[-1]));
+	memset(&out[n], 0, sizeof(out[n]));
+	out[-1].op = OP_ILLEGAL;
+	out[n].op = OP_END;
+
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = text + 4 * i;
 		uint32_t w = p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 
 		decode_one(w, &out[i]);
+		/*
+		 * Static targets (branches, JAL) inside the text become
+		 * instruction-index offsets (rs3 = 0); others keep the byte
+		 * offset and are checked when taken (rs3 = 1).
+		 */
+		if ((out[i].op >= OP_BEQ && out[i].op <= OP_BGEU) ||
+		    out[i].op == OP_JAL) {
+			int64_t t = (int64_t)i * 4 + out[i].imm;
+
+			if ((out[i].imm & 3) || t < 0 || t >= (int64_t)n * 4) {
+				out[i].rs3 = 1;
+			} else {
+				out[i].rs3 = 0;
+				out[i].imm /= 4;
+			}
+		}
 	}
 }
 
 /* ---------------------------------------------------------------- memory */
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline uint64_t ld_le(const uint8_t *p, int sz)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, (size_t)sz);
+	return v;
+}
+
+static inline void st_le(uint8_t *p, uint64_t v, int sz)
+{
+	memcpy(p, &v, (size_t)sz);
+}
+#else
 static inline uint64_t ld_le(const uint8_t *p, int sz)
 {
 	uint64_t v = 0;
@@ -336,6 +372,7 @@ static inline void st_le(uint8_t *p, uint64_t v, int sz)
 	for (i = 0; i < sz; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
+#endif
 
 bool d1_sram_readable(uint64_t addr, uint64_t len)
 {
@@ -887,6 +924,7 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 		st_le(mem + o, x[in->rs2], sz);				\
 	} while (0)
 
+/* Jump: NEXT then steps from the entry before the target onto it. */
 #define JUMP(target)							\
 	do {								\
 		uint64_t t_ = (target);					\
@@ -895,7 +933,22 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 			faddr = t_;					\
 			goto fault;					\
 		}							\
-		npc = t_;						\
+		if (t_ - base >= size) {				\
+			fpc = t_;					\
+			goto fetch_fault;				\
+		}							\
+		in = code + ((t_ - base) >> 2) - 1;			\
+	} while (0)
+
+#define PC() (base + ((uint64_t)(in - code) << 2))
+
+/* Taken branch / JAL: a pre-checked index offset, or the slow path. */
+#define BRANCH()							\
+	do {								\
+		if (in->rs3)						\
+			JUMP(PC() + (int64_t)in->imm);			\
+		else							\
+			in += in->imm - 1;				\
 	} while (0)
 
 #define FP_RM(expr)							\
@@ -919,14 +972,11 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 #define D1_THREADED 1
 #endif
 
-#define FETCH()								\
-	do {								\
-		if (pc - base >= size)					\
-			goto fetch_fault;				\
-		in = &code[(pc - base) >> 2];				\
-		npc = pc + 4;						\
-	} while (0)
-
+/*
+ * Sequential flow steps @in; the sentinel after the text (OP_END) turns
+ * running off its end into a fetch fault, so no per-instruction bounds
+ * check is needed.
+ */
 #ifdef D1_THREADED
 #define D1_OP_LABEL(op) [op] = &&L_##op,
 #define CASE(op) L_##op:
@@ -934,10 +984,9 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 #define DISPATCH_END
 #define NEXT								\
 	do {								\
-		pc = npc;						\
+		in++;							\
 		if (--left == 0)					\
 			goto out;					\
-		FETCH();						\
 		goto *labels[in->op];					\
 	} while (0)
 #else
@@ -946,7 +995,7 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 #define DISPATCH_END default: goto illegal; }
 #define NEXT								\
 	do {								\
-		pc = npc;						\
+		in++;							\
 		if (--left == 0)					\
 			goto out;					\
 		goto next;						\
@@ -966,7 +1015,7 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 	uint64_t *x = h->x;
 	uint32_t *f = h->f;
 	uint8_t *mem = n->sram;
-	uint64_t pc = h->pc, npc, o, faddr = 0, done = 0;
+	uint64_t o, faddr = 0, fpc, done = 0;
 	uint64_t left = n_insns, start_left;
 	uint32_t fcode = 0;
 	const struct d1_insn *in;
@@ -976,48 +1025,63 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 	d1_hostfe_set_raw(0);
 
 	start_left = left;
+	if ((h->pc & 3) || h->pc - base >= size) {
+		in = code - 1;		/* PC() is not used on this path */
+		fpc = h->pc;
+		goto fetch_fault;
+	}
+	in = code + ((h->pc - base) >> 2);
 	if (!left)
 		goto out;
 #ifndef D1_THREADED
 next:
 #endif
-	FETCH();
 	DISPATCH_BEGIN
 		CASE(OP_ILLEGAL)
 			goto illegal;
+		CASE(OP_END)
+			fpc = PC();
+			goto fetch_fault;
 		CASE(OP_LUI) x[in->rd] = (uint64_t)(int64_t)in->imm; NEXT;
-		CASE(OP_AUIPC) x[in->rd] = pc + (int64_t)in->imm; NEXT;
-		CASE(OP_JAL)
-			JUMP(pc + (int64_t)in->imm);
-			x[in->rd] = pc + 4;
+		CASE(OP_AUIPC) x[in->rd] = PC() + (int64_t)in->imm; NEXT;
+		CASE(OP_JAL) {
+			uint64_t link = PC() + 4, *rd = &x[in->rd];
+
+			BRANCH();			/* moves in */
+			*rd = link;
 			NEXT;
-		CASE(OP_JALR)
-			JUMP((x[in->rs1] + (int64_t)in->imm) & ~1ull);
-			x[in->rd] = pc + 4;
+		}
+		CASE(OP_JALR) {
+			uint64_t t = (x[in->rs1] + (int64_t)in->imm) & ~1ull;
+			uint64_t link = PC() + 4, *rd = &x[in->rd];
+
+			JUMP(t);			/* moves in */
+			*rd = link;
 			NEXT;
+		}
 		CASE(OP_BEQ)
 			if (x[in->rs1] == x[in->rs2])
-				JUMP(pc + (int64_t)in->imm);
+				BRANCH();
 			NEXT;
 		CASE(OP_BNE)
 			if (x[in->rs1] != x[in->rs2])
-				JUMP(pc + (int64_t)in->imm);
+				BRANCH();
 			NEXT;
 		CASE(OP_BLT)
 			if ((int64_t)x[in->rs1] < (int64_t)x[in->rs2])
-				JUMP(pc + (int64_t)in->imm);
+				BRANCH();
 			NEXT;
 		CASE(OP_BGE)
 			if ((int64_t)x[in->rs1] >= (int64_t)x[in->rs2])
-				JUMP(pc + (int64_t)in->imm);
+				BRANCH();
 			NEXT;
 		CASE(OP_BLTU)
 			if (x[in->rs1] < x[in->rs2])
-				JUMP(pc + (int64_t)in->imm);
+				BRANCH();
 			NEXT;
 		CASE(OP_BGEU)
 			if (x[in->rs1] >= x[in->rs2])
-				JUMP(pc + (int64_t)in->imm);
+				BRANCH();
 			NEXT;
 		CASE(OP_LB) LOAD(1, int8_t); NEXT;
 		CASE(OP_LH) LOAD(2, int16_t); NEXT;
@@ -1121,13 +1185,13 @@ next:
 				goto fault;
 			if (h->state != H_RUN) {
 				left--;
-				pc = npc;
+				in++;
 				goto out;
 			}
 			NEXT;
 		CASE(OP_EBREAK)
 			fcode = D1_FAULT_BREAKPOINT;
-			faddr = pc;
+			faddr = PC();
 			goto fault;
 		CASE(OP_CSRRW) CASE(OP_CSRRS) CASE(OP_CSRRC)
 		CASE(OP_CSRRWI) CASE(OP_CSRRSI) CASE(OP_CSRRCI) {
@@ -1240,7 +1304,7 @@ next:
 				goto fault;
 			NEXT;
 		CASE(OP_SYNC)
-			h->pc = pc;
+			h->pc = PC();
 			fcode = (uint32_t)d1_sync_exec(n, h, in, &faddr);
 			if (fcode == D1_FAULT_ILLEGAL)
 				goto illegal;
@@ -1253,20 +1317,22 @@ next:
 	goto out;
 
 fetch_fault:
-	fcode = D1_FAULT_FETCH;
-	faddr = pc;
-	goto fault;
+	d1_node_fault(n, h, D1_FAULT_FETCH, fpc, fpc);
+	h->state = H_STOPPED;
+	h->pc = fpc;
+	goto count;
 
 illegal:
 	fcode = D1_FAULT_ILLEGAL;
 	faddr = (uint32_t)(in->op == OP_ILLEGAL ? (uint32_t)in->imm :
-			   (uint32_t)ld_le(mem + (pc - D1_SRAM_BASE), 4));
+			   (uint32_t)ld_le(mem + (PC() - D1_SRAM_BASE), 4));
 fault:
-	d1_node_fault(n, h, fcode, pc, faddr);
+	d1_node_fault(n, h, fcode, PC(), faddr);
 	h->state = H_STOPPED;
 out:
+	h->pc = PC();
+count:
 	done = start_left - left;
-	h->pc = pc;
 	h->instret += done;
 	h->cycle += done;
 	d1_fp_flush(h);

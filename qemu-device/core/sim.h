@@ -103,7 +103,9 @@ struct d1_grid {
 	uint64_t entry;
 	uint64_t text_lo, text_hi;	/* executable range (SRAM address) */
 	uint64_t image_lo, image_hi;	/* range covered by segments */
-	struct d1_insn *code;	/* (text_hi - text_lo) / 4 entries */
+	struct d1_insn *code;	/* (text_hi - text_lo) / 4 entries, plus a
+				 * sentinel after and a pad entry before */
+	struct d1_insn *code_mem;	/* the allocation */
 	char *symtab;		/* "name\0" + 8-byte address records */
 	size_t symtab_len;
 	/* the running launch */
@@ -112,7 +114,7 @@ struct d1_grid {
 	atomic_int abort;
 };
 
-/* hart.c */
+/* hart.c: decode n words into out[0..n); out[-1] and out[n] must exist */
 void d1_predecode(const uint8_t *text, uint64_t n, struct d1_insn *out);
 /* Run hart @h of node @n for at most @n_insns instructions. */
 void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns);
