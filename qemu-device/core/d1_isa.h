@@ -113,6 +113,7 @@
 #define D1_CSR_NODEID		0xcc4
 #define D1_CSR_NHARTS		0xcc5
 #define D1_CSR_HARTID		0xcc6
+#define D1_CSR_GRIDNODES	0xcc7	/* usable nodes; higher ids are spares */
 #define D1_CSR_VRM		0x800
 #define D1_CSR_SRSEED		0x801
 #define D1_CSR_FPCFG		0x802

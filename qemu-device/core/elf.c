@@ -28,6 +28,9 @@ static uint64_t rd(const uint8_t *p, int sz)
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -41,6 +41,13 @@ struct d1_grid *d1_grid_create(const struct d1_grid_config *cfg)
 	g->rows = rows;
 	g->cols = cols;
 	g->nnodes = rows * cols;
+	g->usable = cfg && cfg->nodes ? cfg->nodes :
+		    (rows == D1_GRID_DEFAULT_ROWS && cols == D1_GRID_DEFAULT_COLS ?
+		     D1_GRID_DEFAULT_NODES : g->nnodes);
+	if (g->usable > g->nnodes) {
+		free(g);
+		return NULL;
+	}
 	g->nodes = calloc(g->nnodes, sizeof(*g->nodes));
 	if (!g->nodes)
 		goto err;
@@ -93,6 +100,11 @@ uint32_t d1_grid_rows(const struct d1_grid *g)
 uint32_t d1_grid_cols(const struct d1_grid *g)
 {
 	return g->cols;
+}
+
+uint32_t d1_grid_nodes(const struct d1_grid *g)
+{
+	return g->usable;
 }
 
 void d1_grid_set_threads(struct d1_grid *g, uint32_t threads)
@@ -228,7 +240,7 @@ static int dma_do(struct d1_grid *g, struct d1_node *n,
 		  const struct d1_dma_op *op, uint64_t *addr)
 {
 	const struct d1_launch *l = g->launch;
-	struct d1_node *peer = op->peer < g->nnodes ? &g->nodes[op->peer] : NULL;
+	struct d1_node *peer = op->peer < g->usable ? &g->nodes[op->peer] : NULL;
 	uint8_t *src = NULL, *dst = NULL;
 
 	switch (op->kind) {
@@ -327,7 +339,7 @@ int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
 			n->sem[idx] += (uint32_t)b;
 			return 0;
 		}
-		if (node >= n->g->nnodes) {
+		if (node >= n->g->usable) {	/* outside the grid, or a spare */
 			*addr = a;
 			return D1_FAULT_SYNC;
 		}
@@ -576,7 +588,7 @@ int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
 
 		memset(&n->rep, 0, sizeof(n->rep));
 		n->active = n->x >= l->x0 && n->x < l->x0 + w &&
-			    n->y >= l->y0 && n->y < l->y0 + h;
+			    n->y >= l->y0 && n->y < l->y0 + h && i < g->usable;
 		n->stopped = false;
 		n->ndma = 0;
 		n->nsig = 0;

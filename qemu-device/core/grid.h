@@ -17,9 +17,14 @@
 
 #include "d1_isa.h"
 
-/* The real D1: 354 usable nodes; the simulated default mesh is 18 x 20. */
+/*
+ * The real D1: 354 usable training nodes.  The default simulated mesh is
+ * 18 x 20 with the last 6 node ids (row 17, columns 14-19) as spares that
+ * never run and cannot be reached by DMA or semaphores.
+ */
 #define D1_GRID_DEFAULT_ROWS	18
 #define D1_GRID_DEFAULT_COLS	20
+#define D1_GRID_DEFAULT_NODES	354
 #define D1_GRID_MAX_DIM		64
 
 /*
@@ -38,6 +43,9 @@ struct d1_grid_config {
 	uint32_t rows;		/* 0: D1_GRID_DEFAULT_ROWS */
 	uint32_t cols;		/* 0: D1_GRID_DEFAULT_COLS */
 	uint32_t threads;	/* host threads for d1_grid_run; 0: 1 */
+	/* usable nodes: ids [0, nodes); 0: all, or 354 for the default
+	 * 18 x 20 mesh */
+	uint32_t nodes;
 };
 
 struct d1_launch {
@@ -56,7 +64,7 @@ struct d1_launch {
 };
 
 enum d1_node_status {
-	D1_NODE_IDLE = 0,	/* not part of the last launch */
+	D1_NODE_IDLE = 0,	/* not part of the last launch (or a spare) */
 	D1_NODE_EXITED,
 	D1_NODE_FAULT,
 	D1_NODE_TIMEOUT,
@@ -91,6 +99,7 @@ struct d1_grid *d1_grid_create(const struct d1_grid_config *cfg);
 void d1_grid_destroy(struct d1_grid *g);
 uint32_t d1_grid_rows(const struct d1_grid *g);
 uint32_t d1_grid_cols(const struct d1_grid *g);
+uint32_t d1_grid_nodes(const struct d1_grid *g);	/* usable */
 void d1_grid_set_threads(struct d1_grid *g, uint32_t threads);
 
 /*

@@ -822,6 +822,9 @@ static bool csr_access(struct d1_node *n, struct d1_hart *h, uint32_t csr,
 	case D1_CSR_NHARTS:
 		*old = n->nharts;
 		return true;
+	case D1_CSR_GRIDNODES:
+		*old = g->usable;
+		return true;
 	case D1_CSR_VRM:
 		*old = h->vrm;
 		if (write)

@@ -95,6 +95,7 @@ struct d1_node {
 
 struct d1_grid {
 	uint32_t rows, cols, nnodes;
+	uint32_t usable;	/* node ids >= usable are spares */
 	uint32_t threads;
 	struct d1_node *nodes;
 	struct d1_pool *pool;

@@ -39,7 +39,7 @@ static inline struct d1_grid *grid_with_kernel(uint32_t rows, uint32_t cols,
 					       uint32_t threads,
 					       const char *name)
 {
-	struct d1_grid_config cfg = { rows, cols, threads };
+	struct d1_grid_config cfg = { .rows = rows, .cols = cols, .threads = threads };
 	struct d1_grid *g = d1_grid_create(&cfg);
 	char err[256];
 	size_t size;

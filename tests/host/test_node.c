@@ -5,8 +5,11 @@
  * printf, scalar results against host references, every fault type,
  * timeout, deadlock, argument checks.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kernels/kargs.h"
 #include "kselftest_harness.h"
@@ -385,7 +388,7 @@ TEST(launch_argument_checks)
 
 TEST(bad_elf_rejected)
 {
-	struct d1_grid_config cfg = { 1, 1, 1 };
+	struct d1_grid_config cfg = { .rows = 1, .cols = 1, .threads = 1 };
 	struct d1_grid *g = d1_grid_create(&cfg);
 	size_t size;
 	uint8_t *elf = kernel_read("basic", &size);
@@ -404,6 +407,89 @@ TEST(bad_elf_rejected)
 	EXPECT_EQ(0, d1_grid_load_elf(g, elf, size, err, sizeof(err)));
 	free(elf);
 	d1_grid_destroy(g);
+}
+
+/* The default grid is the D1's: 18 x 20 with 354 usable nodes. */
+TEST(default_grid_has_354_usable_nodes)
+{
+	struct d1_grid *g = d1_grid_create(NULL);
+	struct basic_args a = { BASIC_HELLO, 0, 0 };
+	struct d1_launch l = basic_launch(&a);
+	struct d1_launch_result res;
+	size_t size;
+	void *elf = kernel_read("basic", &size);
+	uint32_t i;
+
+	ASSERT_NE(NULL, g);
+	ASSERT_NE(NULL, elf);
+	ASSERT_EQ(0, d1_grid_load_elf(g, elf, size, NULL, 0));
+	free(elf);
+	EXPECT_EQ(18u, d1_grid_rows(g));
+	EXPECT_EQ(20u, d1_grid_cols(g));
+	EXPECT_EQ(354u, d1_grid_nodes(g));
+	ASSERT_EQ(0, d1_grid_run(g, &l, &res, NULL, 0));
+	EXPECT_EQ(354u, res.nodes);
+	EXPECT_EQ(354u, res.exited);
+	for (i = 0; i < 360; i++) {
+		const struct d1_node_report *r = d1_grid_report(g, i);
+
+		EXPECT_EQ(i < 354 ? D1_NODE_EXITED : D1_NODE_IDLE, r->status);
+		if (i < 354)
+			EXPECT_EQ(100 + (int64_t)i, r->exit_code);
+	}
+	/* a spare cannot be signalled */
+	a.mode = BASIC_F_SYNC;
+	a.n = 357;
+	l.width = 1;
+	l.height = 1;
+	ASSERT_EQ(0, d1_grid_run(g, &l, &res, NULL, 0));
+	EXPECT_EQ(D1_FAULT_SYNC, d1_grid_report(g, 0)->fault);
+	EXPECT_EQ((uint64_t)357 << 16, d1_grid_report(g, 0)->fault_addr);
+	d1_grid_destroy(g);
+}
+
+struct abort_ctx {
+	struct d1_grid *g;
+	struct d1_launch_result res;
+	int rc;
+	atomic_int finished;
+};
+
+static void *abort_runner(void *p)
+{
+	struct abort_ctx *c = p;
+	struct basic_args a = { BASIC_SPIN, 0, 0 };
+	struct d1_launch l = basic_launch(&a);
+
+	l.budget = 0;		/* unlimited: only the abort stops it */
+	c->rc = d1_grid_run(c->g, &l, &c->res, NULL, 0);
+	atomic_store(&c->finished, 1);
+	return NULL;
+}
+
+TEST(abort_stops_a_running_launch)
+{
+	static struct abort_ctx c;
+	pthread_t t;
+
+	c.g = grid_with_kernel(1, 2, 2, "basic");
+	c.rc = -1;
+	atomic_init(&c.finished, 0);
+	ASSERT_NE(NULL, c.g);
+	ASSERT_EQ(0, pthread_create(&t, NULL, abort_runner, &c));
+	/* d1_grid_run clears a stale abort when it starts: keep asking */
+	while (!atomic_load(&c.finished)) {
+		struct timespec ts = { 0, 2000000 };
+
+		nanosleep(&ts, NULL);
+		d1_grid_abort(c.g);
+	}
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, c.rc);
+	EXPECT_EQ(2u, c.res.aborted);
+	EXPECT_EQ(D1_NODE_ABORTED, d1_grid_report(c.g, 0)->status);
+	EXPECT_LT(0u, d1_grid_report(c.g, 0)->instret);
+	d1_grid_destroy(c.g);
 }
 
 TEST_HARNESS_MAIN

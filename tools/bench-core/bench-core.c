@@ -98,7 +98,7 @@ static void *read_file(const char *path, size_t *size)
 static struct d1_grid *grid(uint32_t rows, uint32_t cols, uint32_t threads,
 			    const char *kernel)
 {
-	struct d1_grid_config cfg = { rows, cols, threads };
+	struct d1_grid_config cfg = { .rows = rows, .cols = cols, .threads = threads };
 	struct d1_grid *g = d1_grid_create(&cfg);
 	char path[512], err[256];
 	size_t size;

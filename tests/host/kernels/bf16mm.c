@@ -13,7 +13,7 @@
 int d1_main(void *argp, unsigned int hart)
 {
 	const struct gemm_args *a = argp;
-	uint32_t nodes = d1_grid_cols() * d1_grid_rows(), id = d1_node_id();
+	uint32_t nodes = d1_grid_nodes(), id = d1_node_id();
 	uint64_t mt = a->m / 8, nt = a->n / 8, kt = a->k / 4, i, j, k;
 	uint8_t *B = (uint8_t *)(uintptr_t)KDATA_IN;	/* all of B */
 	uint8_t *A = (uint8_t *)(uintptr_t)KDATA_OUT;	/* one tile row */

@@ -11,7 +11,7 @@
 int d1_main(void *argp, unsigned int hart)
 {
 	const struct gemm_args *a = argp;
-	uint32_t nodes = d1_grid_cols() * d1_grid_rows(), id = d1_node_id();
+	uint32_t nodes = d1_grid_nodes(), id = d1_node_id();
 	float *B = (float *)(uintptr_t)KDATA_IN;		/* K x N */
 	float *A = (float *)(uintptr_t)KDATA_OUT;		/* 8 x K */
 	float *C = (float *)(uintptr_t)KDATA_OUT2;		/* 8 x N */

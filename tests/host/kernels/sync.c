@@ -12,7 +12,7 @@
  * double-buffered, with a data semaphore (0) and a credit semaphore (1). */
 static int ring(const struct sync_args *a)
 {
-	uint32_t n = d1_grid_cols() * d1_grid_rows(), id = d1_node_id();
+	uint32_t n = d1_grid_nodes(), id = d1_node_id();
 	uint32_t right = (id + 1) % n, left = (id + n - 1) % n;
 	int32_t *acc = (int32_t *)(uintptr_t)ACC, *send = (int32_t *)(uintptr_t)SEND;
 	uint64_t bytes = a->len * 4, i, step;
@@ -87,7 +87,7 @@ static int barrier_phases(const struct sync_args *a, unsigned int hart)
 		if (id == 0 && hart == 0) {
 			uint64_t s = 0, i;
 
-			for (i = 0; i < d1_grid_cols() * d1_grid_rows() * harts; i++)
+			for (i = 0; i < d1_grid_nodes() * harts; i++)
 				s += table[i];
 			sums[p] = s;
 		}
@@ -118,7 +118,7 @@ static int smt(unsigned int hart)
 /* Read the left neighbour's ACC (filled by the host) into RECV. */
 static int pull(const struct sync_args *a)
 {
-	uint32_t n = d1_grid_cols() * d1_grid_rows(), id = d1_node_id();
+	uint32_t n = d1_grid_nodes(), id = d1_node_id();
 
 	d1_dma_copy(D1_DMA_FROM_NODE, (uint16_t)((id + n - 1) % n), RECV, ACC,
 		    (uint32_t)(a->len * 4));

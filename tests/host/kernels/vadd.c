@@ -7,7 +7,7 @@
 int d1_main(void *argp, unsigned int hart)
 {
 	const struct vadd_args *a = argp;
-	uint32_t nodes = d1_grid_cols() * d1_grid_rows(), harts = d1_nharts();
+	uint32_t nodes = d1_grid_nodes(), harts = d1_nharts();
 	uint64_t per_node = a->n / nodes, per_hart = per_node / harts;
 	uint64_t first = d1_node_id() * per_node + hart * per_hart;
 	uint64_t bytes = per_hart * 4, i;

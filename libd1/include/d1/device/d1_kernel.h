@@ -34,6 +34,8 @@ static inline uint32_t d1_node_y(void) { return (uint32_t)d1_csr_read(D1_CSR_NOD
 static inline uint32_t d1_node_id(void) { return (uint32_t)d1_csr_read(D1_CSR_NODEID); }
 static inline uint32_t d1_grid_cols(void) { return (uint32_t)d1_csr_read(D1_CSR_GRIDCOLS); }
 static inline uint32_t d1_grid_rows(void) { return (uint32_t)d1_csr_read(D1_CSR_GRIDROWS); }
+/* usable nodes: ids [0, d1_grid_nodes()); the rest are spares */
+static inline uint32_t d1_grid_nodes(void) { return (uint32_t)d1_csr_read(D1_CSR_GRIDNODES); }
 static inline uint32_t d1_nharts(void) { return (uint32_t)d1_csr_read(D1_CSR_NHARTS); }
 static inline uint32_t d1_hart_id(void) { return (uint32_t)d1_csr_read(D1_CSR_HARTID); }
 static inline uint64_t d1_cycles(void) { return d1_csr_read(D1_CSR_CYCLE); }
