@@ -595,6 +595,7 @@ int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
 		n->dma_issued = 0;
 		n->dma_done = 0;
 		memset(n->sem, 0, sizeof(n->sem));
+		n->mma_lut_cfg[0] = n->mma_lut_cfg[1] = UINT32_MAX;
 		if (!n->active)
 			continue;
 		res->nodes++;

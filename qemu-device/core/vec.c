@@ -244,16 +244,24 @@ static int varith(struct d1_hart *h, const struct d1_insn *in)
 	switch (in->f7) {
 	case D1_V_ADD: case D1_V_SUB: case D1_V_MUL: case D1_V_MAX:
 	case D1_V_MIN: case D1_V_CMPEQ: case D1_V_CMPLT: case D1_V_CMPLE:
-		if (t == D1_T_FP32 && in->f7 <= D1_V_MUL) {
-			for (i = 0; i < 16; i++) {
-				float x = b2f(vget(a, 32, i)), y = b2f(vget(b, 32, i));
-				float r = in->f7 == D1_V_ADD ? x + y :
-					  in->f7 == D1_V_SUB ? x - y : x * y;
-				uint32_t rb = f2b(r);
+		if (D1_VEC_LE && t == D1_T_FP32 && in->f7 <= D1_V_MUL) {
+			float x[16], y[16], r[16];
 
-				vset(&out, 32, i, (rb & 0x7fffffff) > 0x7f800000 ?
-						  CANON32 : rb);
-			}
+			memcpy(x, a->b, 64);
+			memcpy(y, b->b, 64);
+			if (in->f7 == D1_V_ADD)
+				for (i = 0; i < 16; i++)
+					r[i] = x[i] + y[i];
+			else if (in->f7 == D1_V_SUB)
+				for (i = 0; i < 16; i++)
+					r[i] = x[i] - y[i];
+			else
+				for (i = 0; i < 16; i++)
+					r[i] = x[i] * y[i];
+			memcpy(out.b, r, 64);
+			for (i = 0; i < 16; i++)
+				if ((vget(&out, 32, i) & 0x7fffffff) > 0x7f800000)
+					vset(&out, 32, i, CANON32);
 			break;
 		}
 		for (i = 0; i < n; i++) {
@@ -308,21 +316,58 @@ static int varith(struct d1_hart *h, const struct d1_insn *in)
 	return 0;
 }
 
-static void mma_decode(const struct d1_fpfmt *f, unsigned int t,
-		       const d1_vreg *v, double *out)
+static void mma_decode(struct d1_node *n, const struct d1_fpfmt *f,
+		       unsigned int t, uint32_t fpcfg, const d1_vreg *v,
+		       double *out)
 {
-	unsigned int i;
+	unsigned int i, k = t == D1_T_CFP8E5;
 
 	if (t == D1_T_BF16) {
 		for (i = 0; i < 32; i++)
 			out[i] = (double)b2f(vget(v, 16, i) << 16);
-	} else {
-		for (i = 0; i < 32; i++)
-			out[i] = d1_fp_decode(f, v->b[i]);
+		return;
+	}
+	if (n->mma_lut_cfg[k] != fpcfg) {
+		for (i = 0; i < 256; i++)
+			n->mma_lut[k][i] = d1_fp_decode(f, i);
+		n->mma_lut_cfg[k] = fpcfg;
+	}
+	for (i = 0; i < 32; i++)
+		out[i] = n->mma_lut[k][v->b[i]];
+}
+
+/* C(vd..vd+3) += A(vs1) B(vs2), see isa.rst */
+static void vmma(struct d1_node *n, struct d1_hart *h,
+		 const struct d1_insn *in, const struct d1_fpfmt *f)
+{
+	unsigned int t = in->f3, r, col, k, e;
+	double A[32], B[32];
+	float C[64];
+
+	mma_decode(n, f, t, h->fpcfg, &h->v[in->rs1], A);
+	mma_decode(n, f, t, h->fpcfg, &h->v[in->rs2], B);
+	for (e = 0; e < 64; e++)
+		C[e] = b2f(vget(&h->v[in->rd + e / 16], 32, e % 16));
+	for (r = 0; r < 8; r++) {
+		for (col = 0; col < 8; col++) {
+			double s = 0;
+
+			for (k = 0; k < 4; k++)
+				s += A[r * 4 + k] * B[k * 8 + col];
+			C[r * 8 + col] = (float)((double)C[r * 8 + col] + s);
+		}
+	}
+	for (e = 0; e < 64; e++) {
+		uint32_t rb = f2b(C[e]);
+
+		if ((rb & 0x7fffffff) > 0x7f800000)
+			rb = CANON32;
+		vset(&h->v[in->rd + e / 16], 32, e % 16, rb);
 	}
 }
 
-static int v3(struct d1_hart *h, const struct d1_insn *in)
+static int v3(struct d1_node *node, struct d1_hart *h,
+	      const struct d1_insn *in)
 {
 	unsigned int t = in->f3, bits = d1_type_bits(t), n = 512 / bits, i;
 	struct d1_fpfmt f = d1_type_fmt(t, h->fpcfg);
@@ -373,32 +418,12 @@ static int v3(struct d1_hart *h, const struct d1_insn *in)
 							      vget(b, bits, i));
 		h->v[in->rd] = out;
 		return 0;
-	case D1_V3_MMA: {
-		double A[32], B[32];
-		unsigned int r, col, k;
-
+	case D1_V3_MMA:
 		if ((t != D1_T_BF16 && t != D1_T_CFP8E4 && t != D1_T_CFP8E5) ||
 		    in->rs3 || (in->rd & 3))
 			return D1_FAULT_ILLEGAL;
-		mma_decode(&f, t, a, A);
-		mma_decode(&f, t, b, B);
-		for (r = 0; r < 8; r++) {
-			for (col = 0; col < 8; col++) {
-				unsigned int e = r * 8 + col;
-				d1_vreg *cv = &h->v[in->rd + e / 16];
-				double s = 0;
-				uint32_t rb;
-
-				for (k = 0; k < 4; k++)
-					s += A[r * 4 + k] * B[k * 8 + col];
-				rb = f2b((float)((double)b2f(vget(cv, 32, e % 16)) + s));
-				if ((rb & 0x7fffffff) > 0x7f800000)
-					rb = CANON32;
-				vset(cv, 32, e % 16, rb);
-			}
-		}
+		vmma(node, h, in, &f);
 		return 0;
-	}
 	}
 	return D1_FAULT_ILLEGAL;
 }
@@ -446,7 +471,7 @@ int d1_vec_exec(struct d1_node *n, struct d1_hart *h,
 	if (kind == D1_VK_MEM)
 		return vmem(n, h, in, addr);
 	d1_fp_flush(h);		/* keep the scalar flags, drop ours */
-	r = kind == D1_VK_ARITH ? varith(h, in) : v3(h, in);
+	r = kind == D1_VK_ARITH ? varith(h, in) : v3(n, h, in);
 	d1_hostfe_set_raw(0);
 	return r;
 }
