@@ -5,7 +5,9 @@
 #ifndef LIBD1_INTERNAL_H
 #define LIBD1_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "d1/d1.h"
 
@@ -47,5 +49,84 @@ const char *d1_dev_root(void);
 d1_status d1_enumerate(struct d1_node_list *list);
 void d1_node_list_free(struct d1_node_list *list);
 int d1_pci_address_normalize(const char *in, char *out, size_t len);
+
+/* A kernel of an image: its D1_KERNEL() table entry, decoded. */
+struct d1_kinfo {
+	char *name;
+	uint32_t index;			/* in the d1_kernels table */
+	uint32_t nargs;
+	uint32_t args_size;
+	uint32_t args_align;
+	int raw;			/* d1_main: no dispatcher header */
+	struct d1_kernel_arg_info *args;	/* strings owned by the image */
+};
+
+/* A D1 ELF image with its kernel table; shared by programs and kernels. */
+struct d1_image {
+	atomic_int refs;
+	uint8_t *elf;
+	size_t size;
+	unsigned int nkernels;
+	struct d1_kinfo *kernels;
+	char **strings;			/* everything the kinfo point into */
+	unsigned int nstrings;
+};
+
+struct d1_program {
+	char *source;			/* NULL for a program from an ELF */
+	size_t source_len;
+	char name[256];
+	char *srcdir;			/* -iquote for a program from a file */
+	struct d1_image *image;
+	char *log;
+	size_t log_len;
+	unsigned int cache;		/* enum d1_cache_result */
+	char key[65];
+};
+
+struct d1_kernel {
+	struct d1_image *image;
+	const struct d1_kinfo *ki;
+	uint64_t set_mask;		/* parameters set so far */
+	size_t raw_size;
+	uint8_t block[4096];		/* the launch's argument block */
+};
+
+/* image.c */
+d1_status d1_image_parse(const void *elf, size_t size, struct d1_image **out,
+			 char *err, size_t errlen);
+struct d1_image *d1_image_get(struct d1_image *img);
+void d1_image_put(struct d1_image *img);
+
+/* kernel.c */
+d1_status d1_kernel_block(const d1_kernel *k, const void **block,
+			  size_t *size, const char **missing);
+
+/* buildenv.c: where the compiler and the device runtime are */
+#define D1_RT_NFILES	3		/* crt0.S d1_rt.c d1_dispatch.c */
+struct d1_toolchain {
+	char clang[4096];
+	char version[512];		/* first line of clang --version */
+	char incdir[2][4096];		/* device headers */
+	char rtsrc[D1_RT_NFILES][4096];
+	char ldscript[4096];
+	uint8_t rt_hash[32];		/* of every runtime file */
+};
+int d1_toolchain_find(struct d1_toolchain *tc, char *err, size_t errlen);
+int d1_run(char *const argv[], const char *cwd, int out_fd, int *status);
+int d1_read_file(const char *path, char **data, size_t *size);
+int d1_write_file(const char *path, const void *data, size_t size);
+
+/* cache.c */
+int d1_cache_dir(char *buf, size_t len);
+enum d1_cache_lookup { D1_CL_MISS, D1_CL_HIT, D1_CL_BAD };
+enum d1_cache_lookup d1_cache_load(const char *dir, const uint8_t key[32],
+				   char **elf, size_t *elf_size, char **log,
+				   size_t *log_size);
+int d1_cache_store(const char *dir, const uint8_t key[32], const void *elf,
+		   size_t elf_size, const char *log, size_t log_size,
+		   const char *deps, size_t deps_size);
+int d1_deps_record(const char *depfile, const char *skip, char **out,
+		   size_t *out_size);
 
 #endif /* LIBD1_INTERNAL_H */

@@ -27,6 +27,18 @@ static const struct status_text status_texts[] = {
 		"operation not supported by the loaded d1 driver" },
 	[D1_ERROR_OS] = { "D1_ERROR_OS",
 		"operating system error (see errno)" },
+	[D1_ERROR_BUILD] = { "D1_ERROR_BUILD",
+		"the d1 program failed to build (see the build log)" },
+	[D1_ERROR_NOT_FOUND] = { "D1_ERROR_NOT_FOUND",
+		"no such kernel in the d1 program" },
+	[D1_ERROR_ARGUMENT] = { "D1_ERROR_ARGUMENT",
+		"a kernel argument is missing or does not match the kernel's parameter" },
+	[D1_ERROR_LAUNCH_FAILED] = { "D1_ERROR_LAUNCH_FAILED",
+		"the kernel launch failed on the device (fault, deadlock or bad launch)" },
+	[D1_ERROR_NOT_READY] = { "D1_ERROR_NOT_READY",
+		"the work has not completed yet" },
+	[D1_ERROR_INVALID_STATE] = { "D1_ERROR_INVALID_STATE",
+		"the object is not in a state that allows this call" },
 };
 
 #define N_STATUS (sizeof(status_texts) / sizeof(status_texts[0]))

@@ -16,6 +16,12 @@ static const d1_status all_status[] = {
 	D1_ERROR_TIMEOUT,
 	D1_ERROR_NOT_SUPPORTED,
 	D1_ERROR_OS,
+	D1_ERROR_BUILD,
+	D1_ERROR_NOT_FOUND,
+	D1_ERROR_ARGUMENT,
+	D1_ERROR_LAUNCH_FAILED,
+	D1_ERROR_NOT_READY,
+	D1_ERROR_INVALID_STATE,
 };
 
 #define N_ALL (sizeof(all_status) / sizeof(all_status[0]))
@@ -61,6 +67,14 @@ TEST(names_match_identifiers)
 	EXPECT_STREQ("D1_ERROR_NOT_SUPPORTED",
 		     d1_status_name(D1_ERROR_NOT_SUPPORTED));
 	EXPECT_STREQ("D1_ERROR_OS", d1_status_name(D1_ERROR_OS));
+	EXPECT_STREQ("D1_ERROR_BUILD", d1_status_name(D1_ERROR_BUILD));
+	EXPECT_STREQ("D1_ERROR_NOT_FOUND", d1_status_name(D1_ERROR_NOT_FOUND));
+	EXPECT_STREQ("D1_ERROR_ARGUMENT", d1_status_name(D1_ERROR_ARGUMENT));
+	EXPECT_STREQ("D1_ERROR_LAUNCH_FAILED",
+		     d1_status_name(D1_ERROR_LAUNCH_FAILED));
+	EXPECT_STREQ("D1_ERROR_NOT_READY", d1_status_name(D1_ERROR_NOT_READY));
+	EXPECT_STREQ("D1_ERROR_INVALID_STATE",
+		     d1_status_name(D1_ERROR_INVALID_STATE));
 }
 
 TEST(no_device_text_says_why)
@@ -73,7 +87,7 @@ TEST(no_device_text_says_why)
 
 TEST(unknown_codes)
 {
-	static const int bad[] = { -1, 9, 100, 0x7fffffff, (int)0x80000000 };
+	static const int bad[] = { -1, 15, 100, 0x7fffffff, (int)0x80000000 };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -11,5 +11,6 @@
 #include "d1_common.h"
 #include "d1_status.h"
 #include "d1_device.h"
+#include "d1_program.h"
 
 #endif /* D1_H */

@@ -37,6 +37,20 @@ typedef enum d1_status {
 	D1_ERROR_NOT_SUPPORTED = 7,
 	/* Any other operating-system error; see errno. */
 	D1_ERROR_OS = 8,
+	/* A program failed to compile or link; see d1_program_build_log(). */
+	D1_ERROR_BUILD = 9,
+	/* No such kernel (or other named object). */
+	D1_ERROR_NOT_FOUND = 10,
+	/* A kernel argument is missing or does not match the parameter. */
+	D1_ERROR_ARGUMENT = 11,
+	/* A launch failed on the device (node fault, MMU fault, deadlock,
+	 * bad launch); the launch status has the details. */
+	D1_ERROR_LAUNCH_FAILED = 12,
+	/* Work is still pending (a query on a stream or event). */
+	D1_ERROR_NOT_READY = 13,
+	/* The object is not in a state that allows the call (e.g. a
+	 * program that is not built yet). */
+	D1_ERROR_INVALID_STATE = 14,
 } d1_status;
 
 /*
