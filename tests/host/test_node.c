@@ -310,6 +310,109 @@ TEST_F(faults, budget_timeout)
 	EXPECT_EQ(10000u, r->instret);
 }
 
+/* DMA transfers the engine refuses: node, SRAM range, text, kind */
+TEST_F(faults, dma_refusals)
+{
+	static const struct {
+		uint64_t n, addr, want_addr;
+	} cases[] = {
+		/* TO_NODE a node outside the 1x1 grid */
+		{ D1_DMA_TO_NODE | 7 << 8, KDATA_OUT, 7 },
+		/* local copy running past the end of SRAM */
+		{ D1_DMA_SRAM_TO_SRAM, D1_SRAM_BASE + D1_SRAM_SIZE - 32,
+		  D1_SRAM_BASE + D1_SRAM_SIZE - 32 },
+		/* local copy into the text */
+		{ D1_DMA_SRAM_TO_SRAM, D1_SRAM_BASE + 64, D1_SRAM_BASE + 64 },
+		/* an unknown kind */
+		{ 9, KDATA_OUT, 9 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct d1_node_report *r =
+			run_mode(self->g, BASIC_DMA_ONE, cases[i].n, cases[i].addr,
+				 0, &self->log);
+
+		EXPECT_EQ(D1_FAULT_DMA, r->fault);
+		EXPECT_EQ(cases[i].want_addr, r->fault_addr);
+		EXPECT_EQ(D1_OPC_SYNC, word_at(self->g, r->fault_pc) & 0x7f);
+	}
+	/* and a good one moves the bytes */
+	memset(node_ptr(self->g, 0, KDATA_IN), 0x5a, 64);
+	EXPECT_EQ(D1_NODE_EXITED,
+		  run_mode(self->g, BASIC_DMA_ONE, D1_DMA_SRAM_TO_SRAM,
+			   KDATA_OUT2, 0, &self->log)->status);
+	EXPECT_EQ(0, memcmp(node_ptr(self->g, 0, KDATA_IN),
+			    node_ptr(self->g, 0, KDATA_OUT2), 64));
+	EXPECT_EQ(64u, d1_grid_report(self->g, 0)->dma_bytes);
+}
+
+TEST_F(faults, dma_descriptor_checks)
+{
+	const struct d1_node_report *r;
+
+	/* misaligned descriptor */
+	r = run_mode(self->g, BASIC_DMA_DESC_AT, 0, KDATA_IN + 4, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_DMA, r->fault);
+	EXPECT_EQ(KDATA_IN + 4, r->fault_addr);
+	/* outside SRAM */
+	r = run_mode(self->g, BASIC_DMA_DESC_AT, 0, 0x1000, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_DMA, r->fault);
+	EXPECT_EQ(0x1000u, r->fault_addr);
+	/* a list that loops forever is cut at D1_DMA_MAX_LIST */
+	{
+		uint8_t *d = node_ptr(self->g, 0, KDATA_IN);
+		uint64_t self_addr = KDATA_IN;
+		uint16_t kind = D1_DMA_SRAM_TO_SRAM | D1_DMA_LIST;
+		uint32_t len = 8;
+		uint64_t src = KDATA_OUT, dst = KDATA_OUT2;
+
+		memcpy(d + D1_DMA_OFF_SRC, &src, 8);
+		memcpy(d + D1_DMA_OFF_DST, &dst, 8);
+		memcpy(d + D1_DMA_OFF_LEN, &len, 4);
+		memcpy(d + D1_DMA_OFF_KIND, &kind, 2);
+		memcpy(d + D1_DMA_OFF_NEXT, &self_addr, 8);
+		r = run_mode(self->g, BASIC_DMA_DESC_AT, 0, KDATA_IN, 0, &self->log);
+		EXPECT_EQ(D1_FAULT_DMA, r->fault);
+		EXPECT_EQ(KDATA_IN, r->fault_addr);
+	}
+	r = run_mode(self->g, BASIC_DMA_WAIT_BOGUS, 0, 0, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_SYNC, r->fault);
+	EXPECT_EQ(5u, r->fault_addr);
+}
+
+TEST_F(faults, csr_and_rounding_mode_checks)
+{
+	const struct d1_node_report *r;
+
+	r = run_mode(self->g, BASIC_CSR_WRITE_RO, 0, 0, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_ILLEGAL, r->fault);
+	EXPECT_EQ(0x73u, r->fault_addr & 0x7f);		/* a CSR instruction */
+	EXPECT_EQ((uint64_t)D1_CSR_NODEID, r->fault_addr >> 20);
+	r = run_mode(self->g, BASIC_CSR_UNKNOWN, 0, 0, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_ILLEGAL, r->fault);
+	EXPECT_EQ(0x7c0u, r->fault_addr >> 20);
+	r = run_mode(self->g, BASIC_BAD_RM, 0, 0, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_ILLEGAL, r->fault);
+	EXPECT_EQ(0x0020d0d3u, r->fault_addr);
+}
+
+/* instret counts retired instructions exactly; cycle >= instret */
+TEST_F(faults, counters)
+{
+	const struct d1_node_report *r;
+	uint64_t *out;
+
+	r = run_mode(self->g, BASIC_COUNTERS, 0, 0, 0, &self->log);
+	ASSERT_EQ(D1_NODE_EXITED, r->status);
+	out = node_ptr(self->g, 0, KDATA_OUT);
+	/* 1000 iterations of at least two instructions, plus the reads */
+	EXPECT_LE(2000u, out[0]);
+	EXPECT_GE(4100u, out[0]);
+	EXPECT_LE(out[0], out[1]);
+	EXPECT_EQ(r->instret, r->cycles);	/* never blocked */
+}
+
 TEST(fault_on_one_node_only)
 {
 	struct d1_grid *g = grid_with_kernel(2, 2, 1, "basic");

@@ -97,6 +97,35 @@ int d1_main(void *argp, unsigned int hart)
 		if (d1_node_id() == a->n)
 			return (int)*bad;
 		return 0;
+	case BASIC_DMA_ONE:
+		d1_dma_copy((uint16_t)(a->n & 0xff), (uint16_t)(a->n >> 8),
+			    a->addr, KDATA_IN, 64);
+		return 0;
+	case BASIC_DMA_DESC_AT:
+		d1_dma_wait(d1_dma_start((const struct d1_dma_desc *)(uintptr_t)a->addr));
+		return 0;
+	case BASIC_DMA_WAIT_BOGUS:
+		d1_dma_wait(5);
+		return 1;
+	case BASIC_CSR_WRITE_RO:
+		d1_csr_write(D1_CSR_NODEID, 3);
+		return 1;
+	case BASIC_CSR_UNKNOWN:
+		return (int)d1_csr_read(0x7c0);
+	case BASIC_BAD_RM:
+		__asm__ volatile(".4byte 0x0020d0d3");	/* fadd.s ft1, ft1, ft2, rm=5 */
+		return 1;
+	case BASIC_COUNTERS: {
+		uint64_t c0 = d1_cycles(), i0 = d1_instret(), c1, i1;
+
+		for (i = 0; i < 1000; i++)
+			__asm__ volatile("");
+		c1 = d1_cycles();
+		i1 = d1_instret();
+		out[0] = i1 - i0;
+		out[1] = c1 - c0;
+		return 0;
+	}
 	case BASIC_PRINT_FLOOD:
 		for (i = 0; i < 200; i++)
 			d1_printf("line %03u of the flood test\n", (unsigned int)i);

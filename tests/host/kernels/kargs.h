@@ -28,6 +28,14 @@ enum basic_mode {
 	BASIC_DEADLOCK,		/* wait on a semaphore nobody signals */
 	BASIC_FAULT_ON_NODE,	/* node arg[1] takes a load fault */
 	BASIC_PRINT_FLOOD,	/* print more than the buffer holds */
+	BASIC_DMA_ONE,		/* one DMA: kind n & 0xff, node n >> 8,
+				 * dst addr, src KDATA_IN, 64 bytes */
+	BASIC_DMA_DESC_AT,	/* dma.start with the descriptor at addr */
+	BASIC_DMA_WAIT_BOGUS,	/* dma.wait on a tag never issued */
+	BASIC_CSR_WRITE_RO,	/* write the read-only d1.nodeid CSR */
+	BASIC_CSR_UNKNOWN,	/* read CSR 0x7c0 */
+	BASIC_BAD_RM,		/* fadd.s with rounding mode 5 */
+	BASIC_COUNTERS,		/* read cycle/instret around a loop */
 };
 
 struct basic_args {
