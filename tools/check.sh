@@ -130,26 +130,36 @@ run_vm() {
 	echo "== guest suites (one VM boot)"
 	build_step module make -s module || return
 	build_step userspace make -s userspace || return
-	local log=$res/vm-console.log
-	rm -rf "$res/vm"
-	tools/vm-run.sh --timeout 900 --log "$log" tests/vm/guest-check.sh >/dev/null 2>&1
+	vm_suites vm
+	echo "== guest suites again, behind a guest IOMMU (intel-iommu)"
+	vm_suites vm-iommu --iommu
+}
+
+# vm_suites NAME [vm-run options]: one VM boot running guest-check.sh.
+vm_suites() {
+	local name=$1; shift
+	local log=$res/$name-console.log
+	rm -rf "${res:?}/$name"
+	tools/vm-run.sh "$@" --timeout 900 --log "$log" \
+		env D1_RESULTS="build/results/$name" tests/vm/guest-check.sh \
+		>/dev/null 2>&1
 	local rc=$?
 	local l
-	for l in "$res"/vm/*.log; do
+	for l in "$res/$name"/*.log; do
 		[ -f "$l" ] || continue
 		local n
 		n=$(basename "$l" .log)
-		record "vm/$n" "$l" "$(cat "$res/vm/$n.rc" 2>/dev/null || echo 1)"
+		record "$name/$n" "$l" "$(cat "$res/$name/$n.rc" 2>/dev/null || echo 1)"
 	done
 	# The boot itself: a panic, oops, warning or timeout fails here.
-	local blog=$res/vm-boot.log
+	local blog=$res/$name-boot.log
 	if [ $rc = 0 ]; then
 		echo "ok 1 vm run" >"$blog"
 	else
 		echo "not ok 1 vm run (exit $rc); console: $log" >"$blog"
 		tail -n 40 "$log"
 	fi
-	record vm/boot "$blog" 0
+	record "$name/boot" "$blog" 0
 }
 
 case $mode in

@@ -10,6 +10,7 @@
 #   --timeout SECS     host-side bound on the whole run (default 600)
 #   --device PROPS     extra d1-dip properties, e.g. "queues=8,hbm-size=64M"
 #   --no-device        boot without the d1-dip device
+#   --iommu            add a guest IOMMU (intel-iommu, enabled in the guest)
 #   --log FILE         also write the console to FILE
 #
 # The device sits behind a PCIe root port (bus "rp0", id "d1") so it can be
@@ -23,12 +24,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 timeout=600
 dev_props=
 with_dev=1
+iommu=0
 log=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
 	--device) dev_props=,$2; shift 2 ;;
 	--no-device) with_dev=0; shift ;;
+	--iommu) iommu=1; shift ;;
 	--log) log=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "vm-run: unknown option $1" >&2; exit 2 ;;
@@ -67,12 +70,22 @@ trap cleanup EXIT
 	echo
 } >"$script"
 
-args=(-machine q35 -accel tcg -cpu max -smp 1 -m 2G -nodefaults
+machine=q35
+append="console=ttyS0 panic=-1 oops=panic quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check audit=0 apparmor=0"
+append+=" d1vm_work=$top d1vm_script=${script#"$top"/} d1vm_qmp=$qdir"
+iommu_dev=()
+if [ $iommu = 1 ]; then
+	machine=q35,kernel-irqchip=split
+	append+=" intel_iommu=on iommu=nopt"
+	iommu_dev=(-device intel-iommu,intremap=on)
+fi
+args=(-machine "$machine" -accel tcg -cpu max -smp 1 -m 2G -nodefaults
 	-display none -no-reboot -serial stdio
 	-kernel "$guest/vmlinux" -initrd "$guest/initramfs.cpio.gz"
+	"${iommu_dev[@]}"
 	-virtfs "local,id=root,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,id=work,path=$top,mount_tag=work,security_model=none,multidevs=remap"
-	-append "console=ttyS0 panic=-1 oops=panic quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check audit=0 apparmor=0 d1vm_work=$top d1vm_script=${script#"$top"/} d1vm_qmp=$qdir"
+	-append "$append"
 	-qmp "unix:$qsock,server=on,wait=off"
 	-device pcie-root-port,id=rp0,chassis=1,slot=1)
 [ $with_dev = 1 ] && args+=(-device "d1-dip,id=d1,bus=rp0$dev_props")

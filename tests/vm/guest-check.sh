@@ -4,7 +4,7 @@
 # loads d1.ko through libkmod, runs the driver selftests and the libd1
 # tests, unloads.  Each suite's output goes to build/results/vm/<name>.log
 # and its exit code to <name>.rc; the host counts them.
-R=build/results/vm
+R=${D1_RESULTS:-build/results/vm}
 mkdir -p $R
 export D1_KO=$PWD/d1.ko D1_KMOD=$PWD/build/bin/d1-kmod
 export LD_LIBRARY_PATH=$PWD/build/lib
@@ -38,4 +38,21 @@ for t in build/tests/libd1/test_*; do
 	[ -x "$t" ] && run "libd1-$(basename "$t")" "$t"
 done
 tap module-unload "$D1_KMOD" unload
+
+# Card hot-unplug and re-plug through QEMU (no driver loaded: the device
+# model's own life cycle; driver-level unplug is in the selftests).
+hotplug() {
+	tools/vm-qmp.sh '{"execute":"device_del","arguments":{"id":"d1"}}' || return 1
+	i=0
+	while [ -n "$(grep -l 0xd1d1 /sys/bus/pci/devices/*/device)" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
+	done
+	tools/vm-qmp.sh '{"execute":"device_add","arguments":{"driver":"d1-dip","id":"d1","bus":"rp0"}}' || return 1
+	i=0
+	while [ -z "$(grep -l 0xd1d1 /sys/bus/pci/devices/*/device)" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
+	done
+	"$D1_KMOD" load "$D1_KO" && build/bin/d1-smi --ping && "$D1_KMOD" unload
+}
+tap device-hotplug hotplug
 exit 0
