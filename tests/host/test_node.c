@@ -512,6 +512,114 @@ TEST(bad_elf_rejected)
 	d1_grid_destroy(g);
 }
 
+static uint64_t fz = 0x9e3779b97f4a7c15ull;
+
+static uint32_t fuzz32(void)
+{
+	fz ^= fz << 13;
+	fz ^= fz >> 7;
+	fz ^= fz << 17;
+	return (uint32_t)(fz >> 16);
+}
+
+/*
+ * Random instruction words (biased towards the opcodes we implement,
+ * the D1 custom ones included) replace the kernel's text: every run ends
+ * in a clean report - exit, fault or timeout - with the sanitizers
+ * watching the interpreter.
+ */
+TEST(random_code_ends_cleanly)
+{
+	static const uint8_t opcodes[] = { 0x03, 0x07, 0x0b, 0x0f, 0x13, 0x17,
+		0x1b, 0x23, 0x27, 0x2b, 0x33, 0x37, 0x3b, 0x43, 0x53, 0x5b,
+		0x63, 0x67, 0x6f, 0x73, 0x7b };
+	size_t size;
+	uint8_t *elf = kernel_read("basic", &size);
+	uint64_t phoff, off = 0, fsz = 0;
+	unsigned int round, i, outcomes[6] = { 0 };
+
+	ASSERT_NE(NULL, elf);
+	memcpy(&phoff, elf + 0x20, 8);
+	for (i = 0; i < elf[0x38]; i++) {	/* the executable PT_LOAD */
+		const uint8_t *ph = elf + phoff + i * 56;
+		uint32_t type, flags;
+
+		memcpy(&type, ph, 4);
+		memcpy(&flags, ph + 4, 4);
+		if (type == 1 && (flags & 1)) {
+			memcpy(&off, ph + 8, 8);
+			memcpy(&fsz, ph + 0x20, 8);
+		}
+	}
+	ASSERT_LT(64u, fsz);
+	for (round = 0; round < 300; round++) {
+		struct d1_grid_config cfg = { .rows = 1, .cols = 2, .threads = 1 };
+		struct d1_grid *g = d1_grid_create(&cfg);
+		struct d1_launch l = { 0 };
+		uint64_t w;
+
+		ASSERT_NE(NULL, g);
+		for (w = 0; w + 4 <= fsz; w += 4) {
+			uint32_t x = fuzz32();
+
+			if (x & 0x10000)	/* keep registers pointing into SRAM */
+				x = (x & ~0x7fu) | opcodes[x % sizeof(opcodes)];
+			memcpy(elf + off + w, &x, 4);
+		}
+		ASSERT_EQ(0, d1_grid_load_elf(g, elf, size, NULL, 0));
+		l.budget = 2000;
+		l.harts = 1 + round % 4;
+		l.quantum = 64;
+		ASSERT_EQ(0, d1_grid_run(g, &l, NULL, NULL, 0));
+		for (i = 0; i < 2; i++) {
+			const struct d1_node_report *r = d1_grid_report(g, i);
+
+			ASSERT_LT((unsigned int)r->status, 6u);
+			ASSERT_NE(D1_NODE_IDLE, r->status);
+			outcomes[r->status]++;
+			if (r->status == D1_NODE_FAULT) {
+				ASSERT_LT(0u, r->fault);
+				ASSERT_GE((uint32_t)D1_FAULT_SYNC, r->fault);
+			}
+		}
+		d1_grid_destroy(g);
+	}
+	/* random code mostly faults */
+	EXPECT_LT(300u, outcomes[D1_NODE_FAULT]);
+	free(elf);
+}
+
+/* Corrupted ELF files are refused or loaded, never crash the loader. */
+TEST(mutated_elf_never_crashes_the_loader)
+{
+	struct d1_grid_config cfg = { .rows = 1, .cols = 1, .threads = 1 };
+	struct d1_grid *g = d1_grid_create(&cfg);
+	size_t size;
+	uint8_t *orig = kernel_read("basic", &size), *elf = malloc(size);
+	unsigned int round, k, loaded = 0;
+	char err[128];
+
+	ASSERT_NE(NULL, g);
+	ASSERT_NE(NULL, orig);
+	for (round = 0; round < 2000; round++) {
+		memcpy(elf, orig, size);
+		for (k = 0; k < 1 + round % 8; k++) {
+			/* mostly the headers, sometimes anywhere */
+			uint32_t at = fuzz32() % (round & 1 ? size : 512);
+
+			elf[at] = (uint8_t)fuzz32();
+		}
+		if (!d1_grid_load_elf(g, elf, round % 3 ? size : fuzz32() % size,
+				      err, sizeof(err)))
+			loaded++;
+	}
+	EXPECT_LT(0u, loaded);
+	EXPECT_GT(2000u, loaded);
+	free(elf);
+	free(orig);
+	d1_grid_destroy(g);
+}
+
 /* The default grid is the D1's: 18 x 20 with 354 usable nodes. */
 TEST(default_grid_has_354_usable_nodes)
 {
