@@ -43,10 +43,11 @@ done
 qemu=$(qemu_out)/qemu-system-x86_64
 guest=$(guest_dir)
 # A device edit needs a QEMU rebuild (seconds): do it rather than fail.
-if [ ! -e "$qemu" ] || [ ! -e "$guest/vmlinux" ]; then
+for try in 1 2 3; do
+	[ -e "$qemu" ] && [ -e "$guest/vmlinux" ] && break
 	"$top/tools/setup.sh" >&2 || exit 2
-	qemu=$(qemu_out)/qemu-system-x86_64
-fi
+	qemu=$(qemu_out)/qemu-system-x86_64	# sources may change meanwhile
+done
 touch "$(dirname "$qemu")"	# in use: keep it in the cache
 for f in "$qemu" "$guest/vmlinux" "$guest/initramfs.cpio.gz"; do
 	[ -e "$f" ] || { echo "vm-run: $f missing; run 'make setup'" >&2; exit 2; }
