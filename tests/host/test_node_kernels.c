@@ -181,9 +181,9 @@ TEST(sgemm_1x1_32x32x32)
 	sgemm_on(_metadata, 1, 1, 32, 32, 32);
 }
 
-TEST(sgemm_2x2_64x48x40)
+TEST(sgemm_2x2_64x80x40)
 {
-	sgemm_on(_metadata, 2, 2, 64, 48, 40);
+	sgemm_on(_metadata, 2, 2, 64, 80, 40);	/* 64-wide blocks + a 16 */
 }
 
 TEST(sgemm_3x1_40x16x7)
