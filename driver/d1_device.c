@@ -2,6 +2,7 @@
 /*
  * d1 DIP card: PCI bring-up, identification, reset and capabilities.
  */
+#include <linux/dma-mapping.h>
 #include <linux/pci.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_managed.h>
@@ -12,7 +13,14 @@
 
 #define D1_SCRATCH_PATTERN	0x5a5ac3c3u
 
-static void d1_device_reset(struct d1_device *d1)
+/**
+ * d1_device_reset() - reset the card to its power-on state
+ * @d1: the device.
+ *
+ * The RESET write returns once every queue has left its command, so
+ * memory the aborted commands used may be freed afterwards.
+ */
+void d1_device_reset(struct d1_device *d1)
 {
 	d1_write(d1, D1_REG_RESET, D1_RESET_MAGIC);
 	/* Read back to flush the posted write before touching anything. */
@@ -77,9 +85,12 @@ static int d1_device_read_caps(struct d1_device *d1)
 
 	if (!caps->grid_rows || !caps->grid_cols || !caps->node_count ||
 	    caps->node_count > caps->grid_rows * caps->grid_cols ||
-	    caps->msix_vectors <= D1_MSIX_VEC_DEVICE) {
-		drm_err(&d1->drm, "inconsistent capabilities: grid %ux%u, %u nodes, %u MSI-X vectors\n",
+	    !caps->num_queues || caps->num_queues > D1_MAX_QUEUES ||
+	    !caps->num_contexts || caps->num_contexts > D1_MAX_CONTEXTS ||
+	    caps->msix_vectors < D1_MSIX_VEC_QUEUE(caps->num_queues)) {
+		drm_err(&d1->drm, "inconsistent capabilities: grid %ux%u, %u nodes, %u queues, %u contexts, %u MSI-X vectors\n",
 			caps->grid_rows, caps->grid_cols, caps->node_count,
+			caps->num_queues, caps->num_contexts,
 			caps->msix_vectors);
 		return -ENODEV;
 	}
@@ -95,6 +106,35 @@ static int d1_device_read_caps(struct d1_device *d1)
 		 caps->sram_per_node / 1024, caps->num_queues,
 		 caps->num_contexts, caps->hbm_size >> 20);
 	return 0;
+}
+
+static void d1_device_hbm_fini(struct drm_device *drm, void *arg)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+
+	drm_mm_takedown(&d1->hbm_mm);
+}
+
+/* HBM: an allocator over the card's HBM and a WC mapping of BAR2. */
+static int d1_device_hbm_init(struct d1_device *d1)
+{
+	struct pci_dev *pdev = d1->pdev;
+	u64 size = min_t(u64, d1->caps.hbm_size,
+			 pci_resource_len(pdev, D1_BAR_HBM));
+
+	if (!size) {
+		drm_err(&d1->drm, "no HBM\n");
+		return -ENODEV;
+	}
+	d1->caps.hbm_size = size;
+	d1->hbm_bus = pci_resource_start(pdev, D1_BAR_HBM);
+	d1->hbm = devm_ioremap_wc(&pdev->dev, d1->hbm_bus, size);
+	if (!d1->hbm) {
+		drm_err(&d1->drm, "cannot map the HBM BAR\n");
+		return -ENOMEM;
+	}
+	drm_mm_init(&d1->hbm_mm, 0, size);
+	return drmm_add_action_or_reset(&d1->drm, d1_device_hbm_fini, NULL);
 }
 
 /**
@@ -121,8 +161,15 @@ struct d1_device *d1_device_init(struct pci_dev *pdev,
 	d1->pdev = pdev;
 
 	ret = drmm_mutex_init(&d1->drm, &d1->ping_lock);
+	if (!ret)
+		ret = drmm_mutex_init(&d1->drm, &d1->hbm_lock);
+	if (!ret)
+		ret = drmm_mutex_init(&d1->drm, &d1->ctx_lock);
+	if (!ret)
+		ret = drmm_mutex_init(&d1->drm, &d1->reset_lock);
 	if (ret)
 		return ERR_PTR(ret);
+	atomic_set(&d1->device_resets, 0);
 
 	ret = pcim_enable_device(pdev);
 	if (ret) {
@@ -145,6 +192,12 @@ struct d1_device *d1_device_init(struct pci_dev *pdev,
 	/* MSI-X messages are memory writes: the function must master. */
 	pci_set_master(pdev);
 
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret) {
+		drm_err(&d1->drm, "no 64-bit DMA: %d\n", ret);
+		return ERR_PTR(ret);
+	}
+
 	ret = d1_device_identify(d1);
 	if (ret)
 		return ERR_PTR(ret);
@@ -156,6 +209,10 @@ struct d1_device *d1_device_init(struct pci_dev *pdev,
 		return ERR_PTR(ret);
 
 	ret = d1_device_read_caps(d1);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = d1_device_hbm_init(d1);
 	if (ret)
 		return ERR_PTR(ret);
 

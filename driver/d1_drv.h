@@ -5,7 +5,9 @@
 #ifndef __D1_DRV_H__
 #define __D1_DRV_H__
 
+struct d1_ctx;
 struct d1_device;
+struct drm_sched_entity;
 
 #define D1_DRIVER_NAME		"d1"
 #define D1_DRIVER_DESC		"D1 DIP accelerator (emulated)"
@@ -16,9 +18,13 @@ struct d1_device;
 /**
  * struct d1_file_priv - per-open-file state
  * @d1: the device the file was opened on.
+ * @ctx: the file's device address space.
+ * @entities: one scheduler entity per queue.
  */
 struct d1_file_priv {
 	struct d1_device *d1;
+	struct d1_ctx *ctx;
+	struct drm_sched_entity *entities;
 };
 
 #endif /* __D1_DRV_H__ */

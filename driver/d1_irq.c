@@ -63,9 +63,9 @@ int d1_irq_init(struct d1_device *d1)
 	atomic_set(&d1->irq.errors, 0);
 	spin_lock_init(&d1->irq.mask_lock);
 
-	/* Only the device vector is used so far; queue vectors come later. */
-	nvec = pci_alloc_irq_vectors(pdev, D1_MSIX_VEC_DEVICE + 1,
-				     D1_MSIX_VEC_DEVICE + 1, PCI_IRQ_MSIX);
+	/* The device vector and one per queue (d1_job.c requests those). */
+	nvec = D1_MSIX_VEC_QUEUE(d1->caps.num_queues);
+	nvec = pci_alloc_irq_vectors(pdev, nvec, nvec, PCI_IRQ_MSIX);
 	if (nvec < 0) {
 		drm_err(&d1->drm, "cannot allocate MSI-X vectors: %d\n", nvec);
 		return nvec;
@@ -95,6 +95,17 @@ int d1_irq_init(struct d1_device *d1)
 err_free_vectors:
 	pci_free_irq_vectors(pdev);
 	return ret;
+}
+
+/**
+ * d1_irq_hw_restore() - enable device interrupts again after a device reset
+ * @d1: the device.
+ */
+void d1_irq_hw_restore(struct d1_device *d1)
+{
+	spin_lock(&d1->irq.mask_lock);
+	d1_write(d1, D1_REG_IRQ_MASK, d1->irq.mask);
+	spin_unlock(&d1->irq.mask_lock);
 }
 
 /**

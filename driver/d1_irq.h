@@ -32,6 +32,7 @@ struct d1_irq {
 
 int d1_irq_init(struct d1_device *d1);
 void d1_irq_fini(struct d1_device *d1);
+void d1_irq_hw_restore(struct d1_device *d1);
 void d1_irq_doorbell_prepare(struct d1_device *d1);
 int d1_irq_test_mask_doorbell(struct d1_device *d1, bool masked);
 bool d1_irq_doorbell_masked(struct d1_device *d1);

@@ -15,6 +15,9 @@
 #include <drm/d1_accel.h>
 
 #include "d1_device.h"
+#include "d1_gem.h"
+#include "d1_job.h"
+#include "d1_mmu.h"
 #include "d1_query.h"
 
 static int d1_query_copy(struct drm_d1_query *args, const void *block,
@@ -48,6 +51,24 @@ static int d1_query_device_info(struct d1_device *d1,
 	return d1_query_copy(args, &info, sizeof(info));
 }
 
+static int d1_query_submit_info(struct d1_device *d1,
+				struct drm_d1_query *args)
+{
+	struct drm_d1_submit_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.va_start = D1_VA_USER_START;
+	info.va_end = D1_VA_USER_END;
+	info.page_size = D1_PAGE_SIZE;
+	info.submit_queues = d1->nr_queues;
+	info.max_cmds = D1_MAX_CMDS;
+	info.max_syncs = D1_MAX_SYNCS;
+	info.job_timeout_ms = d1_job_timeout();
+	info.hbm_free = d1_gem_hbm_free(&d1->drm);
+
+	return d1_query_copy(args, &info, sizeof(info));
+}
+
 int d1_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct d1_device *d1 = to_d1_device(drm);
@@ -63,6 +84,9 @@ int d1_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	switch (args->param) {
 	case DRM_D1_QUERY_DEVICE_INFO:
 		ret = d1_query_device_info(d1, args);
+		break;
+	case DRM_D1_QUERY_SUBMIT_INFO:
+		ret = d1_query_submit_info(d1, args);
 		break;
 	default:
 		ret = -EINVAL;

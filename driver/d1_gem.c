@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * d1: buffer objects.
+ *
+ * Host BOs are drm_gem_shmem objects: zeroed pages, mapped for device DMA
+ * when first bound (drm_gem_shmem_get_pages_sgt() pins them until the BO
+ * is freed), exportable through PRIME.  HBM BOs are ranges of the card's
+ * HBM from a drm_mm; the CPU maps them through BAR2, write-combined.
+ */
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/d1_accel.h>
+
+#include "d1_device.h"
+#include "d1_gem.h"
+#include "d1_mmu.h"
+
+/* ---- host BOs ---- */
+
+static enum drm_gem_object_status d1_shmem_status(struct drm_gem_object *obj)
+{
+	return to_drm_gem_shmem_obj(obj)->pages ? DRM_GEM_OBJECT_RESIDENT : 0;
+}
+
+static const struct drm_gem_object_funcs d1_shmem_funcs = {
+	.free = drm_gem_shmem_object_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.status = d1_shmem_status,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * d1_gem_create_object() - drm_driver.gem_create_object: a host BO
+ * @drm: the device.
+ * @size: bytes.
+ *
+ * Also used for BOs imported through PRIME.
+ *
+ * Return: the GEM object embedded in a new d1_bo, or an ERR_PTR().
+ */
+struct drm_gem_object *d1_gem_create_object(struct drm_device *drm,
+					    size_t size)
+{
+	struct d1_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->placement = DRM_D1_BO_HOST;
+	bo->base.base.funcs = &d1_shmem_funcs;
+	return &bo->base.base;
+}
+
+/* ---- HBM BOs ---- */
+
+static void d1_hbm_free(struct drm_gem_object *obj)
+{
+	struct d1_device *d1 = to_d1_device(obj->dev);
+	struct d1_bo *bo = to_d1_bo(obj);
+
+	mutex_lock(&d1->hbm_lock);
+	drm_mm_remove_node(&bo->hbm);
+	d1->hbm_used -= obj->size;
+	mutex_unlock(&d1->hbm_lock);
+	drm_gem_object_release(obj);
+	kfree(bo);
+}
+
+static int d1_hbm_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	struct d1_device *d1 = to_d1_device(obj->dev);
+	struct d1_bo *bo = to_d1_bo(obj);
+	unsigned long pfn;
+
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+	/* The fake offset selected the object; map from its start. */
+	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	if (vma->vm_pgoff + vma_pages(vma) > obj->size >> PAGE_SHIFT)
+		return -EINVAL;
+	pfn = (d1->hbm_bus + bo->hbm.start) >> PAGE_SHIFT;
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
+	return io_remap_pfn_range(vma, vma->vm_start, pfn + vma->vm_pgoff,
+				  vma->vm_end - vma->vm_start,
+				  vma->vm_page_prot);
+}
+
+static enum drm_gem_object_status d1_hbm_status(struct drm_gem_object *obj)
+{
+	return DRM_GEM_OBJECT_RESIDENT;
+}
+
+static const struct vm_operations_struct d1_hbm_vm_ops = {
+	.open = drm_gem_vm_open,
+	.close = drm_gem_vm_close,
+};
+
+static const struct drm_gem_object_funcs d1_hbm_funcs = {
+	.free = d1_hbm_free,
+	.mmap = d1_hbm_mmap,
+	.status = d1_hbm_status,
+	.vm_ops = &d1_hbm_vm_ops,
+};
+
+static struct d1_bo *d1_hbm_create(struct d1_device *d1, u64 size)
+{
+	struct d1_bo *bo;
+	int ret;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->placement = DRM_D1_BO_HBM;
+	bo->base.base.funcs = &d1_hbm_funcs;
+
+	mutex_lock(&d1->hbm_lock);
+	ret = drm_mm_insert_node_generic(&d1->hbm_mm, &bo->hbm, size,
+					 size >= SZ_2M ? SZ_2M : PAGE_SIZE,
+					 0, DRM_MM_INSERT_BEST);
+	if (!ret)
+		d1->hbm_used += size;
+	mutex_unlock(&d1->hbm_lock);
+	if (ret) {
+		kfree(bo);
+		return ERR_PTR(-ENOSPC);
+	}
+
+	drm_gem_private_object_init(&d1->drm, &bo->base.base, size);
+	/* No data of an earlier owner may show through. */
+	memset_io(d1->hbm + bo->hbm.start, 0, size);
+
+	ret = drm_gem_create_mmap_offset(&bo->base.base);
+	if (ret) {
+		drm_gem_object_put(&bo->base.base);
+		return ERR_PTR(ret);
+	}
+	return bo;
+}
+
+bool d1_gem_is_d1_bo(struct drm_gem_object *obj)
+{
+	return obj->funcs == &d1_shmem_funcs || obj->funcs == &d1_hbm_funcs;
+}
+
+u64 d1_gem_hbm_free(struct drm_device *drm)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+	u64 used;
+
+	mutex_lock(&d1->hbm_lock);
+	used = d1->hbm_used;
+	mutex_unlock(&d1->hbm_lock);
+	return d1->caps.hbm_size - used;
+}
+
+/* debugfs "hbm": the HBM allocator's ranges. */
+void d1_gem_debugfs_show(struct drm_printer *p, struct drm_device *drm)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+
+	mutex_lock(&d1->hbm_lock);
+	drm_printf(p, "hbm size %llu used %llu\n", d1->caps.hbm_size,
+		   d1->hbm_used);
+	drm_mm_print(&d1->hbm_mm, p);
+	mutex_unlock(&d1->hbm_lock);
+}
+
+/* ---- ioctls ---- */
+
+int d1_gem_create_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+	struct drm_d1_bo_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	struct drm_gem_object *obj;
+	u64 size;
+	int idx, ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	if (!args->size || args->size > D1_VA_USER_END - D1_VA_USER_START)
+		return -EINVAL;
+	size = PAGE_ALIGN(args->size);
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	switch (args->placement) {
+	case DRM_D1_BO_HOST:
+		shmem = drm_gem_shmem_create(drm, size);
+		if (IS_ERR(shmem)) {
+			ret = PTR_ERR(shmem);
+			goto out;
+		}
+		obj = &shmem->base;
+		break;
+	case DRM_D1_BO_HBM: {
+		struct d1_bo *bo;
+
+		if (size > d1->caps.hbm_size) {
+			ret = -EINVAL;
+			goto out;
+		}
+		bo = d1_hbm_create(d1, size);
+		if (IS_ERR(bo)) {
+			ret = PTR_ERR(bo);
+			goto out;
+		}
+		obj = &bo->base.base;
+		break;
+	}
+	default:
+		ret = -EINVAL;
+		goto out;
+	}
+
+	ret = drm_gem_handle_create(file, obj, &args->handle);
+	drm_gem_object_put(obj);
+	if (!ret)
+		args->size = size;
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static struct drm_gem_object *d1_gem_lookup(struct drm_file *file, u32 handle)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
+
+	if (obj && !d1_gem_is_d1_bo(obj)) {
+		drm_gem_object_put(obj);
+		obj = NULL;
+	}
+	return obj;
+}
+
+int d1_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct drm_d1_bo_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+	int idx, ret;
+
+	if (args->flags)
+		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	obj = d1_gem_lookup(file, args->handle);
+	if (!obj) {
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret)
+		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	drm_gem_object_put(obj);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+int d1_gem_info_ioctl(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct drm_d1_bo_info *args = data;
+	struct drm_gem_object *obj;
+	int idx, ret;
+
+	if (args->flags)
+		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	obj = d1_gem_lookup(file, args->handle);
+	if (!obj) {
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret) {
+		args->size = obj->size;
+		args->placement = to_d1_bo(obj)->placement;
+		args->pad = 0;
+		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+	}
+	drm_gem_object_put(obj);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}

@@ -1,0 +1,894 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * d1: hardware queues, jobs and the SUBMIT ioctl.
+ *
+ * Each hardware queue has a ring of 64-byte descriptors and a drm_sched
+ * scheduler; each open file has one scheduler entity per queue.  SUBMIT
+ * validates the commands against the file's address space and translates
+ * them into descriptors that name the file's hardware context (F_CTX).
+ * run_job() copies them to the ring, the last one with F_FENCE | F_IRQ and
+ * a per-queue seqno, and rings the doorbell (Q_TAIL).  The queue's
+ * interrupt thread reads Q_FENCE and signals the hardware fences of every
+ * job up to it.  When the queue stops on an error, or a job runs past the
+ * timeout, d1_reset.c takes over.
+ */
+#include <linux/dma-fence.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/pci.h>
+#include <linux/pm_runtime.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+#include <drm/d1_accel.h>
+
+#include "d1_isa.h"
+#include "d1_device.h"
+#include "d1_drv.h"
+#include "d1_job.h"
+#include "d1_mmu.h"
+#include "d1_pm.h"
+#include "d1_reset.h"
+
+/* The device refuses bigger LAUNCH images (hw-interface.rst). */
+#define D1_LAUNCH_IMAGE_MAX	(16u << 20)
+/* Largest element size accepted for commands and syncs. */
+#define D1_MAX_ELEM_SIZE	4096
+
+static unsigned int d1_job_timeout_ms = 5000;
+module_param_named(job_timeout_ms, d1_job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "A job running longer is reset and fails with -ETIMEDOUT (ms, default 5000)");
+
+unsigned int d1_job_timeout(void)
+{
+	return max(d1_job_timeout_ms, 10u);
+}
+
+static inline struct d1_job *to_d1_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct d1_job, base);
+}
+
+/* ---- hardware fences ---- */
+
+static const char *d1_fence_driver_name(struct dma_fence *fence)
+{
+	return "d1";
+}
+
+static const char *d1_fence_timeline_name(struct dma_fence *fence)
+{
+	return "d1-queue";
+}
+
+static const struct dma_fence_ops d1_fence_ops = {
+	.get_driver_name = d1_fence_driver_name,
+	.get_timeline_name = d1_fence_timeline_name,
+};
+
+/**
+ * d1_job_fence_error() - end a job that will not complete on the device
+ * @job: a job already removed from its queue's pending list.
+ * @error: the errno its fence carries.
+ */
+void d1_job_fence_error(struct d1_job *job, int error)
+{
+	dma_fence_set_error(job->hw_fence, error);
+	dma_fence_signal(job->hw_fence);
+	atomic64_inc(&job->q->jobs_failed);
+}
+
+/* ---- the ring ---- */
+
+/**
+ * d1_queue_hw_enable() - program and enable a (reset or new) queue
+ * @q: the queue; the caller holds ring_lock and is inside drm_dev_enter().
+ *
+ * Descriptors carry their own context (F_CTX), so the queue's CTX is 0.
+ */
+void d1_queue_hw_enable(struct d1_queue *q)
+{
+	struct d1_device *d1 = q->d1;
+	u32 i = q->idx;
+
+	d1_write(d1, D1_REG_Q(i, D1_Q_RING_LO), lower_32_bits(q->ring_dma));
+	d1_write(d1, D1_REG_Q(i, D1_Q_RING_HI), upper_32_bits(q->ring_dma));
+	d1_write(d1, D1_REG_Q(i, D1_Q_RING_SIZE), D1_RING_ENTRIES);
+	d1_write(d1, D1_REG_Q(i, D1_Q_CTX), 0);
+	d1_write(d1, D1_REG_Q(i, D1_Q_IRQ_STATUS),
+		 D1_Q_IRQ_COMPLETE | D1_Q_IRQ_ERROR);
+	d1_write(d1, D1_REG_Q(i, D1_Q_IRQ_MASK),
+		 D1_Q_IRQ_COMPLETE | D1_Q_IRQ_ERROR);
+	d1_write(d1, D1_REG_Q(i, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	q->tail = 0;
+}
+
+/* Copy @job's descriptors to the ring at tail; the caller holds ring_lock. */
+static void d1_ring_put(struct d1_queue *q, struct d1_job *job)
+{
+	u32 i, w;
+
+	job->ring_start = q->tail;
+	for (i = 0; i < job->ncmds; i++) {
+		__le64 *slot = q->ring + (size_t)q->tail * D1_DESC_WORDS;
+		u64 hdr = job->desc[i][0];
+
+		if (i == job->ncmds - 1)
+			hdr |= D1_DESC_HDR(0, D1_DESC_F_FENCE | D1_DESC_F_IRQ,
+					   job->seqno);
+		slot[0] = cpu_to_le64(hdr);
+		for (w = 1; w < D1_DESC_WORDS; w++)
+			slot[w] = cpu_to_le64(job->desc[i][w]);
+		q->tail = (q->tail + 1) & (D1_RING_ENTRIES - 1);
+	}
+}
+
+static void d1_ring_kick(struct d1_queue *q)
+{
+	/* Descriptors are in memory before the device sees the new tail. */
+	dma_wmb();
+	d1_write(q->d1, D1_REG_Q(q->idx, D1_Q_TAIL), q->tail);
+}
+
+/**
+ * d1_queue_rewrite() - write the pending jobs to a freshly enabled ring
+ * @q: the queue; the caller holds ring_lock, inside drm_dev_enter().
+ */
+void d1_queue_rewrite(struct d1_queue *q)
+{
+	struct d1_job *job;
+
+	spin_lock(&q->lock);
+	list_for_each_entry(job, &q->pending, node)
+		d1_ring_put(q, job);
+	spin_unlock(&q->lock);
+	d1_ring_kick(q);
+}
+
+/**
+ * d1_queue_signal() - signal the jobs the device completed
+ * @q: the queue, inside drm_dev_enter().
+ */
+void d1_queue_signal(struct d1_queue *q)
+{
+	u32 fence = d1_read(q->d1, D1_REG_Q(q->idx, D1_Q_FENCE));
+	struct d1_job *job, *next;
+	u64 now = ktime_get_ns(), start = 0;
+
+	spin_lock(&q->lock);
+	list_for_each_entry_safe(job, next, &q->pending, node) {
+		if ((s32)(fence - job->seqno) < 0)
+			break;
+		list_del_init(&job->node);
+		/* Engine time: from when it could start to its completion. */
+		start = max(start, job->start_ns);
+		atomic64_add(now - start, &job->ctx->engine_ns[q->idx]);
+		start = now;
+		atomic64_inc(&q->jobs_done);
+		dma_fence_signal(job->hw_fence);
+	}
+	spin_unlock(&q->lock);
+}
+
+/* ---- scheduler backend ---- */
+
+static struct dma_fence *d1_job_run(struct drm_sched_job *sched_job)
+{
+	struct d1_job *job = to_d1_job(sched_job);
+	struct d1_queue *q = job->q;
+	struct d1_device *d1 = q->d1;
+	int idx, error;
+
+	error = sched_job->s_fence->finished.error;
+	if (error)
+		return ERR_PTR(error);
+	if (READ_ONCE(job->ctx->status.guilty))
+		return ERR_PTR(-ECANCELED);
+	if (!drm_dev_enter(&d1->drm, &idx))
+		return ERR_PTR(-ENODEV);
+
+	mutex_lock(&q->ring_lock);
+	job->seqno = ++q->seqno;
+	dma_fence_init(job->hw_fence, &d1_fence_ops, &q->fence_lock,
+		       q->fence_context, job->seqno);
+	job->start_ns = ktime_get_ns();
+	spin_lock(&q->lock);
+	list_add_tail(&job->node, &q->pending);
+	spin_unlock(&q->lock);
+	d1_ring_put(q, job);
+	d1_ring_kick(q);
+	mutex_unlock(&q->ring_lock);
+
+	drm_dev_exit(idx);
+	return dma_fence_get(job->hw_fence);
+}
+
+static enum drm_gpu_sched_stat d1_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct d1_queue *q = to_d1_job(sched_job)->q;
+	struct drm_gpu_scheduler *sched = sched_job->sched;
+	int idx;
+
+	/*
+	 * The scheduler took the job off its pending list; put it back
+	 * before recovery signals anything, so that it is freed as usual.
+	 */
+	spin_lock(&sched->job_list_lock);
+	list_add(&sched_job->list, &sched->pending_list);
+	spin_unlock(&sched->job_list_lock);
+
+	if (!drm_dev_enter(&q->d1->drm, &idx))
+		return DRM_GPU_SCHED_STAT_ENODEV;
+	d1_reset_queue(q, false);
+	drm_dev_exit(idx);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void d1_job_free(struct drm_sched_job *sched_job)
+{
+	struct d1_job *job = to_d1_job(sched_job);
+
+	drm_sched_job_cleanup(sched_job);
+	if (job->pm_ref)
+		d1_pm_put(job->q->d1);
+	/* Not initialized when the job never reached run_job. */
+	if (job->hw_fence->ops)
+		dma_fence_put(job->hw_fence);
+	else
+		kfree(job->hw_fence);
+	d1_ctx_put(job->ctx);
+	kvfree(job->desc);
+	kfree(job);
+}
+
+static const struct drm_sched_backend_ops d1_sched_ops = {
+	.run_job = d1_job_run,
+	.timedout_job = d1_job_timedout,
+	.free_job = d1_job_free,
+};
+
+/* ---- interrupts ---- */
+
+static irqreturn_t d1_queue_irq_thread(int irq, void *arg)
+{
+	struct d1_queue *q = arg;
+	struct d1_device *d1 = q->d1;
+	u32 status;
+	int idx;
+
+	if (!drm_dev_enter(&d1->drm, &idx))
+		return IRQ_NONE;
+	status = d1_read(d1, D1_REG_Q(q->idx, D1_Q_IRQ_STATUS));
+	if (!status || status == ~0u) {
+		drm_dev_exit(idx);
+		return IRQ_NONE;
+	}
+	d1_write(d1, D1_REG_Q(q->idx, D1_Q_IRQ_STATUS), status);
+
+	if (status & D1_Q_IRQ_COMPLETE)
+		d1_queue_signal(q);
+	if (status & D1_Q_IRQ_ERROR) {
+		WRITE_ONCE(q->fault_pending, true);
+		drm_sched_fault(&q->sched);
+	}
+	drm_dev_exit(idx);
+	return IRQ_HANDLED;
+}
+
+/* ---- setup ---- */
+
+static void d1_queues_irq_fini(struct d1_device *d1);
+
+static void d1_queues_fini(struct drm_device *drm, void *arg)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+	u32 i;
+
+	for (i = 0; i < d1->nr_queues; i++)
+		drm_sched_fini(&d1->queues[i].sched);
+	destroy_workqueue(d1->reset_wq);
+}
+
+static unsigned int d1_queues_param;
+module_param_named(queues, d1_queues_param, uint, 0444);
+MODULE_PARM_DESC(queues,
+		 "Hardware queues to use, 0 = all the card has (default 0)");
+
+/**
+ * d1_queues_init() - rings, schedulers and interrupts of every queue
+ * @d1: the device; MSI-X vectors allocated.
+ *
+ * The schedulers live until the DRM device is released (files still
+ * open after an unplug keep using their entities).
+ *
+ * Return: 0 or a negative errno.
+ */
+int d1_queues_init(struct d1_device *d1)
+{
+	struct device *dev = &d1->pdev->dev;
+	u32 i, n = d1->caps.num_queues;
+	int ret;
+
+	if (d1_queues_param && d1_queues_param < n)
+		n = d1_queues_param;
+	d1->queues = drmm_kcalloc(&d1->drm, n, sizeof(*d1->queues),
+				  GFP_KERNEL);
+	if (!d1->queues)
+		return -ENOMEM;
+	d1->reset_wq = alloc_ordered_workqueue("d1-reset", 0);
+	if (!d1->reset_wq)
+		return -ENOMEM;
+
+	for (i = 0; i < n; i++) {
+		struct d1_queue *q = &d1->queues[i];
+		struct drm_sched_init_args args = {
+			.ops = &d1_sched_ops,
+			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+			.credit_limit = D1_RING_ENTRIES - 1,
+			.timeout = msecs_to_jiffies(d1_job_timeout()),
+			.timeout_wq = d1->reset_wq,
+			.name = q->name,
+			.dev = dev,
+		};
+
+		q->d1 = d1;
+		q->idx = i;
+		snprintf(q->name, sizeof(q->name), "d1-q%u", i);
+		mutex_init(&q->ring_lock);
+		spin_lock_init(&q->lock);
+		spin_lock_init(&q->fence_lock);
+		INIT_LIST_HEAD(&q->pending);
+		q->fence_context = dma_fence_context_alloc(1);
+		q->ring = dmam_alloc_coherent(dev, D1_RING_ENTRIES * D1_DESC_SIZE,
+					      &q->ring_dma, GFP_KERNEL);
+		if (!q->ring) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		ret = drm_sched_init(&q->sched, &args);
+		if (ret)
+			goto err;
+		d1->nr_queues = i + 1;
+	}
+
+	ret = drmm_add_action_or_reset(&d1->drm, d1_queues_fini, NULL);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < n; i++) {
+		struct d1_queue *q = &d1->queues[i];
+		int irq = pci_irq_vector(d1->pdev, D1_MSIX_VEC_QUEUE(i));
+
+		/* Threaded: signalling fences may take a while. */
+		ret = irq < 0 ? irq :
+		      request_threaded_irq(irq, NULL, d1_queue_irq_thread,
+					   IRQF_ONESHOT, q->name, q);
+		if (ret) {
+			d1_queues_irq_fini(d1);
+			return ret;
+		}
+		q->irq = irq;
+	}
+	d1_queues_hw_start(d1);
+	return 0;
+
+err:
+	for (i = 0; i < d1->nr_queues; i++)
+		drm_sched_fini(&d1->queues[i].sched);
+	d1->nr_queues = 0;
+	destroy_workqueue(d1->reset_wq);
+	return ret;
+}
+
+/* Release the queue interrupts that were requested. */
+static void d1_queues_irq_fini(struct d1_device *d1)
+{
+	u32 i;
+
+	for (i = 0; i < d1->nr_queues; i++) {
+		if (d1->queues[i].irq > 0)
+			free_irq(d1->queues[i].irq, &d1->queues[i]);
+		d1->queues[i].irq = 0;
+	}
+}
+
+/**
+ * d1_queues_hw_start() - enable every queue (after probe or a device reset)
+ * @d1: the device.
+ */
+void d1_queues_hw_start(struct d1_device *d1)
+{
+	u32 i;
+
+	for (i = 0; i < d1->nr_queues; i++) {
+		struct d1_queue *q = &d1->queues[i];
+
+		mutex_lock(&q->ring_lock);
+		d1_queue_hw_enable(q);
+		mutex_unlock(&q->ring_lock);
+	}
+}
+
+/**
+ * d1_queues_unplug() - the card is gone: fail everything on the rings
+ * @d1: the device, after drm_dev_unplug() and a final reset.
+ *
+ * Jobs not yet run fail in run_job() with -ENODEV; the schedulers
+ * themselves stay until the last file is closed.
+ */
+void d1_queues_unplug(struct d1_device *d1)
+{
+	u32 i;
+
+	d1_queues_irq_fini(d1);
+	for (i = 0; i < d1->nr_queues; i++) {
+		struct d1_queue *q = &d1->queues[i];
+		struct d1_job *job, *next;
+		LIST_HEAD(dead);
+
+		spin_lock(&q->lock);
+		list_splice_init(&q->pending, &dead);
+		spin_unlock(&q->lock);
+		list_for_each_entry_safe(job, next, &dead, node) {
+			list_del_init(&job->node);
+			d1_job_fence_error(job, -ENODEV);
+		}
+	}
+}
+
+/* True when no job is on any ring (runtime suspend may proceed). */
+bool d1_queues_idle(struct d1_device *d1)
+{
+	bool idle = true;
+	u32 i;
+
+	for (i = 0; i < d1->nr_queues && idle; i++) {
+		spin_lock(&d1->queues[i].lock);
+		idle = list_empty(&d1->queues[i].pending);
+		spin_unlock(&d1->queues[i].lock);
+	}
+	return idle;
+}
+
+/**
+ * d1_file_queues_init() - one scheduler entity per queue for a new file
+ * @fpriv: the file.
+ *
+ * Return: 0 or a negative errno.
+ */
+int d1_file_queues_init(struct d1_file_priv *fpriv)
+{
+	struct d1_device *d1 = fpriv->d1;
+	u32 i;
+	int ret;
+
+	fpriv->entities = kcalloc(d1->nr_queues, sizeof(*fpriv->entities),
+				  GFP_KERNEL);
+	if (!fpriv->entities)
+		return -ENOMEM;
+	for (i = 0; i < d1->nr_queues; i++) {
+		struct drm_gpu_scheduler *sched = &d1->queues[i].sched;
+
+		ret = drm_sched_entity_init(&fpriv->entities[i],
+					    DRM_SCHED_PRIORITY_NORMAL, &sched,
+					    1, NULL);
+		if (ret) {
+			while (i--)
+				drm_sched_entity_destroy(&fpriv->entities[i]);
+			kfree(fpriv->entities);
+			fpriv->entities = NULL;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * d1_file_queues_fini() - tear down a closing file's entities
+ * @fpriv: the file.
+ *
+ * Jobs already queued still run (they hold the address space); jobs the
+ * scheduler had not taken yet are dropped after a bounded wait.
+ */
+void d1_file_queues_fini(struct d1_file_priv *fpriv)
+{
+	u32 i;
+
+	if (!fpriv->entities)
+		return;
+	for (i = 0; i < fpriv->d1->nr_queues; i++)
+		drm_sched_entity_destroy(&fpriv->entities[i]);
+	kfree(fpriv->entities);
+	fpriv->entities = NULL;
+}
+
+/* ---- SUBMIT ---- */
+
+static int d1_cmd_translate(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
+			    u64 *w)
+{
+	const struct d1_caps *caps = &ctx->d1->caps;
+	u32 i, op;
+
+	if (c->flags)
+		return -EINVAL;
+	memset(w, 0, D1_DESC_SIZE);
+
+	switch (c->op) {
+	case DRM_D1_CMD_COPY: {
+		const struct drm_d1_cmd_copy *cp = &c->copy;
+
+		for (i = 3; i < ARRAY_SIZE(c->pad); i++)
+			if (c->pad[i])
+				return -EINVAL;
+		if (!cp->size || cp->size > D1_COPY_MAX ||
+		    d1_ctx_check_range(ctx, cp->src, cp->size, DRM_D1_VM_READ) ||
+		    d1_ctx_check_range(ctx, cp->dst, cp->size, DRM_D1_VM_WRITE))
+			return -EINVAL;
+		op = D1_OP_COPY;
+		w[1] = cp->src;
+		w[2] = cp->dst;
+		w[3] = cp->size;
+		break;
+	}
+	case DRM_D1_CMD_LAUNCH: {
+		const struct drm_d1_cmd_launch *l = &c->launch;
+		u32 nodes, x, y;
+		u64 need;
+
+		if (!l->image_size || l->image_size > D1_LAUNCH_IMAGE_MAX ||
+		    l->args_size > D1_ARGS_SIZE || !l->args != !l->args_size ||
+		    !l->harts || l->harts > D1_MAX_HARTS ||
+		    !l->cols || !l->rows ||
+		    l->x0 + l->cols > caps->grid_cols ||
+		    l->y0 + l->rows > caps->grid_rows)
+			return -EINVAL;
+		/* Unusable nodes are the last ones of the mesh, row-major. */
+		y = l->y0 + l->rows - 1;
+		x = l->x0 + l->cols - 1;
+		if (y * caps->grid_cols + x >= caps->node_count)
+			return -EINVAL;
+		nodes = (u32)l->cols * l->rows;
+		need = D1_REPORT_HDR_SIZE + (u64)nodes * D1_REPORT_NODE_SIZE;
+		if (l->report_size < need ||
+		    d1_ctx_check_range(ctx, l->image, l->image_size,
+				       DRM_D1_VM_READ) ||
+		    (l->args_size &&
+		     d1_ctx_check_range(ctx, l->args, l->args_size,
+					DRM_D1_VM_READ)) ||
+		    d1_ctx_check_range(ctx, l->report, l->report_size,
+				       DRM_D1_VM_WRITE))
+			return -EINVAL;
+		op = D1_OP_LAUNCH;
+		w[1] = l->image;
+		w[2] = l->image_size | (u64)l->report_size << 32;
+		w[3] = l->args;
+		w[4] = l->x0 | (u64)l->y0 << 16 | (u64)l->cols << 32 |
+		       (u64)l->rows << 48;
+		w[5] = l->args_size | (u64)l->harts << 32;
+		w[6] = l->budget;
+		w[7] = l->report;
+		break;
+	}
+	case DRM_D1_CMD_SIGNAL:
+	case DRM_D1_CMD_WAIT:
+	case DRM_D1_CMD_TIMESTAMP: {
+		const struct drm_d1_cmd_mem *m = &c->mem;
+		u32 need = c->op == DRM_D1_CMD_WAIT ? DRM_D1_VM_READ :
+			   DRM_D1_VM_WRITE;
+
+		for (i = 2; i < ARRAY_SIZE(c->pad); i++)
+			if (c->pad[i])
+				return -EINVAL;
+		if (!IS_ALIGNED(m->va, sizeof(u64)) ||
+		    (c->op == DRM_D1_CMD_TIMESTAMP && m->value) ||
+		    d1_ctx_check_range(ctx, m->va, sizeof(u64), need))
+			return -EINVAL;
+		op = c->op == DRM_D1_CMD_SIGNAL ? D1_OP_SIGNAL :
+		     c->op == DRM_D1_CMD_WAIT ? D1_OP_WAIT : D1_OP_TIMESTAMP;
+		w[1] = m->va;
+		if (op != D1_OP_TIMESTAMP)
+			w[2] = m->value;
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	w[0] = D1_DESC_HDR(op, D1_DESC_F_CTX, 0) | D1_DESC_HDR_CTX(ctx->hw_id);
+	return 0;
+}
+
+/* Read element @i of a user array of @size-byte elements into @dst. */
+static int d1_copy_elem(void *dst, size_t dst_size, u64 array, u32 i,
+			u32 size)
+{
+	void __user *src = u64_to_user_ptr(array + (u64)i * size);
+	int ret;
+
+	ret = copy_struct_from_user(dst, dst_size, src, size);
+	return ret == -E2BIG ? -EINVAL : ret;
+}
+
+/**
+ * struct d1_out_sync - an out-sync being attached
+ * @syncobj: the syncobj.
+ * @chain: preallocated timeline node (timeline points only).
+ * @point: the point, 0 for a binary syncobj.
+ */
+struct d1_out_sync {
+	struct drm_syncobj *syncobj;
+	struct dma_fence_chain *chain;
+	u64 point;
+};
+
+static void d1_out_syncs_free(struct d1_out_sync *out, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (out[i].syncobj)
+			drm_syncobj_put(out[i].syncobj);
+		dma_fence_chain_free(out[i].chain);
+	}
+	kfree(out);
+}
+
+static int d1_submit_in_syncs(struct d1_job *job, struct drm_file *file,
+			      const struct drm_d1_submit *args)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < args->in_sync_count; i++) {
+		struct drm_d1_sync s;
+		struct dma_fence *fence;
+
+		ret = d1_copy_elem(&s, sizeof(s), args->in_syncs, i,
+				   args->sync_size);
+		if (ret)
+			return ret;
+		if (s.flags)
+			return -EINVAL;
+		ret = drm_syncobj_find_fence(file, s.handle, s.point, 0, &fence);
+		if (ret)
+			return ret;
+		ret = drm_sched_job_add_dependency(&job->base, fence);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static struct d1_out_sync *d1_submit_out_syncs(struct drm_file *file,
+					       const struct drm_d1_submit *args)
+{
+	struct d1_out_sync *out;
+	u32 i;
+	int ret;
+
+	out = kcalloc(max(args->out_sync_count, 1u), sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < args->out_sync_count; i++) {
+		struct drm_d1_sync s;
+
+		ret = d1_copy_elem(&s, sizeof(s), args->out_syncs, i,
+				   args->sync_size);
+		if (!ret && s.flags)
+			ret = -EINVAL;
+		if (ret)
+			goto err;
+		out[i].syncobj = drm_syncobj_find(file, s.handle);
+		if (!out[i].syncobj) {
+			ret = -ENOENT;
+			goto err;
+		}
+		out[i].point = s.point;
+		if (s.point) {
+			out[i].chain = dma_fence_chain_alloc();
+			if (!out[i].chain) {
+				ret = -ENOMEM;
+				goto err;
+			}
+		}
+	}
+	return out;
+err:
+	d1_out_syncs_free(out, args->out_sync_count);
+	return ERR_PTR(ret);
+}
+
+static int d1_submit_check_args(struct d1_device *d1,
+				const struct drm_d1_submit *args)
+{
+	if (args->flags || args->pad)
+		return -EINVAL;
+	if (args->queue >= d1->nr_queues)
+		return -EINVAL;
+	if (!args->cmd_count || args->cmd_count > D1_MAX_CMDS ||
+	    args->cmd_size < sizeof(struct drm_d1_cmd) ||
+	    args->cmd_size > D1_MAX_ELEM_SIZE)
+		return -EINVAL;
+	if (args->in_sync_count > D1_MAX_SYNCS ||
+	    args->out_sync_count > D1_MAX_SYNCS)
+		return -EINVAL;
+	if ((args->in_sync_count || args->out_sync_count) &&
+	    (args->sync_size < sizeof(struct drm_d1_sync) ||
+	     args->sync_size > D1_MAX_ELEM_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
+int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+	struct d1_file_priv *fpriv = file->driver_priv;
+	struct drm_d1_submit *args = data;
+	struct d1_ctx *ctx = fpriv->ctx;
+	struct d1_out_sync *out = NULL;
+	struct drm_d1_cmd *cmds = NULL;
+	struct dma_fence *finished;
+	struct d1_job *job;
+	u32 i;
+	int idx, ret;
+
+	ret = d1_submit_check_args(d1, args);
+	if (ret)
+		return ret;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	if (READ_ONCE(ctx->status.guilty)) {
+		ret = -ECANCELED;
+		goto out_exit;
+	}
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	cmds = kvcalloc(args->cmd_count, sizeof(*cmds), GFP_KERNEL);
+	if (job) {
+		job->desc = kvcalloc(args->cmd_count, sizeof(*job->desc),
+				     GFP_KERNEL);
+		job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	}
+	if (!job || !cmds || !job->desc || !job->hw_fence) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	job->q = &d1->queues[args->queue];
+	job->ncmds = args->cmd_count;
+	INIT_LIST_HEAD(&job->node);
+
+	for (i = 0; i < args->cmd_count; i++) {
+		ret = d1_copy_elem(&cmds[i], sizeof(cmds[i]), args->cmds, i,
+				   args->cmd_size);
+		if (ret)
+			goto out_free;
+	}
+
+	ret = drm_sched_job_init(&job->base, &fpriv->entities[args->queue],
+				 args->cmd_count, fpriv, file->client_id);
+	if (ret)
+		goto out_free;
+
+	ret = d1_submit_in_syncs(job, file, args);
+	if (ret)
+		goto out_cleanup;
+	out = d1_submit_out_syncs(file, args);
+	if (IS_ERR(out)) {
+		ret = PTR_ERR(out);
+		out = NULL;
+		goto out_cleanup;
+	}
+
+	ret = d1_pm_get(d1);
+	if (ret)
+		goto out_cleanup;
+	job->pm_ref = true;
+
+	mutex_lock(&ctx->lock);
+	ret = d1_ctx_hw_bind(ctx);
+	for (i = 0; !ret && i < args->cmd_count; i++)
+		ret = d1_cmd_translate(ctx, &cmds[i], job->desc[i]);
+	if (ret) {
+		mutex_unlock(&ctx->lock);
+		d1_pm_put(d1);
+		goto out_cleanup;
+	}
+	job->ctx = d1_ctx_get(ctx);
+	drm_sched_job_arm(&job->base);
+	finished = dma_fence_get(&job->base.s_fence->finished);
+	dma_fence_put(ctx->last[args->queue]);
+	ctx->last[args->queue] = dma_fence_get(finished);
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&ctx->lock);
+
+	for (i = 0; i < args->out_sync_count; i++) {
+		if (out[i].chain) {
+			drm_syncobj_add_point(out[i].syncobj, out[i].chain,
+					      finished, out[i].point);
+			out[i].chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(out[i].syncobj, finished);
+		}
+	}
+	dma_fence_put(finished);
+	d1_out_syncs_free(out, args->out_sync_count);
+	kvfree(cmds);
+	drm_dev_exit(idx);
+	return 0;
+
+out_cleanup:
+	drm_sched_job_cleanup(&job->base);
+out_free:
+	if (out)
+		d1_out_syncs_free(out, args->out_sync_count);
+	if (job) {
+		kvfree(job->desc);
+		kfree(job->hw_fence);
+		kfree(job);
+	}
+	kvfree(cmds);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * d1_queue_print_regs() - print the registers of a queue
+ * @p: where to.
+ * @q: the queue, inside drm_dev_enter().
+ */
+void d1_queue_print_regs(struct drm_printer *p, struct d1_queue *q)
+{
+	struct d1_device *d1 = q->d1;
+	u32 r = q->idx;
+
+	drm_printf(p, "  hw: ctrl 0x%x status 0x%x head %u tail %u fence %u",
+		   d1_read(d1, D1_REG_Q(r, D1_Q_CTRL)),
+		   d1_read(d1, D1_REG_Q(r, D1_Q_STATUS)),
+		   d1_read(d1, D1_REG_Q(r, D1_Q_HEAD)),
+		   d1_read(d1, D1_REG_Q(r, D1_Q_TAIL)),
+		   d1_read(d1, D1_REG_Q(r, D1_Q_FENCE)));
+	drm_printf(p, " irq 0x%x/0x%x\n",
+		   d1_read(d1, D1_REG_Q(r, D1_Q_IRQ_STATUS)),
+		   d1_read(d1, D1_REG_Q(r, D1_Q_IRQ_MASK)));
+	drm_printf(p, "  hw: cmds %llu busy_ns %llu dma %llu instret %llu faults %u\n",
+		   d1_read64(d1, D1_REG_Q(r, D1_Q_CMDS_LO)),
+		   d1_read64(d1, D1_REG_Q(r, D1_Q_BUSY_NS_LO)),
+		   d1_read64(d1, D1_REG_Q(r, D1_Q_DMA_BYTES_LO)),
+		   d1_read64(d1, D1_REG_Q(r, D1_Q_INSTRET_LO)),
+		   d1_read(d1, D1_REG_Q(r, D1_Q_FAULTS)));
+}
+
+/* debugfs "rings": registers, driver state and pending jobs of @q. */
+void d1_queue_debugfs_show(struct drm_printer *p, struct d1_queue *q)
+{
+	struct d1_device *d1 = q->d1;
+	struct d1_job *job;
+	int idx;
+
+	drm_printf(p, "queue %u: tail %u seqno %u done %lld failed %lld resets %d\n",
+		   q->idx, q->tail, q->seqno,
+		   (long long)atomic64_read(&q->jobs_done),
+		   (long long)atomic64_read(&q->jobs_failed),
+		   atomic_read(&q->resets));
+	if (drm_dev_enter(&d1->drm, &idx)) {
+		d1_queue_print_regs(p, q);
+		drm_dev_exit(idx);
+	}
+	spin_lock(&q->lock);
+	list_for_each_entry(job, &q->pending, node)
+		drm_printf(p, "  job seqno %u ring %u+%u client %llu ctx %d\n",
+			   job->seqno, job->ring_start, job->ncmds,
+			   job->ctx->client_id, job->ctx->hw_id);
+	spin_unlock(&q->lock);
+}
