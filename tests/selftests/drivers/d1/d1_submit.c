@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * d1 selftests: command submission.  COPY round trips, fences and timeline
+ * points, cross-queue WAIT, LAUNCH of a real device kernel, faults and
+ * guilt, isolation between files and processes, hang recovery, fdinfo,
+ * runtime PM and every invalid form of SUBMIT.
+ *
+ * Needs d1.ko loaded (or $D1_KMOD/$D1_KO) and the default d1-dip device.
+ */
+#include <pthread.h>
+
+#include "d1_submit_common.h"
+#include "kernels/d1k_args.h"
+#include "kselftest_harness.h"
+
+#define MiB	(1024 * 1024)
+
+FIXTURE(sub) {
+	struct d1_dev dev;
+	struct drm_d1_submit_info si;
+	int fd;
+};
+
+FIXTURE_SETUP(sub)
+{
+	char out[1024] = "";
+	int ret;
+
+	self->fd = -1;
+	ret = d1_ensure_loaded(out, sizeof(out));
+	if (ret < 0)
+		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
+	ASSERT_EQ(0, ret) TH_LOG("d1-kmod load failed: %s", out);
+	ASSERT_EQ(0, d1_find(&self->dev));
+	self->fd = open(self->dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, d1_submit_info(self->fd, &self->si));
+}
+
+FIXTURE_TEARDOWN(sub)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static void fill_random(void *p, size_t n, unsigned int seed)
+{
+	unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245 + 12345;
+		b[i] = seed >> 16;
+	}
+}
+
+/* The submit limits are what the uAPI doc says. */
+TEST_F(sub, submit_info)
+{
+	struct drm_d1_device_info info;
+
+	ASSERT_EQ(0, d1_query_info(self->fd, &info));
+	EXPECT_EQ(2u << 20, self->si.va_start);
+	EXPECT_EQ(1ull << 39, self->si.va_end);
+	EXPECT_EQ(4096u, self->si.page_size);
+	EXPECT_EQ(info.num_queues, self->si.submit_queues);
+	EXPECT_EQ(256u, self->si.max_cmds);
+	EXPECT_EQ(64u, self->si.max_syncs);
+	EXPECT_LT(0u, self->si.job_timeout_ms);
+	EXPECT_GE(info.hbm_size, self->si.hbm_free);
+	EXPECT_EQ(0u, self->si.pad);
+}
+
+/* host -> HBM -> host, 1 MiB + 3 bytes of random data, on every queue. */
+TEST_F(sub, copy_round_trip)
+{
+	const size_t n = MiB + 3;
+	struct d1_buf src, hbm, dst;
+	struct drm_d1_cmd c[2];
+	__u32 q;
+
+	ASSERT_EQ(0, d1_buf_new(self->fd, 2 * MiB, DRM_D1_BO_HOST, &src));
+	ASSERT_EQ(0, d1_buf_new(self->fd, 2 * MiB, DRM_D1_BO_HBM, &hbm));
+	ASSERT_EQ(0, d1_buf_new(self->fd, 2 * MiB, DRM_D1_BO_HOST, &dst));
+	for (q = 0; q < self->si.submit_queues; q++) {
+		fill_random(src.map, n, q + 1);
+		memset(dst.map, 0, 2 * MiB);
+		c[0] = d1_cmd_copy(src.va, hbm.va + 5, n);
+		c[1] = d1_cmd_copy(hbm.va + 5, dst.va, n);
+		ASSERT_EQ(1, d1_run(self->fd, q, c, 2, 10 * D1_SEC));
+		ASSERT_EQ(0, memcmp(src.map, dst.map, n)) TH_LOG("queue %u", q);
+		/* The CPU sees the HBM copy through BAR2 too. */
+		ASSERT_EQ(0, memcmp((char *)src.map, (char *)hbm.map + 5, 4096));
+	}
+	d1_buf_free(self->fd, &src);
+	d1_buf_free(self->fd, &hbm);
+	d1_buf_free(self->fd, &dst);
+}
+
+/* SIGNAL stores, TIMESTAMP stores the device clock, WAIT passes. */
+TEST_F(sub, signal_wait_timestamp)
+{
+	struct d1_buf b;
+	struct drm_d1_cmd c[4];
+	__u64 *u;
+
+	ASSERT_EQ(0, d1_buf_new(self->fd, 4096, DRM_D1_BO_HOST, &b));
+	u = b.map;
+	u[3] = 7;
+	c[0] = d1_cmd_mem(DRM_D1_CMD_SIGNAL, b.va, 0x1234567890ull);
+	c[1] = d1_cmd_mem(DRM_D1_CMD_TIMESTAMP, b.va + 8, 0);
+	c[2] = d1_cmd_mem(DRM_D1_CMD_WAIT, b.va + 24, 7);
+	c[3] = d1_cmd_mem(DRM_D1_CMD_TIMESTAMP, b.va + 16, 0);
+	ASSERT_EQ(1, d1_run(self->fd, 0, c, 4, 10 * D1_SEC));
+	EXPECT_EQ(0x1234567890ull, u[0]);
+	EXPECT_NE(0ull, u[1]);
+	EXPECT_LE(u[1], u[2]);
+	d1_buf_free(self->fd, &b);
+}
+
+/* An in-fence orders jobs on different queues; out-fences signal. */
+TEST_F(sub, in_out_fences)
+{
+	struct drm_d1_sync in = { 0 }, out = { 0 };
+	struct d1_buf b;
+	struct drm_d1_cmd c;
+	__u32 s1 = 0, s2;
+	__u64 *u;
+
+	ASSERT_EQ(0, d1_buf_new(self->fd, 4096, DRM_D1_BO_HOST, &b));
+	u = b.map;
+	ASSERT_EQ(0, drmSyncobjCreate(self->fd, 0, &s2));
+	/* Job 1 on queue 0 waits for memory the CPU writes later. */
+	c = d1_cmd_mem(DRM_D1_CMD_WAIT, b.va, 1);
+	ASSERT_EQ(0, d1_submit_sync(self->fd, 0, &c, 1, &s1));
+	/* Job 2 on queue 1 must wait for job 1 through the in-fence. */
+	in.handle = s1;
+	out.handle = s2;
+	c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, b.va + 8, 5);
+	ASSERT_EQ(0, d1_submit(self->fd, 1, &c, 1, &in, 1, &out, 1));
+	usleep(200000);
+	EXPECT_EQ(-ETIME, d1_sync_wait(self->fd, s2, 0));
+	EXPECT_EQ(0ull, u[1]);
+	__atomic_store_n(&u[0], 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, d1_sync_wait(self->fd, s2, 10 * D1_SEC));
+	EXPECT_EQ(1, d1_sync_status(self->fd, s1));
+	EXPECT_EQ(1, d1_sync_status(self->fd, s2));
+	EXPECT_EQ(5ull, u[1]);
+	drmSyncobjDestroy(self->fd, s1);
+	drmSyncobjDestroy(self->fd, s2);
+	d1_buf_free(self->fd, &b);
+}
+
+/* Timeline points: out-points 1 and 2, in-point 1, libdrm waits/queries. */
+TEST_F(sub, timeline_points)
+{
+	struct drm_d1_sync p1 = { 0 }, p2 = { 0 };
+	struct d1_buf b;
+	struct drm_d1_cmd c;
+	uint64_t point = 0;
+	__u64 *u;
+	__u32 tl, first;
+
+	ASSERT_EQ(0, d1_buf_new(self->fd, 4096, DRM_D1_BO_HOST, &b));
+	u = b.map;
+	ASSERT_EQ(0, drmSyncobjCreate(self->fd, 0, &tl));
+	p1.handle = tl;
+	p1.point = 1;
+	p2.handle = tl;
+	p2.point = 2;
+
+	c = d1_cmd_mem(DRM_D1_CMD_WAIT, b.va, 1);
+	ASSERT_EQ(0, d1_submit(self->fd, 2, &c, 1, NULL, 0, &p1, 1));
+	c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, b.va + 8, 9);
+	ASSERT_EQ(0, d1_submit(self->fd, 3, &c, 1, &p1, 1, &p2, 1));
+	usleep(100000);
+	ASSERT_EQ(0, drmSyncobjQuery(self->fd, &tl, &point, 1));
+	EXPECT_EQ(0ull, point);
+	__atomic_store_n(&u[0], 1, __ATOMIC_SEQ_CST);
+	point = 2;
+	ASSERT_EQ(0, drmSyncobjTimelineWait(self->fd, &tl, &point, 1,
+					    INT64_MAX, 0, &first));
+	ASSERT_EQ(0, drmSyncobjQuery(self->fd, &tl, &point, 1));
+	EXPECT_EQ(2ull, point);
+	EXPECT_EQ(9ull, u[1]);
+	drmSyncobjDestroy(self->fd, tl);
+	d1_buf_free(self->fd, &b);
+}
+
+/* A WAIT on one queue is released by a SIGNAL on another. */
+TEST_F(sub, cross_queue_wait)
+{
+	struct d1_buf b, src, dst;
+	struct drm_d1_cmd c[2];
+	__u32 sw = 0, ss = 0;
+
+	ASSERT_EQ(0, d1_buf_new(self->fd, 4096, DRM_D1_BO_HOST, &b));
+	ASSERT_EQ(0, d1_buf_new(self->fd, 65536, DRM_D1_BO_HBM, &src));
+	ASSERT_EQ(0, d1_buf_new(self->fd, 65536, DRM_D1_BO_HOST, &dst));
+	fill_random(src.map, 65536, 7);
+	c[0] = d1_cmd_mem(DRM_D1_CMD_WAIT, b.va, 3);
+	c[1] = d1_cmd_copy(src.va, dst.va, 65536);
+	ASSERT_EQ(0, d1_submit_sync(self->fd, 1, c, 2, &sw));
+	usleep(200000);
+	EXPECT_EQ(-ETIME, d1_sync_wait(self->fd, sw, 0));
+	c[0] = d1_cmd_mem(DRM_D1_CMD_SIGNAL, b.va, 3);
+	ASSERT_EQ(0, d1_submit_sync(self->fd, 0, c, 1, &ss));
+	ASSERT_EQ(0, d1_sync_wait(self->fd, sw, 10 * D1_SEC));
+	EXPECT_EQ(1, d1_sync_status(self->fd, sw));
+	EXPECT_EQ(0, memcmp(src.map, dst.map, 65536));
+	drmSyncobjDestroy(self->fd, sw);
+	drmSyncobjDestroy(self->fd, ss);
+	d1_buf_free(self->fd, &b);
+	d1_buf_free(self->fd, &src);
+	d1_buf_free(self->fd, &dst);
+}
+
+/* State shared by the LAUNCH tests. */
+struct launch {
+	struct d1_buf img, args, data, out, rep;
+	__u32 img_size;
+};
+
+static int launch_setup(int fd, struct launch *l, __u32 n)
+{
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	ret = d1_kernel_load(fd, "d1k_scale.elf", &l->img, &l->img_size);
+	if (!ret)
+		ret = d1_buf_new(fd, 4096, DRM_D1_BO_HOST, &l->args);
+	if (!ret)
+		ret = d1_buf_new(fd, (n * 4 + 4095) & ~4095u, DRM_D1_BO_HBM,
+				 &l->data);
+	if (!ret)
+		ret = d1_buf_new(fd, (n * 4 + 4095) & ~4095u, DRM_D1_BO_HOST,
+				 &l->out);
+	if (!ret)
+		ret = d1_buf_new(fd, 8192, DRM_D1_BO_HOST, &l->rep);
+	return ret;
+}
+
+static void launch_free(int fd, struct launch *l)
+{
+	d1_buf_free(fd, &l->img);
+	d1_buf_free(fd, &l->args);
+	d1_buf_free(fd, &l->data);
+	d1_buf_free(fd, &l->out);
+	d1_buf_free(fd, &l->rep);
+}
+
+static struct drm_d1_cmd launch_cmd(struct launch *l, __u32 mode, __u32 n,
+				    __u64 src, __u64 dst, __u16 cols,
+				    __u64 budget)
+{
+	struct d1k_args *a = l->args.map;
+
+	a->src = src;
+	a->dst = dst;
+	a->n = n;
+	a->mode = mode;
+	return d1_cmd_launch(l->img.va, l->img_size, l->args.va, sizeof(*a),
+			     cols, 1, budget, l->rep.va, 8192);
+}
+
+/* A real kernel on 2 nodes scales HBM data into a host buffer. */
+TEST_F(sub, launch_scale)
+{
+	const __u32 n = 64;
+	struct drm_d1_cmd c;
+	struct launch l;
+	__u32 *rep, i;
+	int32_t *in, *out;
+
+	ASSERT_EQ(0, launch_setup(self->fd, &l, 2 * n));
+	in = l.data.map;
+	out = l.out.map;
+	for (i = 0; i < 2 * n; i++)
+		in[i] = (int32_t)i - 50;
+	c = launch_cmd(&l, D1K_SCALE, n, l.data.va, l.out.va, 2, 0);
+	ASSERT_EQ(1, d1_run(self->fd, 0, &c, 1, 60 * D1_SEC));
+	for (i = 0; i < 2 * n; i++)
+		ASSERT_EQ(((int32_t)i - 50) * (int32_t)(i / n + 2), out[i])
+			TH_LOG("element %u", i);
+	rep = l.rep.map;
+	EXPECT_EQ(D1_REPORT_MAGIC, rep[0]);
+	EXPECT_EQ(0u, rep[1]);
+	EXPECT_EQ(2u, rep[2]);
+	EXPECT_EQ(0u, rep[16]);		/* node 0 exit code */
+	EXPECT_EQ(1u, rep[16 + 8]);	/* node 1 exit code */
+	EXPECT_NE(NULL, strstr((char *)l.rep.map + 64 + 2 * 32,
+			       "node 1 scaled 64"));
+	launch_free(self->fd, &l);
+}
+
+/*
+ * A kernel DMAing from an unmapped VA faults: its fence ends with -EIO,
+ * the file becomes guilty with the fault recorded, SUBMIT is refused
+ * until cleared, and another file on the same queue is not affected.
+ */
+TEST_F(sub, fault_guilty)
+{
+	const __u64 bad = 0x7f00000000ull;
+	struct drm_d1_context_status st;
+	struct d1_buf ob, os;
+	struct drm_d1_cmd c;
+	struct launch l;
+	__u32 so = 0, so2 = 0;
+	int other;
+
+	other = open(self->dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, d1_buf_new(other, 4096, DRM_D1_BO_HOST, &ob));
+	ASSERT_EQ(0, launch_setup(self->fd, &l, 16));
+
+	c = launch_cmd(&l, D1K_SCALE, 16, bad, l.out.va, 1, 0);
+	ASSERT_EQ(0, d1_submit_sync(self->fd, 0, &c, 1, &so));
+	/* The other file's job is queued behind the faulting one. */
+	c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, ob.va, 77);
+	ASSERT_EQ(0, d1_submit_sync(other, 0, &c, 1, &so2));
+	ASSERT_EQ(0, d1_sync_wait(self->fd, so, 60 * D1_SEC));
+	EXPECT_EQ(-EIO, d1_sync_status(self->fd, so));
+	ASSERT_EQ(0, d1_sync_wait(other, so2, 60 * D1_SEC));
+	EXPECT_EQ(1, d1_sync_status(other, so2));
+	EXPECT_EQ(77ull, *(__u64 *)ob.map);
+
+	ASSERT_EQ(0, d1_ctx_status(self->fd, 0, &st));
+	EXPECT_EQ(1u, st.guilty);
+	EXPECT_EQ(1u, st.error_count);
+	EXPECT_EQ(DRM_D1_ERROR_MMU_FAULT, st.error);
+	EXPECT_EQ(0u, st.queue);
+	EXPECT_EQ(bad, st.fault_va);
+	EXPECT_EQ(DRM_D1_ACCESS_READ, st.fault_access);
+	EXPECT_EQ(DRM_D1_FAULT_UNMAPPED, st.fault_reason);
+	EXPECT_GT(16u, st.context_id);
+
+	c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, l.out.va, 1);
+	EXPECT_EQ(-ECANCELED, d1_submit_sync(self->fd, 0, &c, 1, &so));
+	ASSERT_EQ(0, d1_ctx_status(other, 0, &st));
+	EXPECT_EQ(0u, st.guilty);
+	EXPECT_EQ(0u, st.error_count);
+
+	ASSERT_EQ(0, d1_ctx_status(self->fd, DRM_D1_CONTEXT_STATUS_CLEAR, &st));
+	EXPECT_EQ(1u, st.guilty);
+	ASSERT_EQ(0, d1_ctx_status(self->fd, 0, &st));
+	EXPECT_EQ(0u, st.guilty);
+	EXPECT_EQ(0u, st.error_count);
+	ASSERT_EQ(1, d1_run(self->fd, 0, &c, 1, 10 * D1_SEC));
+
+	drmSyncobjDestroy(self->fd, so);
+	drmSyncobjDestroy(other, so2);
+	launch_free(self->fd, &l);
+	d1_buf_free(other, &ob);
+	(void)os;
+	close(other);
+}
+
+/* A LAUNCH that runs out of its budget fails with -EIO, error BUDGET. */
+TEST_F(sub, launch_budget)
+{
+	struct drm_d1_context_status st;
+	struct drm_d1_cmd c;
+	struct launch l;
+
+	ASSERT_EQ(0, launch_setup(self->fd, &l, 16));
+	c = launch_cmd(&l, D1K_SPIN, 16, l.data.va, l.out.va, 1, 20000);
+	ASSERT_EQ(-EIO, d1_run(self->fd, 1, &c, 1, 60 * D1_SEC));
+	ASSERT_EQ(0, d1_ctx_status(self->fd, DRM_D1_CONTEXT_STATUS_CLEAR, &st));
+	EXPECT_EQ(DRM_D1_ERROR_BUDGET, st.error);
+	EXPECT_EQ(1u, st.queue);
+	EXPECT_EQ(0ull, st.fault_va);
+	launch_free(self->fd, &l);
+}
+
+/*
+ * A kernel that never ends (budget 0) hangs its queue: after the job
+ * timeout its fence ends with -ETIMEDOUT, a devcoredump appears, an
+ * innocent job of another file queued behind it completes, and the next
+ * job of the guilty file (after clearing) passes.
+ */
+TEST_F(sub, hang_recovery)
+{
+	struct drm_d1_context_status st;
+	struct d1_buf ob;
+	struct drm_d1_cmd c;
+	struct launch l;
+	__u32 so = 0, so2 = 0;
+	struct timespec t0, t1;
+	long long ms;
+	int other;
+
+	other = open(self->dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, d1_buf_new(other, 4096, DRM_D1_BO_HOST, &ob));
+	ASSERT_EQ(0, launch_setup(self->fd, &l, 16));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	c = launch_cmd(&l, D1K_SPIN, 16, l.data.va, l.out.va, 1, 0);
+	ASSERT_EQ(0, d1_submit_sync(self->fd, 2, &c, 1, &so));
+	c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, ob.va, 42);
+	ASSERT_EQ(0, d1_submit_sync(other, 2, &c, 1, &so2));
+	ASSERT_EQ(0, d1_sync_wait(self->fd, so,
+				  (self->si.job_timeout_ms + 60000ll) * 1000000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_EQ(-ETIMEDOUT, d1_sync_status(self->fd, so));
+	EXPECT_LE((long long)self->si.job_timeout_ms - 100, ms);
+
+	ASSERT_EQ(0, d1_sync_wait(other, so2, 30 * D1_SEC));
+	EXPECT_EQ(1, d1_sync_status(other, so2));
+	EXPECT_EQ(42ull, *(__u64 *)ob.map);
+	ASSERT_EQ(0, d1_ctx_status(other, 0, &st));
+	EXPECT_EQ(0u, st.guilty);
+	EXPECT_EQ(1u, st.reset_count);
+
+	ASSERT_EQ(0, d1_ctx_status(self->fd, DRM_D1_CONTEXT_STATUS_CLEAR, &st));
+	EXPECT_EQ(1u, st.guilty);
+	EXPECT_EQ(DRM_D1_ERROR_HANG, st.error);
+	EXPECT_EQ(2u, st.queue);
+	EXPECT_EQ(1u, st.reset_count);
+
+	/* The devcoredump of the hang. */
+	{
+		char buf[256] = "";
+		int dfd = open("/sys/class/devcoredump/devcd1/data", O_RDWR);
+
+		if (dfd < 0) {
+			DIR *d = opendir("/sys/class/devcoredump");
+			struct dirent *de;
+			char path[PATH_MAX];
+
+			while (d && (de = readdir(d)))
+				if (!strncmp(de->d_name, "devcd", 5)) {
+					snprintf(path, sizeof(path),
+						 "/sys/class/devcoredump/%s/data",
+						 de->d_name);
+					dfd = open(path, O_RDWR);
+					break;
+				}
+			if (d)
+				closedir(d);
+		}
+		ASSERT_LE(0, dfd) TH_LOG("no devcoredump");
+		ASSERT_LT(0, read(dfd, buf, sizeof(buf) - 1));
+		EXPECT_NE(NULL, strstr(buf, "d1 devcoredump: queue 2 hang"));
+		/* Writing discards it. */
+		EXPECT_EQ(1, write(dfd, "1", 1));
+		close(dfd);
+	}
+
+	c = launch_cmd(&l, D1K_SCALE, 16, l.data.va, l.out.va, 1, 0);
+	EXPECT_EQ(1, d1_run(self->fd, 2, &c, 1, 60 * D1_SEC));
+	drmSyncobjDestroy(self->fd, so);
+	drmSyncobjDestroy(other, so2);
+	launch_free(self->fd, &l);
+	d1_buf_free(other, &ob);
+	close(other);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the d1 selftests that use buffers, address spaces and
+ * command submission: thin wrappers returning 0 or -errno.
+ */
+#ifndef D1_SUBMIT_COMMON_H
+#define D1_SUBMIT_COMMON_H
+
+#include <linux/sync_file.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <xf86drm.h>
+
+#include "d1_common.h"
+
+#ifndef D1_KERNEL_DIR
+#define D1_KERNEL_DIR "kernels"
+#endif
+
+#define D1_SEC		1000000000ll
+
+/* A BO, where it is bound and where the CPU sees it. */
+struct d1_buf {
+	__u32 handle;
+	__u64 size;
+	__u64 va;
+	void *map;
+};
+
+static inline int d1_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+static inline int d1_submit_info(int fd, struct drm_d1_submit_info *si)
+{
+	struct drm_d1_query q = {
+		.param = DRM_D1_QUERY_SUBMIT_INFO,
+		.size = sizeof(*si),
+		.data = (__u64)(uintptr_t)si,
+	};
+
+	memset(si, 0, sizeof(*si));
+	return d1_ioctl(fd, DRM_IOCTL_D1_QUERY, &q);
+}
+
+static inline int d1_bo_create(int fd, __u64 size, __u32 placement,
+			       __u32 *handle)
+{
+	struct drm_d1_bo_create c = { .size = size, .placement = placement };
+	int ret = d1_ioctl(fd, DRM_IOCTL_D1_BO_CREATE, &c);
+
+	if (!ret)
+		*handle = c.handle;
+	return ret;
+}
+
+static inline int d1_bo_close(int fd, __u32 handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	return d1_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+static inline void *d1_bo_mmap(int fd, __u32 handle, size_t size)
+{
+	struct drm_d1_bo_mmap_offset o = { .handle = handle };
+	void *p;
+
+	if (d1_ioctl(fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &o))
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, o.offset);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static inline int d1_vm_bind(int fd, __u32 handle, __u32 flags, __u64 offset,
+			     __u64 size, __u64 *va)
+{
+	struct drm_d1_vm_bind b = {
+		.handle = handle, .flags = flags, .offset = offset,
+		.size = size, .va = *va,
+	};
+	int ret = d1_ioctl(fd, DRM_IOCTL_D1_VM_BIND, &b);
+
+	if (!ret)
+		*va = b.va;
+	return ret;
+}
+
+static inline int d1_vm_unbind(int fd, __u64 va, __u64 size)
+{
+	struct drm_d1_vm_unbind u = { .va = va, .size = size };
+
+	return d1_ioctl(fd, DRM_IOCTL_D1_VM_UNBIND, &u);
+}
+
+/* Create, map for the CPU and bind read-write a BO. */
+static inline int d1_buf_new(int fd, __u64 size, __u32 placement,
+			     struct d1_buf *b)
+{
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	b->size = size;
+	ret = d1_bo_create(fd, size, placement, &b->handle);
+	if (ret)
+		return ret;
+	b->map = d1_bo_mmap(fd, b->handle, size);
+	if (!b->map)
+		return -errno;
+	return d1_vm_bind(fd, b->handle, DRM_D1_VM_READ | DRM_D1_VM_WRITE, 0,
+			  0, &b->va);
+}
+
+static inline void d1_buf_free(int fd, struct d1_buf *b)
+{
+	if (b->va)
+		d1_vm_unbind(fd, b->va, 0);
+	if (b->map)
+		munmap(b->map, b->size);
+	if (b->handle)
+		d1_bo_close(fd, b->handle);
+	memset(b, 0, sizeof(*b));
+}
+
+static inline struct drm_d1_cmd d1_cmd_copy(__u64 src, __u64 dst, __u64 size)
+{
+	struct drm_d1_cmd c = { .op = DRM_D1_CMD_COPY };
+
+	c.copy.src = src;
+	c.copy.dst = dst;
+	c.copy.size = size;
+	return c;
+}
+
+static inline struct drm_d1_cmd d1_cmd_mem(__u32 op, __u64 va, __u64 value)
+{
+	struct drm_d1_cmd c = { .op = op };
+
+	c.mem.va = va;
+	c.mem.value = value;
+	return c;
+}
+
+/* SUBMIT with optional in-syncs and out-syncs. */
+static inline int d1_submit(int fd, __u32 queue, const struct drm_d1_cmd *cmds,
+			    __u32 n, const struct drm_d1_sync *in, __u32 nin,
+			    const struct drm_d1_sync *out, __u32 nout)
+{
+	struct drm_d1_submit s = {
+		.queue = queue,
+		.cmds = (__u64)(uintptr_t)cmds,
+		.cmd_count = n,
+		.cmd_size = sizeof(*cmds),
+		.in_syncs = (__u64)(uintptr_t)in,
+		.in_sync_count = nin,
+		.out_syncs = (__u64)(uintptr_t)out,
+		.out_sync_count = nout,
+		.sync_size = sizeof(struct drm_d1_sync),
+	};
+
+	return d1_ioctl(fd, DRM_IOCTL_D1_SUBMIT, &s);
+}
+
+/* SUBMIT signalling binary syncobj @syncobj (created if 0). */
+static inline int d1_submit_sync(int fd, __u32 queue,
+				 const struct drm_d1_cmd *cmds, __u32 n,
+				 __u32 *syncobj)
+{
+	struct drm_d1_sync out = { 0 };
+	int ret;
+
+	if (!*syncobj) {
+		ret = drmSyncobjCreate(fd, 0, syncobj);
+		if (ret)
+			return -errno;
+	}
+	out.handle = *syncobj;
+	return d1_submit(fd, queue, cmds, n, NULL, 0, &out, 1);
+}
+
+/* Wait for a binary syncobj; 0, -ETIME on timeout. */
+static inline int d1_sync_wait(int fd, __u32 syncobj, long long timeout_ns)
+{
+	struct timespec ts;
+	__u32 first;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (drmSyncobjWait(fd, &syncobj, 1,
+			   ts.tv_sec * D1_SEC + ts.tv_nsec + timeout_ns, 0,
+			   &first))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The error status of a syncobj's fence: 1 signalled without error, 0
+ * still pending, a negative errno when it ended with an error.
+ */
+static inline int d1_sync_status(int fd, __u32 syncobj)
+{
+	struct sync_fence_info fi = { 0 };
+	struct sync_file_info info = { 0 };
+	int sfd, ret;
+
+	if (drmSyncobjExportSyncFile(fd, syncobj, &sfd))
+		return -1000 - errno;
+	info.num_fences = 1;
+	info.sync_fence_info = (__u64)(uintptr_t)&fi;
+	ret = ioctl(sfd, SYNC_IOC_FILE_INFO, &info);
+	close(sfd);
+	if (ret)
+		return -2000 - errno;
+	return info.status < 0 ? info.status : fi.status;
+}
+
+/* Submit and wait; returns the fence status as d1_sync_status(). */
+static inline int d1_run(int fd, __u32 queue, const struct drm_d1_cmd *cmds,
+			 __u32 n, long long timeout_ns)
+{
+	__u32 so = 0;
+	int ret;
+
+	ret = d1_submit_sync(fd, queue, cmds, n, &so);
+	if (!ret)
+		ret = d1_sync_wait(fd, so, timeout_ns);
+	if (!ret)
+		ret = d1_sync_status(fd, so);
+	if (so)
+		drmSyncobjDestroy(fd, so);
+	return ret;
+}
+
+static inline int d1_ctx_status(int fd, __u32 flags,
+				struct drm_d1_context_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->flags = flags;
+	return d1_ioctl(fd, DRM_IOCTL_D1_GET_CONTEXT_STATUS, st);
+}
+
+/* Read a whole file (a device kernel); NULL on error. */
+static inline void *d1_read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *buf;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !st.st_size) {
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(st.st_size);
+	if (buf && read(fd, buf, st.st_size) != st.st_size) {
+		free(buf);
+		buf = NULL;
+	}
+	close(fd);
+	*len = st.st_size;
+	return buf;
+}
+
+/* Upload the selftest device kernel into a new host BO bound read-only. */
+static inline int d1_kernel_load(int fd, const char *name, struct d1_buf *img,
+				 __u32 *img_size)
+{
+	char path[PATH_MAX];
+	size_t len;
+	void *elf;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", D1_KERNEL_DIR, name);
+	elf = d1_read_file(path, &len);
+	if (!elf)
+		return -ENOENT;
+	memset(img, 0, sizeof(*img));
+	img->size = (len + 4095) & ~4095ull;
+	ret = d1_bo_create(fd, img->size, DRM_D1_BO_HOST, &img->handle);
+	if (!ret) {
+		img->map = d1_bo_mmap(fd, img->handle, img->size);
+		ret = img->map ? 0 : -errno;
+	}
+	if (!ret) {
+		memcpy(img->map, elf, len);
+		ret = d1_vm_bind(fd, img->handle, DRM_D1_VM_READ, 0, 0,
+				 &img->va);
+	}
+	free(elf);
+	*img_size = len;
+	return ret;
+}
+
+static inline struct drm_d1_cmd d1_cmd_launch(__u64 image, __u32 image_size,
+					      __u64 args, __u32 args_size,
+					      __u16 cols, __u16 rows,
+					      __u64 budget, __u64 report,
+					      __u32 report_size)
+{
+	struct drm_d1_cmd c = { .op = DRM_D1_CMD_LAUNCH };
+
+	c.launch.image = image;
+	c.launch.image_size = image_size;
+	c.launch.args = args;
+	c.launch.args_size = args_size;
+	c.launch.harts = 1;
+	c.launch.cols = cols;
+	c.launch.rows = rows;
+	c.launch.budget = budget;
+	c.launch.report = report;
+	c.launch.report_size = report_size;
+	return c;
+}
+
+#endif /* D1_SUBMIT_COMMON_H */
