@@ -20,6 +20,7 @@
 #include <xf86drm.h>
 
 #include "d1_common.h"
+#include "d1_uapi_util.h"
 #include "kselftest_harness.h"
 
 #define MAX_HANDLES	32
@@ -315,57 +316,23 @@ static void one_call(struct fuzz *f)
 /* Known-good job: COPY host BO -> HBM BO -> host BO, data checked. */
 static int known_good(int fd, struct __test_metadata *_metadata)
 {
-	struct drm_d1_bo_create src = { .size = 4096 }, hbm = {
-		.size = 4096, .placement = DRM_D1_BO_HBM }, dst = { .size = 4096 };
-	struct drm_d1_bo_mmap_offset mo = { 0 };
-	struct drm_d1_vm_bind b[3] = {
-		{ .flags = DRM_D1_VM_READ }, { .flags = DRM_D1_VM_READ | DRM_D1_VM_WRITE },
-		{ .flags = DRM_D1_VM_WRITE },
-	};
-	struct drm_syncobj_create sc = { 0 };
-	struct drm_d1_cmd cmd[2] = { 0 };
-	struct drm_d1_sync out = { 0 };
-	struct drm_d1_submit s = { 0 };
-	uint8_t *p, *q;
+	struct ubo src, hbm, dst;
+	struct drm_d1_cmd cmd[2];
 	unsigned int i;
 
-	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_D1_BO_CREATE, &src));
-	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_D1_BO_CREATE, &hbm));
-	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_D1_BO_CREATE, &dst));
-	b[0].handle = src.handle;
-	b[1].handle = hbm.handle;
-	b[2].handle = dst.handle;
-	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_D1_VM_BIND, &b[i]));
-	mo.handle = src.handle;
-	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &mo));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, ubo_new(fd, &src, 4096, DRM_D1_BO_HOST, DRM_D1_VM_READ, 1));
+	ASSERT_EQ(0, ubo_new(fd, &hbm, 4096, DRM_D1_BO_HBM,
+			     DRM_D1_VM_READ | DRM_D1_VM_WRITE, 0));
+	ASSERT_EQ(0, ubo_new(fd, &dst, 4096, DRM_D1_BO_HOST, DRM_D1_VM_WRITE, 1));
 	for (i = 0; i < 4096; i++)
-		p[i] = (uint8_t)(i * 13 + 1);
-	mo.handle = dst.handle;
-	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &mo));
-	q = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, mo.offset);
-	ASSERT_NE(MAP_FAILED, q);
-
-	cmd[0].op = DRM_D1_CMD_COPY;
-	cmd[0].copy = (struct drm_d1_cmd_copy){ b[0].va, b[1].va, 4096 };
-	cmd[1].op = DRM_D1_CMD_COPY;
-	cmd[1].copy = (struct drm_d1_cmd_copy){ b[1].va, b[2].va, 4096 };
-	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc));
-	out.handle = sc.handle;
-	s.cmds = (uintptr_t)cmd;
-	s.cmd_count = 2;
-	s.cmd_size = sizeof(cmd[0]);
-	s.out_syncs = (uintptr_t)&out;
-	s.out_sync_count = 1;
-	s.sync_size = sizeof(out);
-	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_D1_SUBMIT, &s));
-	ASSERT_EQ(0, drmSyncobjWait(fd, &sc.handle, 1, INT64_MAX,
-				    DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL));
-	ASSERT_EQ(0, memcmp(p, q, 4096));
-	munmap(p, 4096);
-	munmap(q, 4096);
+		((uint8_t *)src.map)[i] = (uint8_t)(i * 13 + 1);
+	cmd[0] = ucopy(src.va, hbm.va, 4096);
+	cmd[1] = ucopy(hbm.va, dst.va, 4096);
+	ASSERT_EQ(0, usubmit_wait(fd, 0, cmd, 2, 60000));
+	ASSERT_EQ(0, memcmp(src.map, dst.map, 4096));
+	ubo_free(fd, &src);
+	ubo_free(fd, &hbm);
+	ubo_free(fd, &dst);
 	return 0;
 }
 

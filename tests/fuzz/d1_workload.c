@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verified workload for the stress runs: a loop of jobs on one fd whose
+ * results are checked against host-computed references, or one kind of
+ * deliberately bad job whose failure must be reported to this file only.
+ *
+ *   d1_workload [-m MODE] [-s SECONDS | -n JOBS] [-q QUEUE] [-k KERNEL.elf]
+ *
+ * MODE: mixed (COPY round trips of random sizes and LAUNCHes of the
+ * dev_scale kernel, all verified; the default), hang (a kernel that spins
+ * with no budget: expects the job timeout), fault (node DMA from an
+ * unmapped VA: expects an MMU fault at that VA), illegal (an illegal
+ * instruction: expects a node fault), budget (spins past its budget).
+ * Prints "workload: ..." figures; exit 0 only if every job did what it
+ * had to.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "d1_common.h"
+#include "d1_uapi_util.h"
+#include "../host/kernels/dev_args.h"
+
+#define REPORT	8192
+#define N	64	/* int32 per node */
+
+struct wl {
+	int fd;
+	uint32_t queue;
+	struct ubo img, args, in, out, rep, hbm;
+	uint32_t img_size;
+	uint64_t seed;
+	unsigned long ok, bad;
+};
+
+static uint64_t rnd(struct wl *w)
+{
+	w->seed ^= w->seed << 13;
+	w->seed ^= w->seed >> 7;
+	w->seed ^= w->seed << 17;
+	return w->seed;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int setup(struct wl *w, const char *kernel)
+{
+	void *elf = NULL;
+	long n;
+	FILE *f = fopen(kernel, "rb");
+
+	if (!f) {
+		fprintf(stderr, "workload: cannot open %s\n", kernel);
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	elf = malloc(n);
+	if (!elf || fread(elf, 1, n, f) != (size_t)n) {
+		fclose(f);
+		free(elf);
+		return -1;
+	}
+	fclose(f);
+	w->img_size = n;
+	if (ubo_new(w->fd, &w->img, (n + 4095) & ~4095l, DRM_D1_BO_HOST,
+		    DRM_D1_VM_READ, 1) ||
+	    ubo_new(w->fd, &w->args, 4096, DRM_D1_BO_HOST, DRM_D1_VM_READ, 1) ||
+	    ubo_new(w->fd, &w->in, 1 << 20, DRM_D1_BO_HOST,
+		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 1) ||
+	    ubo_new(w->fd, &w->out, 1 << 20, DRM_D1_BO_HOST,
+		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 1) ||
+	    ubo_new(w->fd, &w->rep, REPORT, DRM_D1_BO_HOST,
+		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 1) ||
+	    ubo_new(w->fd, &w->hbm, 1 << 20, DRM_D1_BO_HBM,
+		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 0)) {
+		fprintf(stderr, "workload: buffer set-up failed: %m\n");
+		free(elf);
+		return -1;
+	}
+	memcpy(w->img.map, elf, n);
+	free(elf);
+	return 0;
+}
+
+static struct drm_d1_cmd launch_cmd(struct wl *w, uint32_t cols, uint32_t rows,
+				    uint32_t x0, uint64_t budget)
+{
+	struct drm_d1_cmd c;
+
+	memset(&c, 0, sizeof(c));
+	c.op = DRM_D1_CMD_LAUNCH;
+	c.launch.image = w->img.va;
+	c.launch.image_size = w->img_size;
+	c.launch.report = w->rep.va;
+	c.launch.report_size = REPORT;
+	c.launch.args = w->args.va;
+	c.launch.args_size = sizeof(struct dev_scale_args);
+	c.launch.harts = 1;
+	c.launch.x0 = x0;
+	c.launch.cols = cols;
+	c.launch.rows = rows;
+	c.launch.budget = budget;
+	return c;
+}
+
+/* COPY in -> HBM -> out with a random size and offsets, verified. */
+static int job_copy(struct wl *w)
+{
+	uint64_t size = 1 + rnd(w) % (256 << 10), so = rnd(w) % 4096,
+		 ho = rnd(w) % 4096, doff = rnd(w) % 4096;
+	struct drm_d1_cmd c[2];
+	uint64_t i;
+
+	for (i = 0; i < size; i++)
+		((uint8_t *)w->in.map)[so + i] = (uint8_t)rnd(w);
+	c[0] = ucopy(w->in.va + so, w->hbm.va + ho, size);
+	c[1] = ucopy(w->hbm.va + ho, w->out.va + doff, size);
+	if (usubmit_wait(w->fd, w->queue, c, 2, 120000))
+		return -1;
+	return memcmp((uint8_t *)w->in.map + so, (uint8_t *)w->out.map + doff,
+		      size) ? -1 : 0;
+}
+
+/* LAUNCH dev_scale on 1..2 nodes of row 0: out = in * (node id + 2). */
+static int job_launch(struct wl *w)
+{
+	struct dev_scale_args a = { w->in.va, w->out.va, N, DEV_SCALE };
+	uint32_t cols = 1 + rnd(w) % 2, x0 = rnd(w) % 4, i;
+	int32_t *in = w->in.map, *out = w->out.map;
+	struct drm_d1_cmd c;
+
+	for (i = 0; i < (x0 + cols) * N; i++) {
+		in[i] = (int32_t)rnd(w);
+		out[i] = 0;
+	}
+	memcpy(w->args.map, &a, sizeof(a));
+	c = launch_cmd(w, cols, 1, x0, 10000000);
+	if (usubmit_wait(w->fd, w->queue, &c, 1, 120000))
+		return -1;
+	for (i = x0 * N; i < (x0 + cols) * N; i++)
+		if (out[i] != (int32_t)((uint32_t)in[i] * (i / N + 2)))
+			return -1;
+	return 0;
+}
+
+/*
+ * A bad job: it must fail, with the reason recorded for this file, and
+ * the file must work again after clearing its status.
+ */
+static int job_bad(struct wl *w, const char *mode)
+{
+	struct dev_scale_args a = { w->in.va, w->out.va, N, DEV_SCALE };
+	struct drm_d1_context_status st;
+	uint32_t want;
+	uint64_t budget = 10000000;
+	struct drm_d1_cmd c;
+	int ret;
+
+	if (!strcmp(mode, "hang")) {
+		a.mode = DEV_SPIN;
+		budget = 0;
+		want = DRM_D1_ERROR_HANG;
+	} else if (!strcmp(mode, "budget")) {
+		a.mode = DEV_SPIN;
+		budget = 100000;
+		want = DRM_D1_ERROR_BUDGET;
+	} else if (!strcmp(mode, "illegal")) {
+		a.mode = DEV_ILLEGAL;
+		want = DRM_D1_ERROR_NODE_FAULT;
+	} else {
+		a.src = 0x7f0000000000ull & ((1ull << 39) - 1);	/* unmapped */
+		want = DRM_D1_ERROR_MMU_FAULT;
+	}
+	memcpy(w->args.map, &a, sizeof(a));
+	c = launch_cmd(w, 1, 1, 0, budget);
+	ret = usubmit_wait(w->fd, w->queue, &c, 1, 300000);
+	if (ret == -ETIME)
+		return -1;	/* never signalled: recovery failed */
+	if (ucontext_status(w->fd, &st, 1) || !st.guilty || st.error != want) {
+		fprintf(stderr, "workload: %s: guilty %u error %u (want %u)\n",
+			mode, st.guilty, st.error, want);
+		return -1;
+	}
+	if (want == DRM_D1_ERROR_MMU_FAULT && st.fault_va != a.src) {
+		fprintf(stderr, "workload: fault at 0x%llx, want 0x%llx\n",
+			(unsigned long long)st.fault_va,
+			(unsigned long long)a.src);
+		return -1;
+	}
+	/* Cleared: the same file runs good work again. */
+	return job_copy(w);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = "mixed", *kernel = "build/tests/kernels/dev_scale.elf";
+	double seconds = 0, t0;
+	unsigned long jobs = 20;
+	struct d1_dev dev;
+	struct wl w = { .seed = 0x5eed };
+	int opt;
+
+	while ((opt = getopt(argc, argv, "m:s:n:q:k:")) != -1) {
+		switch (opt) {
+		case 'm': mode = optarg; break;
+		case 's': seconds = atof(optarg); break;
+		case 'n': jobs = strtoul(optarg, NULL, 0); break;
+		case 'q': w.queue = strtoul(optarg, NULL, 0); break;
+		case 'k': kernel = optarg; break;
+		default:
+			fprintf(stderr, "usage: %s [-m MODE] [-s SECONDS | -n JOBS] [-q QUEUE] [-k ELF]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	w.seed ^= (uint64_t)getpid() << 20;
+	if (d1_find(&dev)) {
+		fprintf(stderr, "workload: no d1 device\n");
+		return 1;
+	}
+	w.fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	if (w.fd < 0 || setup(&w, kernel))
+		return 1;
+	t0 = now();
+	while (seconds ? now() - t0 < seconds : w.ok + w.bad < jobs) {
+		int r;
+
+		if (!strcmp(mode, "mixed"))
+			r = rnd(&w) % 2 ? job_copy(&w) : job_launch(&w);
+		else
+			r = job_bad(&w, mode);
+		if (r) {
+			w.bad++;
+			fprintf(stderr, "workload[%d]: %s job %lu failed\n",
+				getpid(), mode, w.ok + w.bad);
+		} else {
+			w.ok++;
+		}
+	}
+	printf("workload[%d]: %s: %lu jobs verified, %lu wrong, %.1f s\n",
+	       getpid(), mode, w.ok, w.bad, now() - t0);
+	return w.bad ? 1 : 0;
+}
