@@ -413,6 +413,56 @@ TEST_F(faults, counters)
 	EXPECT_EQ(r->instret, r->cycles);	/* never blocked */
 }
 
+TEST_F(faults, vector_load_store_checks)
+{
+	const struct d1_node_report *r;
+	uint64_t end = D1_SRAM_BASE + D1_SRAM_SIZE;
+
+	r = run_mode(self->g, BASIC_F_VLD, 0, end - 32, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_LOAD, r->fault);
+	EXPECT_EQ(end - 32, r->fault_addr);
+	EXPECT_EQ(D1_OPC_VMEM, word_at(self->g, r->fault_pc) & 0x7f);
+	r = run_mode(self->g, BASIC_F_VST, 0, D1_SRAM_BASE + 8, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_STORE, r->fault);	/* into the text */
+	EXPECT_EQ(D1_SRAM_BASE + 8, r->fault_addr);
+	r = run_mode(self->g, BASIC_F_VST, 0, 0, 0, &self->log);
+	EXPECT_EQ(D1_FAULT_STORE, r->fault);
+	EXPECT_EQ(0u, r->fault_addr);
+	/* any alignment inside SRAM is fine */
+	r = run_mode(self->g, BASIC_F_VST, 0, KDATA_OUT + 3, 0, &self->log);
+	EXPECT_EQ(D1_NODE_EXITED, r->status);
+}
+
+TEST(mixed_barrier_and_semaphore_deadlock)
+{
+	struct d1_grid *g = grid_with_kernel(1, 3, 2, "basic");
+	struct basic_args a = { BASIC_MIXED_DEADLOCK, 0, 0 };
+	struct d1_launch l = basic_launch(&a);
+	struct d1_launch_result res;
+
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(0, d1_grid_run(g, &l, &res, NULL, 0));
+	EXPECT_EQ(3u, res.deadlocked);
+	d1_grid_destroy(g);
+}
+
+TEST(barrier_counts_only_running_harts)
+{
+	struct d1_grid *g = grid_with_kernel(2, 2, 1, "basic");
+	struct basic_args a = { BASIC_BARRIER_EXITED, 0, 0 };
+	struct d1_launch l = basic_launch(&a);
+	struct d1_launch_result res;
+	uint32_t i;
+
+	ASSERT_NE(NULL, g);
+	l.harts = 2;
+	ASSERT_EQ(0, d1_grid_run(g, &l, &res, NULL, 0));
+	EXPECT_EQ(4u, res.exited);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(i ? 8 : 7, d1_grid_report(g, i)->exit_code);
+	d1_grid_destroy(g);
+}
+
 TEST(fault_on_one_node_only)
 {
 	struct d1_grid *g = grid_with_kernel(2, 2, 1, "basic");

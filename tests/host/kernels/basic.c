@@ -126,6 +126,24 @@ int d1_main(void *argp, unsigned int hart)
 		out[1] = c1 - c0;
 		return 0;
 	}
+	case BASIC_F_VLD:
+		d1_vld(1, (const void *)(uintptr_t)a->addr);
+		return 1;
+	case BASIC_F_VST:
+		d1_vst(1, (void *)(uintptr_t)a->addr);
+		return 1;
+	case BASIC_MIXED_DEADLOCK:
+		if (d1_node_id() == 0)
+			d1_barrier();
+		else
+			d1_sem_wait(1, 1);
+		return 1;
+	case BASIC_BARRIER_EXITED:
+		if (d1_node_id() == 0)
+			return 7;
+		d1_barrier();
+		d1_barrier();
+		return 8;
 	case BASIC_PRINT_FLOOD:
 		for (i = 0; i < 200; i++)
 			d1_printf("line %03u of the flood test\n", (unsigned int)i);

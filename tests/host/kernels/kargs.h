@@ -36,6 +36,10 @@ enum basic_mode {
 	BASIC_CSR_UNKNOWN,	/* read CSR 0x7c0 */
 	BASIC_BAD_RM,		/* fadd.s with rounding mode 5 */
 	BASIC_COUNTERS,		/* read cycle/instret around a loop */
+	BASIC_F_VLD,		/* vld from addr */
+	BASIC_F_VST,		/* vst to addr */
+	BASIC_MIXED_DEADLOCK,	/* node 0 at a barrier, others on a semaphore */
+	BASIC_BARRIER_EXITED,	/* node 0 exits, the others meet at a barrier */
 };
 
 struct basic_args {
