@@ -168,6 +168,7 @@
 #define D1_Q_STATUS		0x14
 #define D1_Q_STATUS_BUSY	(1u << 0)
 #define D1_Q_STATUS_STOPPED	(1u << 1)
+#define D1_Q_STATUS_GRID_WAIT	(1u << 2)	/* LAUNCH waits for the grid */
 #define D1_Q_STATUS_ERROR(v)	(((v) >> 8) & 0xffu)
 #define D1_Q_HEAD		0x18	/* R: next descriptor to execute */
 #define D1_Q_TAIL		0x1c	/* RW: producer index; write = doorbell */

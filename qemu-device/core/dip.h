@@ -65,6 +65,7 @@ struct d1_queue {
 
 	uint32_t gen;		/* bumped by reset: drop the running result */
 	bool busy;		/* a command is executing */
+	bool grid_wait;		/* its LAUNCH waits for another's to end */
 	bool abort;		/* ask the running command to stop */
 };
 

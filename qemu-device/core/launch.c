@@ -51,8 +51,11 @@ static bool grid_acquire(struct d1_queue *q)
 	bool ok;
 
 	pthread_mutex_lock(&d->lock);
-	while (d->grid_owner && !q->abort && !d->exiting)
+	while (d->grid_owner && !q->abort && !d->exiting) {
+		q->grid_wait = true;
 		pthread_cond_wait(&d->kick, &d->lock);
+	}
+	q->grid_wait = false;
 	ok = !q->abort && !d->exiting;
 	if (ok)
 		d->grid_owner = q;

@@ -69,7 +69,8 @@ uint32_t d1_queue_reg_read_locked(struct d1_queue *q, unsigned int reg,
 	case D1_Q_CTRL:
 		return q->ctrl;
 	case D1_Q_STATUS:
-		return q->status | (q->busy ? D1_Q_STATUS_BUSY : 0);
+		return q->status | (q->busy ? D1_Q_STATUS_BUSY : 0) |
+		       (q->grid_wait ? D1_Q_STATUS_GRID_WAIT : 0);
 	case D1_Q_HEAD:
 		return q->head;
 	case D1_Q_TAIL:

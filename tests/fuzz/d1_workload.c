@@ -121,15 +121,23 @@ static int job_copy(struct wl *w)
 		 ho = rnd(w) % 4096, doff = rnd(w) % 4096;
 	struct drm_d1_cmd c[2];
 	uint64_t i;
+	int ret;
 
 	for (i = 0; i < size; i++)
 		((uint8_t *)w->in.map)[so + i] = (uint8_t)rnd(w);
 	c[0] = ucopy(w->in.va + so, w->hbm.va + ho, size);
 	c[1] = ucopy(w->hbm.va + ho, w->out.va + doff, size);
-	if (usubmit_wait(w->fd, w->queue, c, 2, 120000))
+	ret = usubmit_wait(w->fd, w->queue, c, 2, 120000);
+	if (ret) {
+		errno = -ret;
 		return -1;
-	return memcmp((uint8_t *)w->in.map + so, (uint8_t *)w->out.map + doff,
-		      size) ? -1 : 0;
+	}
+	if (memcmp((uint8_t *)w->in.map + so, (uint8_t *)w->out.map + doff,
+		   size)) {
+		errno = EBADMSG;	/* wrong data */
+		return -1;
+	}
+	return 0;
 }
 
 /* LAUNCH dev_scale on 1..2 nodes of row 0: out = in * (node id + 2). */
@@ -139,6 +147,7 @@ static int job_launch(struct wl *w)
 	uint32_t cols = 1 + rnd(w) % 2, x0 = rnd(w) % 4, i;
 	int32_t *in = w->in.map, *out = w->out.map;
 	struct drm_d1_cmd c;
+	int ret;
 
 	for (i = 0; i < (x0 + cols) * N; i++) {
 		in[i] = (int32_t)rnd(w);
@@ -146,11 +155,17 @@ static int job_launch(struct wl *w)
 	}
 	memcpy(w->args.map, &a, sizeof(a));
 	c = launch_cmd(w, cols, 1, x0, 10000000);
-	if (usubmit_wait(w->fd, w->queue, &c, 1, 120000))
+	ret = usubmit_wait(w->fd, w->queue, &c, 1, 120000);
+	if (ret) {
+		errno = -ret;
 		return -1;
-	for (i = x0 * N; i < (x0 + cols) * N; i++)
-		if (out[i] != (int32_t)((uint32_t)in[i] * (i / N + 2)))
+	}
+	for (i = x0 * N; i < (x0 + cols) * N; i++) {
+		if (out[i] != (int32_t)((uint32_t)in[i] * (i / N + 2))) {
+			errno = EBADMSG;
 			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -241,9 +256,20 @@ int main(int argc, char **argv)
 		else
 			r = job_bad(&w, mode);
 		if (r) {
+			struct drm_d1_context_status st;
+
 			w.bad++;
-			fprintf(stderr, "workload[%d]: %s job %lu failed\n",
-				getpid(), mode, w.ok + w.bad);
+			if (w.bad <= 5) {
+				int e = errno;
+
+				ucontext_status(w.fd, &st, 0);
+				fprintf(stderr, "workload[%d]: %s job %lu failed: %s (context error %u, fault VA 0x%llx)\n",
+					getpid(), mode, w.ok + w.bad,
+					strerror(e), st.error,
+					(unsigned long long)st.fault_va);
+			}
+			/* Go on with a clean record: later jobs stand alone. */
+			ucontext_status(w.fd, &st, 1);
 		} else {
 			w.ok++;
 		}

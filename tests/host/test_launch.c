@@ -225,6 +225,36 @@ TEST_F(l, reset_during_launch)
 	EXPECT_EQ(42, *(int32_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_OUT));
 }
 
+TEST_F(l, launches_take_turns_on_the_grid)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args spin = { 0, 0, 0, DEV_SPIN };
+	struct dev_scale_args ok = { VA_HBM, VA_HOST + OFF_OUT, N, DEV_SCALE };
+	struct bench_queue q1;
+	uint64_t w[8];
+
+	/* q0 spins with no budget; q1's launch waits, visibly. */
+	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 0, &spin);
+	EXPECT_EQ(-1, bench_wait(b, &self->q, 50));
+	bench_queue_start(b, &q1, 1, 3, 16);
+	memcpy(w, (uint64_t[8]){ D1_DESC_HDR(D1_OP_LAUNCH, 0, 0), VA_IMG,
+		self->img_size | (uint64_t)REPORT << 32, VA_HOST + OFF_ARGS + 64,
+		rect(1, 0, 1, 1), sizeof(ok) | 1ull << 32, 1000000,
+		VA_HOST + OFF_REP + REPORT }, sizeof(w));
+	memcpy((uint8_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_ARGS) + 64, &ok,
+	       sizeof(ok));
+	bench_submit(b, &q1, w);
+	EXPECT_EQ(-1, bench_wait(b, &q1, 50));
+	EXPECT_EQ(D1_Q_STATUS_BUSY | D1_Q_STATUS_GRID_WAIT,
+		  rd(b, D1_REG_Q(1, D1_Q_STATUS)));
+	EXPECT_EQ(D1_Q_STATUS_BUSY, rd(b, D1_REG_Q(0, D1_Q_STATUS)));
+
+	/* Resetting the spinning queue lets the other launch run. */
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	ASSERT_EQ(0, bench_wait(b, &q1, 20000));
+	EXPECT_EQ(0u, rd(b, D1_REG_Q(1, D1_Q_STATUS)));
+}
+
 TEST_F(l, bad_launch_descriptors)
 {
 	struct bench *b = &self->b;
