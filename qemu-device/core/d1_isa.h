@@ -97,6 +97,7 @@
 #define D1_DMA_KIND_MASK	0xff
 #define D1_DMA_LIST		0x100
 #define D1_DMA_MAX_LIST		4096
+#define D1_DMA_QUEUE_MAX	65536	/* queued transfers per node */
 
 /* CSRs */
 #define D1_CSR_FFLAGS		0x001

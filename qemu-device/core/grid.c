@@ -196,11 +196,13 @@ static bool push(void **arr, uint32_t *n, uint32_t *cap, size_t sz)
 	return true;
 }
 
+/* Queue a descriptor list: 0, a fault code, or -1 if the node's queue
+ * is full (the hart stalls and retries after the next epoch). */
 static int dma_start(struct d1_node *n, struct d1_hart *h, uint64_t desc,
 		     uint64_t *addr)
 {
 	uint64_t tag = n->dma_issued + 1;
-	uint32_t count = 0;
+	uint32_t count = 0, first = n->ndma;
 
 	for (;;) {
 		const uint8_t *d;
@@ -213,6 +215,10 @@ static int dma_start(struct d1_node *n, struct d1_hart *h, uint64_t desc,
 			return D1_FAULT_DMA;
 		}
 		d = n->sram + (desc - D1_SRAM_BASE);
+		if (n->ndma >= D1_DMA_QUEUE_MAX) {
+			n->ndma = first;	/* retry the whole list later */
+			return -1;
+		}
 		if (!push((void **)&n->dma, &n->ndma, &n->dma_cap, sizeof(*op))) {
 			*addr = desc;
 			return D1_FAULT_DMA;
@@ -313,6 +319,10 @@ int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
 	switch (in->f7) {
 	case D1_S_DMA_START:
 		r = dma_start(n, h, a, addr);
+		if (r < 0) {
+			h->state = H_DMA_WAIT;	/* queue full: retry */
+			return 0;
+		}
 		if (!r)
 			h->x[in->rd] = n->dma_issued;
 		return r;

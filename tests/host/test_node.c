@@ -433,6 +433,21 @@ TEST_F(faults, vector_load_store_checks)
 	EXPECT_EQ(D1_NODE_EXITED, r->status);
 }
 
+/* More queued DMA than a node may hold: dma.start stalls, nothing lost */
+TEST_F(faults, dma_queue_full_stalls)
+{
+	const struct d1_node_report *r;
+
+	memset(node_ptr(self->g, 0, KDATA_OUT), 0x3c, 512);
+	r = run_mode(self->g, BASIC_DMA_FLOOD, 40, 0, 0, &self->log);
+	EXPECT_EQ(D1_NODE_EXITED, r->status);
+	EXPECT_EQ(40u * D1_DMA_MAX_LIST * 8, r->dma_bytes);
+	EXPECT_EQ(0, memcmp(node_ptr(self->g, 0, KDATA_OUT),
+			    node_ptr(self->g, 0, KDATA_OUT2), 512));
+	/* the stalls show up as cycles beyond the retired instructions */
+	EXPECT_LT(r->instret, r->cycles);
+}
+
 TEST(mixed_barrier_and_semaphore_deadlock)
 {
 	struct d1_grid *g = grid_with_kernel(1, 3, 2, "basic");

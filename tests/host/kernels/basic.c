@@ -144,6 +144,23 @@ int d1_main(void *argp, unsigned int hart)
 		d1_barrier();
 		d1_barrier();
 		return 8;
+	case BASIC_DMA_FLOOD: {
+		struct d1_dma_desc *d = (struct d1_dma_desc *)(uintptr_t)KDATA_IN;
+
+		for (i = 0; i < D1_DMA_MAX_LIST; i++) {
+			d[i].src = KDATA_OUT + (i % 64) * 8;
+			d[i].dst = KDATA_OUT2 + (i % 64) * 8;
+			d[i].len = 8;
+			d[i].kind = D1_DMA_SRAM_TO_SRAM |
+				    (i + 1 < D1_DMA_MAX_LIST ? D1_DMA_LIST : 0);
+			d[i].node = 0;
+			d[i].next = (uintptr_t)&d[i + 1];
+		}
+		for (i = 0; i < a->n; i++)
+			d1_dma_start(d);
+		d1_dma_wait(0);
+		return 0;
+	}
 	case BASIC_PRINT_FLOOD:
 		for (i = 0; i < 200; i++)
 			d1_printf("line %03u of the flood test\n", (unsigned int)i);

@@ -40,6 +40,7 @@ enum basic_mode {
 	BASIC_F_VST,		/* vst to addr */
 	BASIC_MIXED_DEADLOCK,	/* node 0 at a barrier, others on a semaphore */
 	BASIC_BARRIER_EXITED,	/* node 0 exits, the others meet at a barrier */
+	BASIC_DMA_FLOOD,	/* n lists of 4096 8-byte copies, no waits */
 };
 
 struct basic_args {
