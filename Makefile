@@ -5,6 +5,7 @@
 #   make run         set up everything, boot the VM, load d1.ko, run the demo
 #   make check       set up everything and run every test suite
 #   make check-host  only what needs no VM (fast)
+#   make stress      long reliability runs in the VM
 #   make bench       benchmarks (build/bench.json)
 #
 # Kbuild (beside this file) describes the kernel module; this Makefile
@@ -19,7 +20,7 @@ export KVER D1_CACHE BUILD
 SUBMAKE := $(MAKE) --no-print-directory BUILD=$(BUILD)
 
 .PHONY: all setup setup-host module userspace libd1 tools host-tests \
-	vm-tests check check-host run bench clean
+	vm-tests check check-host run stress bench clean
 
 all: module userspace
 
@@ -47,6 +48,8 @@ host-tests:
 vm-tests: libd1 tools
 	@$(SUBMAKE) -C tests/libd1
 	@$(SUBMAKE) -C tests/selftests/drivers/d1 OUTPUT=$(BUILD)/selftests
+	@$(SUBMAKE) -C tests/fuzz
+	@$(SUBMAKE) -C tests/host $(BUILD)/tests/kernels/dev_scale.elf
 
 userspace: libd1 tools vm-tests
 
@@ -59,6 +62,9 @@ check: setup
 run: setup
 	@$(MAKE) --no-print-directory module userspace
 	@tools/vm-run.sh --timeout 300 tools/demo.sh
+
+stress: setup
+	@tools/check.sh stress
 
 bench: setup
 	@tools/bench.sh

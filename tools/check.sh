@@ -4,8 +4,9 @@
 # Runs the d1 test suites and sums their results into one closing line,
 # "N passed, N failed, N skipped"; exits non-zero on any failure.
 #
-# Usage: tools/check.sh host   host unit tests (plain and ASan+UBSan)
-#        tools/check.sh all    host + qtest + static checks + VM suites
+# Usage: tools/check.sh host    host unit tests (plain and ASan+UBSan)
+#        tools/check.sh all     host + qtest + static checks + VM suites
+#        tools/check.sh stress  the long reliability runs (make stress)
 #
 # Every suite writes build/results/<suite>.log; kselftest-harness
 # "# Totals:" lines or TAP "ok"/"not ok" lines are counted.  A suite that
@@ -130,19 +131,28 @@ run_vm() {
 	echo "== guest suites (one VM boot)"
 	build_step module make -s module || return
 	build_step userspace make -s userspace || return
-	vm_suites vm
+	vm_suites vm tests/vm/guest-check.sh
 	echo "== guest suites again, behind a guest IOMMU (intel-iommu)"
-	vm_suites vm-iommu --iommu
+	vm_suites vm-iommu tests/vm/guest-check.sh --iommu
 }
 
-# vm_suites NAME [vm-run options]: one VM boot running guest-check.sh.
+run_stress() {
+	echo "== stress runs in the VM (fuzzing, faults, hangs, kills, reloads, unplug, load)"
+	build_step module make -s module || return
+	build_step userspace make -s userspace || return
+	D1_STRESS=full vm_suites stress tests/vm/stress.sh --timeout 5000
+	cat "$res/stress/figures.txt" 2>/dev/null
+}
+
+# vm_suites NAME SCRIPT [vm-run options]: one VM boot running SCRIPT,
+# which leaves NAME/<suite>.log and .rc files under build/results.
 vm_suites() {
-	local name=$1; shift
+	local name=$1 script=$2; shift 2
 	local log=$res/$name-console.log
 	rm -rf "${res:?}/$name"
-	tools/vm-run.sh "$@" --timeout 900 --log "$log" \
-		env D1_RESULTS="build/results/$name" tests/vm/guest-check.sh \
-		>/dev/null 2>&1
+	tools/vm-run.sh --timeout 900 "$@" --log "$log" \
+		env D1_RESULTS="build/results/$name" \
+		D1_STRESS="${D1_STRESS:-quick}" "$script" >/dev/null 2>&1
 	local rc=$?
 	local l
 	for l in "$res/$name"/*.log; do
@@ -172,8 +182,11 @@ all)
 	run_static
 	run_vm
 	;;
+stress)
+	run_stress
+	;;
 *)
-	echo "usage: $0 host|all" >&2
+	echo "usage: $0 host|all|stress" >&2
 	exit 2
 	;;
 esac
