@@ -455,6 +455,11 @@ static bool boundary(struct d1_grid *g, struct d1_launch_result *res)
 		for (j = 0; j < n->ndma && !n->stopped; j++) {
 			uint64_t addr = 0;
 
+			/* a queue of big transfers can take a while: stay
+			 * responsive to an abort (the launch ends below) */
+			if (atomic_load(&g->abort))
+				break;
+
 			if (dma_do(g, n, &n->dma[j], &addr)) {
 				d1_node_fault(n, &n->harts[n->dma[j].hart],
 					      D1_FAULT_DMA, n->dma[j].pc, addr);
