@@ -61,6 +61,17 @@ vm_boot() {
 }
 run vm-boot vm_boot
 
+# Through the driver, inside the VM.
+vm_bench() {
+	make -s module userspace >/dev/null &&
+		make -s -C tools/bench-vm BUILD="$top/build" all || return 1
+	tools/vm-run.sh --timeout 600 sh -c \
+		"build/bin/d1-kmod load ./d1.ko && build/bench/bench-vm $quick" |
+		grep -E '^BENCH |rror'
+	return "${PIPESTATUS[0]}"
+}
+run vm-driver vm_bench
+
 # Table and JSON.
 echo
 printf '%-36s %14s %-6s %14s %9s\n' benchmark value unit baseline ratio
