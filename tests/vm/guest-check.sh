@@ -42,17 +42,9 @@ tap module-unload "$D1_KMOD" unload
 # Card hot-unplug and re-plug through QEMU (no driver loaded: the device
 # model's own life cycle; driver-level unplug is in the selftests).
 hotplug() {
-	tools/vm-qmp.sh '{"execute":"device_del","arguments":{"id":"d1"}}' || return 1
-	i=0
-	while [ -n "$(grep -l 0xd1d1 /sys/bus/pci/devices/*/device)" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
-	done
-	tools/vm-qmp.sh '{"execute":"device_add","arguments":{"driver":"d1-dip","id":"d1","bus":"rp0"}}' || return 1
-	i=0
-	while [ -z "$(grep -l 0xd1d1 /sys/bus/pci/devices/*/device)" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
-	done
-	"$D1_KMOD" load "$D1_KO" && build/bin/d1-smi --ping && "$D1_KMOD" unload
+	tools/vm-card.sh unplug && tools/vm-card.sh plug &&
+		"$D1_KMOD" load "$D1_KO" && build/bin/d1-smi --ping &&
+		"$D1_KMOD" unload
 }
 tap device-hotplug hotplug
 exit 0

@@ -142,15 +142,11 @@ unplug() {
 		pids="$pids $!"
 	done
 	sleep 1
-	tools/vm-qmp.sh '{"execute":"device_del","arguments":{"id":"d1"}}' || return 1
-	i=0
-	while [ -e /dev/accel/accel0 ]; do
-		i=$((i + 1)); [ $i -gt 200 ] && return 1; sleep 0.1
-	done
+	tools/vm-card.sh unplug || return 1
 	wait 2>/dev/null
-	tools/vm-qmp.sh '{"execute":"device_add","arguments":{"driver":"d1-dip","id":"d1","bus":"rp0"}}' || return 1
+	tools/vm-card.sh plug || return 1
 	i=0
-	while [ ! -e /dev/accel/accel0 ]; do
+	while [ ! -e /dev/accel/accel0 ]; do	# the driver probes it again
 		i=$((i + 1)); [ $i -gt 200 ] && return 1; sleep 0.1
 	done
 	unplugs=$((unplugs + 1))
