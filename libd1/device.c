@@ -81,6 +81,7 @@ static d1_status open_node(const struct d1_node *node, unsigned int index,
 	}
 	dev->fd = -1;
 	dev->index = index;
+	pthread_mutex_init(&dev->lock, NULL);
 	dev->minor = node->minor;
 	snprintf(dev->pci_address, sizeof(dev->pci_address), "%s",
 		 node->pci_address);
@@ -217,6 +218,8 @@ D1_API d1_status d1_device_close(d1_device *dev)
 
 	if (!dev)
 		return D1_ERROR_INVALID_VALUE;
+	d1_device_release_streams(dev);
+	pthread_mutex_destroy(&dev->lock);
 	ret = close(dev->fd);
 	if (ret)
 		err = errno;

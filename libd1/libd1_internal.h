@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pthread.h>
+
 #include "d1/d1.h"
+#include "drm/d1_accel.h"
 
 /* Name the kernel driver registers (drm_driver.name, the sysfs driver). */
 #define D1_DRIVER_NAME		"d1"
@@ -25,6 +28,41 @@ struct d1_device {
 	int driver_major;
 	int driver_minor;
 	int driver_patch;
+
+	/* Lazily set up by the memory and submission calls, under @lock. */
+	pthread_mutex_t lock;
+	int have_limits;
+	struct drm_d1_submit_info sinfo;
+	struct drm_d1_device_info dinfo;
+	unsigned int next_queue;
+	struct d1_stream *internal;	/* for the synchronous copies */
+	struct d1_image_bo *images;	/* kernel images uploaded */
+	/* A context failure collected while submitting on another stream. */
+	int stashed_error;
+	struct drm_d1_context_status stash;
+};
+
+/* A BO mapped into the handle's device address space. */
+struct d1_bo {
+	uint32_t handle;
+	uint32_t placement;
+	uint64_t size;
+	uint64_t va;
+	void *map;			/* CPU mapping or NULL */
+};
+
+struct d1_buffer {
+	d1_device *dev;
+	struct d1_bo bo;
+	unsigned int type;
+	unsigned int maps;
+};
+
+/* An image uploaded to a host BO, per device handle. */
+struct d1_image_bo {
+	struct d1_image_bo *next;
+	struct d1_image *image;		/* holds a reference */
+	struct d1_bo bo;
 };
 
 /* One d1 accel node found in sysfs. */
@@ -97,6 +135,17 @@ d1_status d1_image_parse(const void *elf, size_t size, struct d1_image **out,
 			 char *err, size_t errlen);
 struct d1_image *d1_image_get(struct d1_image *img);
 void d1_image_put(struct d1_image *img);
+
+/* memory.c */
+d1_status d1_dev_limits(d1_device *dev);
+d1_status d1_bo_new(d1_device *dev, uint64_t size, uint32_t placement,
+		    uint32_t vm_flags, int map, struct d1_bo *bo);
+d1_status d1_bo_map(d1_device *dev, struct d1_bo *bo);
+void d1_bo_free(d1_device *dev, struct d1_bo *bo);
+d1_status d1_fail_errno(int err);
+
+/* stream.c */
+void d1_device_release_streams(d1_device *dev);
 
 /* kernel.c */
 d1_status d1_kernel_block(const d1_kernel *k, const void **block,

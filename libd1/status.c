@@ -14,7 +14,7 @@ static const struct status_text status_texts[] = {
 	[D1_ERROR_INVALID_VALUE] = { "D1_ERROR_INVALID_VALUE",
 		"invalid argument" },
 	[D1_ERROR_OUT_OF_MEMORY] = { "D1_ERROR_OUT_OF_MEMORY",
-		"out of memory" },
+		"out of memory (host, or device memory / address space exhausted)" },
 	[D1_ERROR_NO_DEVICE] = { "D1_ERROR_NO_DEVICE",
 		"no d1 device found: the d1 driver is not loaded or no D1 card is present" },
 	[D1_ERROR_PERMISSION] = { "D1_ERROR_PERMISSION",
@@ -77,6 +77,7 @@ d1_status d1_status_from_errno(int err)
 	case EOVERFLOW:
 		return D1_ERROR_INVALID_VALUE;
 	case ENOMEM:
+	case ENOSPC:
 		return D1_ERROR_OUT_OF_MEMORY;
 	case ENOENT:
 	case ENXIO:

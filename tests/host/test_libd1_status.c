@@ -112,6 +112,7 @@ TEST(errno_mapping)
 	EXPECT_EQ(D1_ERROR_TIMEOUT, d1_status_from_errno(ETIMEDOUT));
 	EXPECT_EQ(D1_ERROR_NOT_SUPPORTED, d1_status_from_errno(ENOTTY));
 	EXPECT_EQ(D1_ERROR_NOT_SUPPORTED, d1_status_from_errno(EOPNOTSUPP));
+	EXPECT_EQ(D1_ERROR_OUT_OF_MEMORY, d1_status_from_errno(ENOSPC));
 	EXPECT_EQ(D1_ERROR_OS, d1_status_from_errno(EBADF));
 	EXPECT_EQ(D1_ERROR_OS, d1_status_from_errno(EIO));
 	EXPECT_EQ(D1_ERROR_OS, d1_status_from_errno(EISDIR));

@@ -12,5 +12,7 @@
 #include "d1_status.h"
 #include "d1_device.h"
 #include "d1_program.h"
+#include "d1_memory.h"
+#include "d1_stream.h"
 
 #endif /* D1_H */

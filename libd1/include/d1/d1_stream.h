@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * d1_stream.h - streams, events, copies and kernel launches.
+ *
+ * A d1_stream is an in-order queue of device work on one of the card's
+ * hardware queues: everything enqueued on a stream runs in order, and
+ * streams on different queues run concurrently.  Work is asynchronous:
+ * enqueueing returns at once and failures surface when the stream (or an
+ * event recorded on it) is synchronised.  A stream is used by one thread
+ * at a time.
+ *
+ * A d1_event marks a point in a stream: it completes when everything
+ * enqueued before it has, records the device clock then (for
+ * d1_event_elapsed_ms()), and can make another stream wait
+ * (d1_stream_wait_event()).  Underneath, each stream owns a timeline
+ * syncobj; every job it submits signals the next point.
+ *
+ * Errors from the device: when a launch faults, synchronising returns
+ * D1_ERROR_LAUNCH_FAILED (D1_ERROR_TIMEOUT for a kernel that hung or ran
+ * out of its instruction budget) and d1_stream_last_error() tells what
+ * happened: node, hart, PC, faulting address, or the MMU fault's VA and
+ * access.  The handle's error state is cleared, so the stream (and the
+ * handle) stay usable.  Work enqueued after the failed job on the same
+ * handle and not yet run is cancelled.
+ */
+#ifndef D1_STREAM_H
+#define D1_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "d1_common.h"
+#include "d1_status.h"
+#include "d1_device.h"
+#include "d1_memory.h"
+#include "d1_program.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+typedef struct d1_stream d1_stream;
+typedef struct d1_event d1_event;
+
+#define D1_STREAM_ANY_QUEUE	(-1)
+#define D1_TIMEOUT_INFINITE	UINT64_MAX
+
+/*
+ * d1_stream_create - a stream on hardware queue @queue (0..queues-1), or
+ * D1_STREAM_ANY_QUEUE to spread streams over the queues round-robin.
+ */
+D1_API d1_status d1_stream_create(d1_device *dev, int queue, d1_stream **out);
+
+/* The hardware queue the stream submits to. */
+D1_API d1_status d1_stream_queue(d1_stream *stream, unsigned int *queue);
+
+/*
+ * d1_stream_synchronize - wait until everything enqueued on @stream has
+ * completed, at most @timeout_ns (D1_TIMEOUT_INFINITE: no limit), and
+ * finish its host-side work (device printf output, device-to-host copies).
+ * D1_ERROR_TIMEOUT if the time ran out (the work goes on); the first
+ * failure of the work otherwise (see d1_stream_last_error()).
+ */
+D1_API d1_status d1_stream_synchronize(d1_stream *stream, uint64_t timeout_ns);
+
+/* D1_SUCCESS if all work is done (and finished as above), else
+ * D1_ERROR_NOT_READY; never blocks. */
+D1_API d1_status d1_stream_query(d1_stream *stream);
+
+/*
+ * d1_stream_wait_event - work enqueued on @stream after this call starts
+ * only once @event has completed (a device-side wait: the host does not
+ * block).  @event must have been recorded.
+ */
+D1_API d1_status d1_stream_wait_event(d1_stream *stream, d1_event *event);
+
+/* d1_stream_destroy - synchronise (without limit) and free. */
+D1_API d1_status d1_stream_destroy(d1_stream *stream);
+
+/* Device printf output of a stream's launches goes here instead of stdout
+ * (NULL restores stdout).  @text is "[x,y] " prefixed lines. */
+typedef void (*d1_printf_handler)(void *user, const char *text, size_t len);
+D1_API d1_status d1_stream_set_printf_handler(d1_stream *stream,
+					      d1_printf_handler handler,
+					      void *user);
+
+/* Kinds of struct d1_error_info. */
+enum d1_error_kind {
+	D1_ERRKIND_NONE = 0,
+	D1_ERRKIND_NODE_FAULT,		/* node, hart, pc, address, fault */
+	D1_ERRKIND_MMU_FAULT,		/* va, access, reason */
+	D1_ERRKIND_TIMEOUT,		/* job timeout: the kernel hung */
+	D1_ERRKIND_BUDGET,		/* instruction budget exhausted */
+	D1_ERRKIND_DEADLOCK,		/* every hart blocked on semaphores */
+	D1_ERRKIND_BAD_COMMAND,		/* the device refused a command */
+	D1_ERRKIND_EXIT_CODE,		/* kernel exited non-zero (info only) */
+	D1_ERRKIND_CANCELLED,		/* not run: an earlier job failed */
+	D1_ERRKIND_DISPATCH,		/* argument block did not fit the image */
+};
+
+/* D1_FAULT_* node fault codes: the ISA's (Documentation/accel/d1/isa.rst). */
+/*
+ * struct d1_error_info - what went wrong in the last failed job.
+ * @status: the d1_status the synchronising call returned.
+ * @kind: an enum d1_error_kind.
+ * @node_x, @node_y, @hart: the (first) faulting node and hart.
+ * @fault: the node fault code (D1_FAULT_* of the ISA), for NODE_FAULT.
+ * @exit_code: the node's exit code.
+ * @pc: faulting PC.
+ * @address: the node fault's address (see the ISA), or the MMU fault VA.
+ * @access: for MMU faults: 0 read, 1 write, 2 exec.
+ * @reason: for MMU faults: 1 unmapped, 2 permission, 3 bad PTE, 4 range,
+ *          5 bus, 6 bad context.
+ * @kernel: the kernel's name ("" for copies).
+ * @message: all of it as one line.
+ */
+struct d1_error_info {
+	d1_status status;
+	unsigned int kind;
+	unsigned int node_x;
+	unsigned int node_y;
+	unsigned int hart;
+	unsigned int fault;
+	unsigned int exit_code;
+	unsigned int access;
+	unsigned int reason;
+	unsigned int reserved0;
+	uint64_t pc;
+	uint64_t address;
+	char kernel[128];
+	char message[256];
+	uint64_t reserved[8];
+};
+
+/* d1_stream_last_error - the last failure synchronising @stream reported
+ * (kind D1_ERRKIND_NONE if none). */
+D1_API d1_status d1_stream_last_error(d1_stream *stream,
+				      struct d1_error_info *info);
+
+/* ---- events ---------------------------------------------------------- */
+
+D1_API d1_status d1_event_create(d1_device *dev, d1_event **out);
+
+/* Mark the current end of @stream; replaces an earlier recording. */
+D1_API d1_status d1_event_record(d1_event *event, d1_stream *stream);
+
+/* D1_SUCCESS once completed, D1_ERROR_NOT_READY before; never blocks.
+ * D1_ERROR_INVALID_STATE if never recorded. */
+D1_API d1_status d1_event_query(d1_event *event);
+
+/* Wait for the event, at most @timeout_ns; D1_ERROR_TIMEOUT when over. */
+D1_API d1_status d1_event_synchronize(d1_event *event, uint64_t timeout_ns);
+
+/*
+ * d1_event_elapsed_ms - device time from @start to @end, both completed,
+ * in milliseconds (device clock, ns resolution).  D1_ERROR_NOT_READY if
+ * one has not completed.
+ */
+D1_API d1_status d1_event_elapsed_ms(d1_event *start, d1_event *end,
+				     float *ms);
+
+D1_API d1_status d1_event_destroy(d1_event *event);
+
+/* ---- copies ---------------------------------------------------------- */
+
+/*
+ * Copies between buffers and host memory.  The _async forms enqueue on
+ * @stream: host-to-device copies take a copy of @src at once (the caller
+ * may reuse it on return); device-to-host copies write @dst when the
+ * stream is synchronised (or an event recorded after the copy is).  The
+ * plain forms use the device handle's internal stream and wait.
+ * Ranges are checked: D1_ERROR_INVALID_VALUE when outside the buffer.
+ */
+D1_API d1_status d1_memcpy_htod(d1_buffer *dst, uint64_t dst_offset,
+				const void *src, size_t size);
+D1_API d1_status d1_memcpy_dtoh(void *dst, d1_buffer *src,
+				uint64_t src_offset, size_t size);
+D1_API d1_status d1_memcpy_dtod(d1_buffer *dst, uint64_t dst_offset,
+				d1_buffer *src, uint64_t src_offset,
+				size_t size);
+D1_API d1_status d1_memcpy_htod_async(d1_stream *stream, d1_buffer *dst,
+				      uint64_t dst_offset, const void *src,
+				      size_t size);
+D1_API d1_status d1_memcpy_dtoh_async(d1_stream *stream, void *dst,
+				      d1_buffer *src, uint64_t src_offset,
+				      size_t size);
+D1_API d1_status d1_memcpy_dtod_async(d1_stream *stream, d1_buffer *dst,
+				      uint64_t dst_offset, d1_buffer *src,
+				      uint64_t src_offset, size_t size);
+
+/* ---- launches -------------------------------------------------------- */
+
+/*
+ * struct d1_launch_config - where and how a kernel runs.
+ * @x0, @y0: first column and row of the node rectangle.
+ * @cols, @rows: its size (0 is taken as 1).
+ * @harts: hardware threads per node, 1..4 (0 is taken as 1).
+ * @budget: instructions per hart before the launch fails with
+ *          D1_ERROR_TIMEOUT (0: none; the driver's job timeout applies).
+ * @flags: D1_LAUNCH_* bits.
+ * @reserved: zero.
+ */
+struct d1_launch_config {
+	unsigned int x0;
+	unsigned int y0;
+	unsigned int cols;
+	unsigned int rows;
+	unsigned int harts;
+	unsigned int flags;
+	uint64_t budget;
+	uint64_t reserved[4];
+};
+
+/* Fail the launch when a node exits with a non-zero code. */
+#define D1_LAUNCH_CHECK_EXIT	(1u << 0)
+#define D1_LAUNCH_FLAGS_ALL	0x1u
+
+/*
+ * d1_kernel_set_arg_buffer - set buffer parameter @index of @kernel to
+ * @buf's device address plus @offset.
+ */
+D1_API d1_status d1_kernel_set_arg_buffer(d1_kernel *kernel,
+					  unsigned int index, d1_buffer *buf,
+					  uint64_t offset);
+
+/*
+ * d1_launch - enqueue @kernel with its current arguments (taken now) on
+ * @stream, running on every node of the rectangle.  D1_ERROR_ARGUMENT if
+ * a parameter is unset, D1_ERROR_INVALID_VALUE for a rectangle outside
+ * the grid or a bad hart count.  The launch's outcome and device printf
+ * output come when the stream is synchronised.
+ */
+D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
+			   const struct d1_launch_config *config);
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* D1_STREAM_H */

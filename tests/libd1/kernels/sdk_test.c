@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernels of the in-VM libd1 tests (tests/libd1/test_launch.c), built at
+ * run time with d1_program_create_from_file() (the test build warms the
+ * cache with d1cc, so the guest finds them there).
+ */
+#include <d1/device/d1_launch.h>
+
+#define CHUNK 1024
+
+static uint32_t sram[CHUNK];
+
+/* dst[i] = value + i for i < n, by the first node's hart 0. */
+D1_KERNEL(fill, (d1_devptr, dst), (uint32_t, n), (uint32_t, value))
+{
+	uint32_t i, start, len;
+
+	if (d1_hart_id())
+		return;
+	for (start = 0; start < n; start += CHUNK) {
+		len = n - start < CHUNK ? n - start : CHUNK;
+		for (i = 0; i < len; i++)
+			sram[i] = value + start + i;
+		d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, dst.addr + start * 4,
+			    (uintptr_t)sram, len * 4);
+	}
+}
+
+/* out[(node slot) * 4 + hart] = node_x << 24 | node_y << 16 | hart << 8 |
+ * 0x5a, one u32 per hart of every node of a @cols-wide rectangle at
+ * (@x0, @y0). */
+D1_KERNEL(whoami, (d1_devptr, out), (uint32_t, x0), (uint32_t, y0),
+	  (uint32_t, cols))
+{
+	static uint32_t word[4];
+	uint32_t h = d1_hart_id();
+	uint32_t slot = (d1_node_y() - y0) * cols + (d1_node_x() - x0);
+
+	word[h] = d1_node_x() << 24 | d1_node_y() << 16 | h << 8 | 0x5a;
+	d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, out.addr + (slot * 4 + h) * 4,
+		    (uintptr_t)&word[h], 4);
+}
+
+/* y[i] = a * x[i] for i < n (float), done by node 0. */
+D1_KERNEL(scale, (d1_devptr, x), (d1_devptr, y), (uint32_t, n), (float, a))
+{
+	float *f = (float *)sram;
+	uint32_t start, i, len;
+
+	if (d1_node_id() || d1_hart_id())
+		return;
+	for (start = 0; start < n; start += CHUNK) {
+		len = n - start < CHUNK ? n - start : CHUNK;
+		d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)f,
+			    x.addr + start * 4, len * 4);
+		for (i = 0; i < len; i++)
+			f[i] *= a;
+		d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, y.addr + start * 4,
+			    (uintptr_t)f, len * 4);
+	}
+}
+
+D1_KERNEL(hello, (uint32_t, tag))
+{
+	if (d1_hart_id())
+		return;
+	d1_printf("hello %u from node %u\n", tag, d1_node_id());
+}
+
+/* Node (fx, fy) loads from outside SRAM; the others exit normally. */
+D1_KERNEL(bad_load, (uint32_t, fx), (uint32_t, fy))
+{
+	if (d1_node_x() == fx && d1_node_y() == fy && !d1_hart_id()) {
+		volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)0x20000000;
+
+		d1_printf("about to fault\n");
+		(void)*p;
+	}
+}
+
+/* DMA from a device address nothing maps. */
+D1_KERNEL(bad_dma, (d1_devptr, src))
+{
+	if (!d1_hart_id())
+		d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)sram, src.addr, 64);
+}
+
+D1_KERNEL(spin, (uint32_t, unused))
+{
+	(void)unused;
+	for (;;)
+		__asm__ volatile("");
+}
+
+D1_KERNEL(exit_with, (uint32_t, code))
+{
+	d1_exit(code);
+}
