@@ -240,6 +240,49 @@ TEST_F(q, fault_reasons)
 	EXPECT_EQ(i, rd(b, D1_REG_FAULT_COUNT));
 }
 
+TEST_F(q, large_pages)
+{
+	struct bench *b = &self->b;
+	uint64_t mid = bench_alloc(&self->b, 4096), w[8];
+	uint64_t base = BENCH_BUS_BASE + (2u << 20);	/* 2 MiB aligned */
+	uint8_t *p = bench_ptr(b, base);
+	uint32_t st;
+
+	/* VA 0x4_0000_0000: root slot 16 -> a middle table whose slot 0 is
+	 * a 2 MiB page, slot 1 a misaligned one; root slot 17 maps 1 GiB of
+	 * HBM, more than the card has.
+	 */
+	*bench_pte(b, self->root, 16) = mid | D1_PTE_VALID;
+	*bench_pte(b, mid, 0) = base | D1_PTE_VALID | D1_PTE_LEAF | RW;
+	*bench_pte(b, mid, 1) = (base + 4096) | D1_PTE_VALID | D1_PTE_LEAF | RW;
+	*bench_pte(b, self->root, 17) = D1_PTE_VALID | D1_PTE_LEAF | RW |
+					D1_PTE_HBM;
+
+	fill(p, 4096, 3);
+	copy_desc(w, 0x400000000ull + 100, 0x400000000ull + (2u << 20) - 4196,
+		  4096, 0, 0);
+	bench_submit(b, &self->q0, w);
+	ASSERT_EQ(0, bench_wait(b, &self->q0, 5000));
+	EXPECT_EQ(0, memcmp(p + 100, p + (2u << 20) - 4196, 4096));
+
+	copy_desc(w, 0x400000000ull + (2u << 20), VA_HOST, 8, 0, 0);
+	bench_submit(b, &self->q0, w);
+	st = bench_wait(b, &self->q0, 5000);
+	EXPECT_EQ((uint32_t)D1_MMU_BAD_PTE,
+		  D1_FAULT_REASON(rd(b, D1_REG_FAULT_STATUS)));
+	EXPECT_EQ((uint32_t)D1_QERR_MMU_FAULT, D1_Q_STATUS_ERROR(st));
+
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	wr(b, D1_REG_FAULT_STATUS, 0);
+	self->q0.tail = 0;
+	copy_desc(w, 0x440000000ull, VA_HOST, 8, 0, 0);
+	bench_submit(b, &self->q0, w);
+	st = bench_wait(b, &self->q0, 5000);
+	EXPECT_EQ((uint32_t)D1_MMU_RANGE,
+		  D1_FAULT_REASON(rd(b, D1_REG_FAULT_STATUS)));
+}
+
 TEST_F(q, contexts_are_isolated)
 {
 	struct bench *b = &self->b;
