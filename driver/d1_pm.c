@@ -101,14 +101,13 @@ int d1_pm_get(struct d1_device *d1)
  * d1_pm_put() - a job is done with the card
  * @d1: the device.
  *
- * Jobs freed after remove (the card is gone) leave the count alone.
+ * Also after remove: jobs freed late give back what they took, so the
+ * count is balanced when the PCI core undoes its probe-time reference.
  */
 void d1_pm_put(struct d1_device *d1)
 {
 	struct device *dev = &d1->pdev->dev;
 
-	if (!READ_ONCE(d1->pm_active))
-		return;
 	pm_runtime_mark_last_busy(dev);
 	pm_runtime_put_autosuspend(dev);
 }

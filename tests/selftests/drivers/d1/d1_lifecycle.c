@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * d1 selftests: module unload/reload through d1-kmod, unload refused while
- * a file is open, driver unbind (unplug) under an open file.
+ * a file is open (also with BOs, mappings and jobs), driver unbind
+ * (unplug) under an open file and with jobs in flight, module parameters
+ * of the submission path, runtime PM.
  *
  * $D1_KMOD is the d1-kmod tool, $D1_KO the d1.ko to load; the module tests
  * skip when either is unset.  Every test leaves d1 loaded and bound.
@@ -9,10 +11,11 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "d1_common.h"
+#include "d1_submit_common.h"
 #include "kselftest_harness.h"
 
 #define OUT_LEN	4096
+#define D1_MAX_QUEUES_TEST	32
 
 #define NEED_KMOD() do { \
 	if (!getenv("D1_KMOD") || !getenv("D1_KO")) \
@@ -278,6 +281,249 @@ TEST(unbind_during_ping)
 	/* A fresh probe starts with the doorbell unmasked. */
 	ASSERT_EQ(0, d1_sysfs_write("/sys/bus/pci/drivers/d1/bind", bdf));
 	d1_check_device(_metadata, &dev);
+}
+
+/* The PCI address of the d1 device, for unbind/bind. */
+static void d1_bdf(struct __test_metadata *_metadata, struct d1_dev *dev,
+		   char *bdf, size_t len)
+{
+	char real[PATH_MAX];
+
+	ASSERT_EQ(0, d1_find(dev));
+	ASSERT_NE(NULL, realpath(dev->sysfs, real));
+	snprintf(bdf, len, "%s", basename(real));
+}
+
+/* A COPY through HBM works on a fresh file. */
+static void d1_check_copy(struct __test_metadata *_metadata,
+			  struct d1_dev *dev)
+{
+	struct d1_buf a, b, c;
+	struct drm_d1_cmd cmd[2];
+	int fd;
+
+	ASSERT_EQ(0, d1_find(dev));
+	fd = open(dev->node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HOST, &a));
+	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HBM, &b));
+	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HOST, &c));
+	memset(a.map, 0x77, 8192);
+	cmd[0] = d1_cmd_copy(a.va, b.va, 8192);
+	cmd[1] = d1_cmd_copy(b.va, c.va, 8192);
+	EXPECT_EQ(1, d1_run(fd, 0, cmd, 2, 10 * D1_SEC));
+	EXPECT_EQ(0, memcmp(a.map, c.map, 8192));
+	/* CPU mappings keep the file (and the module) busy. */
+	d1_buf_free(fd, &a);
+	d1_buf_free(fd, &b);
+	d1_buf_free(fd, &c);
+	close(fd);
+}
+
+/*
+ * Jobs that cannot finish (WAITs on memory nobody writes) on every queue,
+ * with host and HBM BOs mapped by the CPU and the device.
+ */
+struct busy_file {
+	int fd;
+	struct d1_buf host, hbm;
+	__u32 sync[D1_MAX_QUEUES_TEST];
+	__u32 nq;
+};
+
+static void busy_file_start(struct __test_metadata *_metadata,
+			    struct d1_dev *dev, struct busy_file *bf)
+{
+	struct drm_d1_submit_info si;
+	struct drm_d1_cmd c[2];
+	__u32 q;
+
+	memset(bf, 0, sizeof(*bf));
+	ASSERT_EQ(0, d1_find(dev));
+	bf->fd = open(dev->node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, bf->fd);
+	ASSERT_EQ(0, d1_submit_info(bf->fd, &si));
+	bf->nq = si.submit_queues;
+	ASSERT_GE(D1_MAX_QUEUES_TEST, bf->nq);
+	ASSERT_EQ(0, d1_buf_new(bf->fd, 65536, DRM_D1_BO_HOST, &bf->host));
+	ASSERT_EQ(0, d1_buf_new(bf->fd, 65536, DRM_D1_BO_HBM, &bf->hbm));
+	memset(bf->hbm.map, 0x11, 65536);
+	for (q = 0; q < bf->nq; q++) {
+		c[0] = d1_cmd_mem(DRM_D1_CMD_WAIT, bf->host.va + 8 * q, 1);
+		c[1] = d1_cmd_copy(bf->hbm.va, bf->host.va + 4096, 4096);
+		ASSERT_EQ(0, d1_submit_sync(bf->fd, q, c, 2, &bf->sync[q]));
+	}
+	usleep(100000);
+	for (q = 0; q < bf->nq; q++)
+		EXPECT_EQ(0, d1_sync_status(bf->fd, bf->sync[q]));
+}
+
+/*
+ * Unload is refused while a file holds BOs, mappings and queued jobs;
+ * the jobs finish normally and, once the file is closed, unload and
+ * reload work.
+ */
+TEST(unload_busy_with_jobs)
+{
+	char out[OUT_LEN];
+	struct busy_file bf;
+	struct d1_dev dev;
+	__u64 *flags;
+	__u32 q;
+
+	NEED_KMOD();
+	d1_ensure(_metadata);
+	busy_file_start(_metadata, &dev, &bf);
+	EXPECT_EQ(1, d1_kmod_run(out, sizeof(out), "unload", NULL, NULL,
+				 NULL));
+	EXPECT_NE(NULL, strstr(out, "in use")) TH_LOG("unload said: %s", out);
+	flags = bf.host.map;
+	for (q = 0; q < bf.nq; q++)
+		__atomic_store_n(&flags[q], 1, __ATOMIC_SEQ_CST);
+	for (q = 0; q < bf.nq; q++) {
+		EXPECT_EQ(0, d1_sync_wait(bf.fd, bf.sync[q], 10 * D1_SEC));
+		EXPECT_EQ(1, d1_sync_status(bf.fd, bf.sync[q]));
+	}
+	EXPECT_EQ(0x11, ((unsigned char *)bf.host.map)[4096]);
+	/* Closing with mappings still in place releases everything. */
+	close(bf.fd);
+	munmap(bf.host.map, bf.host.size);
+	munmap(bf.hbm.map, bf.hbm.size);
+	d1_unload(_metadata);
+	d1_load(_metadata, NULL);
+	d1_check_copy(_metadata, &dev);
+}
+
+/*
+ * Unbind (what hot-unplug does) with jobs in flight on every queue: no
+ * oops, the jobs' fences end with -ENODEV, every ioctl of the file fails
+ * with ENODEV, host BO mappings stay readable, close works, and a new
+ * bind gives a working device.
+ */
+TEST(unbind_with_jobs_in_flight)
+{
+	struct drm_d1_context_status st;
+	char bdf[64], out[OUT_LEN] = "";
+	int sfd[D1_MAX_QUEUES_TEST], ret;
+	struct busy_file bf;
+	struct drm_d1_cmd c;
+	struct d1_dev dev;
+	__u32 h, q;
+	__u64 va = 0;
+
+	ret = d1_ensure_loaded(out, sizeof(out));
+	if (ret < 0)
+		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
+	d1_bdf(_metadata, &dev, bdf, sizeof(bdf));
+	busy_file_start(_metadata, &dev, &bf);
+
+	/* Sync files outlive the device; the syncobj ioctls do not. */
+	for (q = 0; q < bf.nq; q++)
+		ASSERT_EQ(0, drmSyncobjExportSyncFile(bf.fd, bf.sync[q],
+						      &sfd[q]));
+	ASSERT_EQ(0, d1_sysfs_write("/sys/bus/pci/drivers/d1/unbind", bdf));
+	for (q = 0; q < bf.nq; q++) {
+		struct pollfd pfd = { .fd = sfd[q], .events = POLLIN };
+		struct sync_file_info info = { 0 };
+
+		EXPECT_EQ(1, poll(&pfd, 1, 10000));
+		EXPECT_EQ(0, ioctl(sfd[q], SYNC_IOC_FILE_INFO, &info));
+		EXPECT_EQ(-ENODEV, info.status);
+		close(sfd[q]);
+	}
+	EXPECT_EQ(-ENODEV, d1_sync_wait(bf.fd, bf.sync[0], 0));
+	c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, bf.host.va, 1);
+	EXPECT_EQ(-ENODEV, d1_submit_sync(bf.fd, 0, &c, 1, &bf.sync[0]));
+	EXPECT_EQ(-ENODEV, d1_bo_create(bf.fd, 4096, DRM_D1_BO_HOST, &h));
+	EXPECT_EQ(-ENODEV, d1_vm_bind(bf.fd, bf.host.handle,
+				      DRM_D1_VM_READ, 0, 0, &va));
+	EXPECT_EQ(-ENODEV, d1_vm_unbind(bf.fd, bf.host.va, 0));
+	EXPECT_EQ(-ENODEV, d1_ctx_status(bf.fd, 0, &st));
+	EXPECT_EQ(0, ((unsigned char *)bf.host.map)[0]);
+	munmap(bf.host.map, bf.host.size);
+	munmap(bf.hbm.map, bf.hbm.size);
+	EXPECT_EQ(0, close(bf.fd));
+
+	ASSERT_EQ(0, d1_sysfs_write("/sys/bus/pci/drivers/d1/bind", bdf));
+	d1_check_device(_metadata, &dev);
+	d1_check_copy(_metadata, &dev);
+}
+
+/* queues= and job_timeout_ms= reach SUBMIT_INFO and SUBMIT. */
+TEST(submit_params)
+{
+	char out[OUT_LEN];
+	struct drm_d1_submit_info si;
+	struct drm_d1_cmd c;
+	struct d1_buf b;
+	struct d1_dev dev;
+	int fd;
+
+	NEED_KMOD();
+	d1_ensure(_metadata);
+	d1_unload(_metadata);
+	ASSERT_EQ(0, d1_kmod_run(out, sizeof(out), "load", getenv("D1_KO"),
+				 "queues=2", "job_timeout_ms=1500"))
+		TH_LOG("load: %s", out);
+	ASSERT_EQ(0, d1_find(&dev));
+	fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, d1_submit_info(fd, &si));
+	EXPECT_EQ(2u, si.submit_queues);
+	EXPECT_EQ(1500u, si.job_timeout_ms);
+	ASSERT_EQ(0, d1_buf_new(fd, 4096, DRM_D1_BO_HOST, &b));
+	c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, b.va, 3);
+	EXPECT_EQ(1, d1_run(fd, 1, &c, 1, 10 * D1_SEC));
+	EXPECT_EQ(-EINVAL, d1_run(fd, 2, &c, 1, 10 * D1_SEC));
+	/* A WAIT nobody satisfies is a hang after 1.5 s. */
+	c = d1_cmd_mem(DRM_D1_CMD_WAIT, b.va, 4);
+	EXPECT_EQ(-ETIMEDOUT, d1_run(fd, 0, &c, 1, 20 * D1_SEC));
+	d1_buf_free(fd, &b);
+	close(fd);
+	d1_unload(_metadata);
+	d1_load(_metadata, NULL);
+}
+
+/*
+ * Runtime PM: an idle card enters low power after autosuspend_ms
+ * (telemetry pm_state 1); a SUBMIT wakes it and the job runs.
+ */
+TEST(runtime_pm)
+{
+	char dir[PATH_MAX + 16];
+	struct drm_d1_cmd c;
+	unsigned long state = 9;
+	struct d1_buf b;
+	struct d1_dev dev;
+	int fd, i;
+
+	NEED_KMOD();
+	d1_ensure(_metadata);
+	d1_unload(_metadata);
+	d1_load(_metadata, "autosuspend_ms=100");
+	ASSERT_EQ(0, d1_find(&dev));
+	snprintf(dir, sizeof(dir), "%s/telemetry", dev.sysfs);
+	fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, d1_buf_new(fd, 4096, DRM_D1_BO_HOST, &b));
+	for (i = 0; i < 2; i++) {
+		unsigned long usage = 99;
+
+		usleep(600000);
+		ASSERT_EQ(0, d1_sysfs_read_ul(dir, "pm_state", &state));
+		d1_sysfs_read_ul(dev.sysfs, "power/runtime_usage", &usage);
+		EXPECT_EQ(D1_PM_LOW, state) TH_LOG("round %d usage %lu", i,
+						    usage);
+		c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, b.va, 10 + i);
+		EXPECT_EQ(1, d1_run(fd, i, &c, 1, 10 * D1_SEC));
+		EXPECT_EQ(10ull + i, *(__u64 *)b.map);
+	}
+	ASSERT_EQ(0, d1_sysfs_read_ul(dir, "pm_state", &state));
+	EXPECT_EQ(D1_PM_ACTIVE, state);
+	d1_buf_free(fd, &b);
+	close(fd);
+	d1_unload(_metadata);
+	d1_load(_metadata, NULL);
 }
 
 TEST_HARNESS_MAIN
