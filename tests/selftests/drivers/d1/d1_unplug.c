@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * d1 selftests: surprise-free hot-unplug through QEMU (QMP device_del /
+ * device_add, forwarded by tools/vm-qmp.sh inside tools/vm-run.sh).
+ *
+ * With files open, BOs mapped by the CPU and the device and jobs in flight
+ * on every queue (one of them a LAUNCH that never ends), removing the card
+ * must not oops; the jobs' fences end with -ENODEV; every ioctl of the
+ * files fails with ENODEV; close works; plugging a card in again gives a
+ * working device.  Skips outside the test VM.
+ */
+#include <libgen.h>
+
+#include "d1_submit_common.h"
+#include "kernels/d1k_args.h"
+#include "kselftest_harness.h"
+
+#define D1_MAX_QUEUES_TEST	32
+
+static const char qmp_del[] =
+	"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"d1\"}}";
+static const char qmp_add[] =
+	"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"d1\",\"bus\":\"rp0\"}}";
+
+/* Run tools/vm-qmp.sh (found from this binary: build/selftests/..). */
+static int qmp(const char *json)
+{
+	char exe[PATH_MAX], tool[PATH_MAX + 32], out[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int pfd[2], status;
+	pid_t pid;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	snprintf(tool, sizeof(tool), "%s/../../tools/vm-qmp.sh",
+		 dirname(exe));
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl("/bin/sh", "sh", tool, json, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (read(pfd[0], out, sizeof(out)) > 0)
+		;
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Wait up to @ms for the d1 accel device to (dis)appear. */
+static bool wait_present(bool present, int ms)
+{
+	struct d1_dev dev;
+
+	for (; ms > 0; ms -= 50) {
+		if ((d1_find(&dev) == 0) == present)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+/* Plug the card back in (QEMU may need a moment to finish the removal). */
+static bool replug(void)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (qmp(qmp_add) == 0)
+			return wait_present(true, 10000);
+		usleep(100000);
+	}
+	return false;
+}
+
+FIXTURE(unplug) {
+	int unused;
+};
+
+FIXTURE_SETUP(unplug)
+{
+	char out[1024] = "";
+	int ret;
+
+	if (!getenv("D1_QMP_DIR"))
+		SKIP(return, "not inside tools/vm-run.sh (no QMP)");
+	ret = d1_ensure_loaded(out, sizeof(out));
+	if (ret < 0)
+		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
+	ASSERT_EQ(0, ret) TH_LOG("%s", out);
+	ASSERT_TRUE(wait_present(true, 10000));
+}
+
+FIXTURE_TEARDOWN(unplug)
+{
+	if (getenv("D1_QMP_DIR") && !wait_present(true, 100))
+		replug();
+}
+
+static void check_copy(struct __test_metadata *_metadata)
+{
+	struct d1_buf a, b, c;
+	struct drm_d1_cmd cmd[2];
+	struct d1_dev dev;
+	int fd;
+
+	ASSERT_EQ(0, d1_find(&dev));
+	fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HOST, &a));
+	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HBM, &b));
+	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HOST, &c));
+	memset(a.map, 0x42, 8192);
+	cmd[0] = d1_cmd_copy(a.va, b.va, 8192);
+	cmd[1] = d1_cmd_copy(b.va, c.va, 8192);
+	EXPECT_EQ(1, d1_run(fd, 0, cmd, 2, 10 * D1_SEC));
+	EXPECT_EQ(0, memcmp(a.map, c.map, 8192));
+	d1_buf_free(fd, &a);
+	d1_buf_free(fd, &b);
+	d1_buf_free(fd, &c);
+	close(fd);
+}
+
+/* Unplug and replug an idle card. */
+TEST_F(unplug, idle)
+{
+	ASSERT_EQ(0, qmp(qmp_del));
+	ASSERT_TRUE(wait_present(false, 10000));
+	ASSERT_TRUE(replug());
+	check_copy(_metadata);
+}
+
+TEST_F(unplug, with_jobs_in_flight)
+{
+	int fds[2], sfd[D1_MAX_QUEUES_TEST + 1], nsfd = 0, i, f;
+	struct drm_d1_context_status st;
+	struct drm_d1_submit_info si;
+	struct d1_buf host[2], hbm[2], img, args, rep;
+	struct drm_d1_cmd c[2];
+	struct d1k_args *a;
+	__u32 so, isz, q, h;
+	struct d1_dev dev;
+	__u64 va = 0;
+
+	ASSERT_EQ(0, d1_find(&dev));
+	for (f = 0; f < 2; f++) {
+		fds[f] = open(dev.node, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fds[f]);
+		ASSERT_EQ(0, d1_buf_new(fds[f], 65536, DRM_D1_BO_HOST,
+					&host[f]));
+		ASSERT_EQ(0, d1_buf_new(fds[f], 65536, DRM_D1_BO_HBM,
+					&hbm[f]));
+		memset(hbm[f].map, 0x11, 65536);
+	}
+	ASSERT_EQ(0, d1_submit_info(fds[0], &si));
+	ASSERT_GE(D1_MAX_QUEUES_TEST, si.submit_queues);
+
+	/* File 0: a LAUNCH that never ends on queue 0. */
+	ASSERT_EQ(0, d1_kernel_load(fds[0], "d1k_scale.elf", &img, &isz));
+	ASSERT_EQ(0, d1_buf_new(fds[0], 4096, DRM_D1_BO_HOST, &args));
+	ASSERT_EQ(0, d1_buf_new(fds[0], 4096, DRM_D1_BO_HOST, &rep));
+	a = args.map;
+	a->mode = D1K_SPIN;
+	c[0] = d1_cmd_launch(img.va, isz, args.va, sizeof(*a), 1, 1, 0,
+			     rep.va, 4096);
+	so = 0;
+	ASSERT_EQ(0, d1_submit_sync(fds[0], 0, c, 1, &so));
+	ASSERT_EQ(0, drmSyncobjExportSyncFile(fds[0], so, &sfd[nsfd++]));
+	/* File 1: WAITs nobody satisfies, then COPYs, on every queue. */
+	for (q = 0; q < si.submit_queues; q++) {
+		c[0] = d1_cmd_mem(DRM_D1_CMD_WAIT, host[1].va + 8 * q, 1);
+		c[1] = d1_cmd_copy(hbm[1].va, host[1].va + 4096, 4096);
+		so = 0;
+		ASSERT_EQ(0, d1_submit_sync(fds[1], q, c, 2, &so));
+		ASSERT_EQ(0, drmSyncobjExportSyncFile(fds[1], so,
+						      &sfd[nsfd++]));
+	}
+	usleep(300000);
+
+	ASSERT_EQ(0, qmp(qmp_del));
+	ASSERT_TRUE(wait_present(false, 20000));
+
+	for (i = 0; i < nsfd; i++) {
+		struct pollfd pfd = { .fd = sfd[i], .events = POLLIN };
+		struct sync_file_info info = { 0 };
+
+		EXPECT_EQ(1, poll(&pfd, 1, 10000)) TH_LOG("fence %d", i);
+		EXPECT_EQ(0, ioctl(sfd[i], SYNC_IOC_FILE_INFO, &info));
+		EXPECT_EQ(-ENODEV, info.status) TH_LOG("fence %d", i);
+		close(sfd[i]);
+	}
+	for (f = 0; f < 2; f++) {
+		struct drm_d1_device_info info;
+
+		EXPECT_EQ(-1, d1_query_info(fds[f], &info));
+		EXPECT_EQ(ENODEV, errno);
+		c[0] = d1_cmd_mem(DRM_D1_CMD_SIGNAL, host[f].va, 1);
+		so = 0;
+		EXPECT_EQ(-ENODEV, d1_submit(fds[f], 0, c, 1, NULL, 0, NULL,
+					     0));
+		EXPECT_EQ(-ENODEV, d1_bo_create(fds[f], 4096, DRM_D1_BO_HOST,
+						&h));
+		EXPECT_EQ(-ENODEV, d1_vm_bind(fds[f], host[f].handle,
+					      DRM_D1_VM_READ, 0, 0, &va));
+		EXPECT_EQ(-ENODEV, d1_ctx_status(fds[f], 0, &st));
+		/* Host pages stay readable through the CPU mapping. */
+		EXPECT_EQ(0, ((unsigned char *)host[f].map)[4096]);
+		munmap(host[f].map, host[f].size);
+		munmap(hbm[f].map, hbm[f].size);
+	}
+	munmap(img.map, img.size);
+	munmap(args.map, args.size);
+	munmap(rep.map, rep.size);
+	EXPECT_EQ(0, close(fds[0]));
+	EXPECT_EQ(0, close(fds[1]));
+
+	ASSERT_TRUE(replug());
+	check_copy(_metadata);
+}
+
+TEST_HARNESS_MAIN
