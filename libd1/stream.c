@@ -1029,6 +1029,15 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 		if (st)
 			goto fail;
 		memcpy(p->bo[0].map, block, bsize);
+		if (!kernel->ki->raw) {
+			struct d1_launch_header *h = p->bo[0].map;
+
+			h->x0 = (uint16_t)c.x0;
+			h->y0 = (uint16_t)c.y0;
+			h->cols = (uint16_t)c.cols;
+			h->rows = (uint16_t)c.rows;
+			h->harts = c.harts;
+		}
 	}
 	p->nbo = 1;
 	/* Report: header, node records, then room for the printf text. */

@@ -68,14 +68,19 @@ struct d1_kernel_desc {
 /*
  * Start of the argument block of a launch of a D1_KERNEL kernel (32
  * bytes); the kernel's argument struct follows at @args_offset (a
- * multiple of its alignment, at most 4 KiB - args_size).
+ * multiple of its alignment, at most 4 KiB - args_size).  The launch
+ * rectangle and hart count are there for the kernel (d1_launch_rank()
+ * and friends in <d1/device/d1_launch.h>).
  */
 struct d1_launch_header {
 	uint32_t magic;			/* D1_LAUNCH_MAGIC */
 	uint32_t kernel;		/* index into the d1_kernels table */
 	uint32_t args_offset;		/* from the start of the block */
 	uint32_t args_size;		/* must equal the kernel's args_size */
-	uint64_t reserved[2];
+	uint16_t x0, y0;		/* the launch rectangle */
+	uint16_t cols, rows;
+	uint32_t harts;			/* harts per node */
+	uint32_t reserved;
 };
 
 #define D1_LAUNCH_ARGS_OFFSET	64	/* what libd1 uses */

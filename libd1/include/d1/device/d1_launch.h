@@ -39,6 +39,39 @@ typedef struct d1_devptr {
 	uint64_t addr;
 } d1_devptr;
 
+/*
+ * The launch: the rectangle of nodes this kernel runs on, from the
+ * argument block's header.  A node's *rank* is its index in the
+ * rectangle, row-major: 0 .. d1_launch_size() - 1.
+ */
+static inline const struct d1_launch_header *d1_launch_info(void)
+{
+	return (const struct d1_launch_header *)(uintptr_t)D1_ARGS_ADDR;
+}
+
+static inline uint32_t d1_launch_cols(void) { return d1_launch_info()->cols; }
+static inline uint32_t d1_launch_rows(void) { return d1_launch_info()->rows; }
+static inline uint32_t d1_launch_size(void)
+{
+	return (uint32_t)d1_launch_info()->cols * d1_launch_info()->rows;
+}
+
+/* This node's rank in the launch rectangle. */
+static inline uint32_t d1_launch_rank(void)
+{
+	return (d1_node_y() - d1_launch_info()->y0) * d1_launch_info()->cols +
+	       (d1_node_x() - d1_launch_info()->x0);
+}
+
+/* The grid node id (for DMA and semaphores) of rank @rank. */
+static inline uint32_t d1_launch_node(uint32_t rank)
+{
+	const struct d1_launch_header *h = d1_launch_info();
+
+	return (h->y0 + rank / h->cols) * d1_grid_cols() + h->x0 +
+	       rank % h->cols;
+}
+
 /* Helpers: map a macro over up to 16 (type, name) pairs. */
 #define D1__CNT(...) D1__CNT_(_ __VA_OPT__(,) __VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
 #define D1__CNT_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, N, ...) N
