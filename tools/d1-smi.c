@@ -7,17 +7,21 @@
  *
  *   D1 0: /dev/accel/accel0 (PCI 0000:00:04.0, hw 1.0, driver d1 0.1.0)
  *
- * followed (unless -L) by its capabilities.  Everything comes through
- * libd1; nothing here talks to the kernel directly.
+ * followed (unless -L) by its capabilities; -q adds the telemetry (libd1),
+ * -u the processes using the device (their DRM fdinfo in /proc), and
+ * -w repeats the whole every few seconds.
  *
  * Exit status: 0 ok, 1 a device failed, 2 no d1 device, 64 bad usage.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <d1/d1.h>
 
@@ -27,6 +31,10 @@
 struct opts {
 	int list_only;
 	int ping;
+	int query;
+	int processes;
+	double watch;		/* seconds; 0: once */
+	long count;		/* watch iterations; 0: forever */
 	int index;		/* -1: all devices */
 };
 
@@ -39,6 +47,10 @@ static void usage(FILE *f)
 		"  -L, --list        one line per device only\n"
 		"  -i, --id=INDEX    only device INDEX\n"
 		"  -p, --ping        also ring each device's doorbell and time the answer\n"
+		"  -q, --query       also show telemetry: temperature, power, queue counters\n"
+		"  -u, --processes   also show the processes using each device (fdinfo)\n"
+		"  -w, --watch[=SEC] repeat every SEC seconds (default 2) until interrupted\n"
+		"  -n, --count=N     with --watch: stop after N rounds\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"Exit status: 0 ok, 1 a device failed, 2 no d1 device found\n"
@@ -121,6 +133,138 @@ static d1_status ping(d1_device *dev)
 	return echo == ~value ? D1_SUCCESS : D1_ERROR_DEVICE_LOST;
 }
 
+static void print_telemetry(d1_device *dev)
+{
+	struct d1_telemetry t;
+	char dma[32];
+	unsigned int q;
+	d1_status st;
+
+	st = d1_device_telemetry(dev, &t);
+	if (st != D1_SUCCESS) {
+		printf("    telemetry       %s\n", d1_status_string(st));
+		return;
+	}
+	printf("    temperature     %.1f C\n", t.temperature_mc / 1000.0);
+	printf("    power           %.1f W (%s)\n", t.power_mw / 1000.0,
+	       t.pm_state ? "low power" : "active");
+	printf("    device resets   %" PRIu64 "\n", t.device_resets);
+	printf("    queue   commands     busy ms   DMA        instret        jobs ok/failed  resets\n");
+	for (q = 0; q < t.num_queues; q++) {
+		const struct d1_queue_telemetry *qt = &t.queue[q];
+
+		fmt_bytes(dma, sizeof(dma), qt->dma_bytes);
+		printf("    q%-5u %9" PRIu64 " %11.1f   %-10s %-14" PRIu64
+		       " %" PRIu64 "/%" PRIu64 "%*s%" PRIu64 "\n",
+		       q, qt->cmds, qt->busy_ns / 1e6, dma, qt->instret,
+		       qt->jobs_done, qt->jobs_failed, 8, "", qt->resets);
+	}
+}
+
+/* One DRM client of the device, from /proc/<pid>/fdinfo/<fd>. */
+struct client {
+	long pid;
+	uint64_t id;
+	uint64_t engine_ns;
+	char mem[32];
+};
+
+/* Parses one fdinfo file; 1 if it is a d1 client of @pdev. */
+static int parse_fdinfo(const char *path, const char *pdev, struct client *c)
+{
+	char line[256], dev[64] = "";
+	int is_d1 = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return 0;
+	memset(c, 0, sizeof(*c));
+	snprintf(c->mem, sizeof(c->mem), "-");
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, ':');
+		uint64_t x;
+
+		if (!v)
+			continue;
+		*v++ = '\0';
+		while (isspace((unsigned char)*v))
+			v++;
+		v[strcspn(v, "\n")] = '\0';
+		if (!strcmp(line, "drm-driver"))
+			is_d1 = !strcmp(v, "d1");
+		else if (!strcmp(line, "drm-pdev"))
+			snprintf(dev, sizeof(dev), "%s", v);
+		else if (!strcmp(line, "drm-client-id"))
+			c->id = strtoull(v, NULL, 10);
+		else if (!strncmp(line, "drm-engine-", 11) &&
+			 sscanf(v, "%" SCNu64, &x) == 1)
+			c->engine_ns += x;
+		else if (!strcmp(line, "drm-total-memory"))
+			snprintf(c->mem, sizeof(c->mem), "%s", v);
+	}
+	fclose(f);
+	return is_d1 && (!*pdev || !*dev || !strcasecmp(dev, pdev));
+}
+
+static void print_processes(const struct d1_device_info *in)
+{
+	struct client *seen = NULL;
+	unsigned int nseen = 0, i;
+	struct dirent *p, *fd;
+	DIR *proc = opendir("/proc");
+
+	printf("    processes       PID      command          client  engine ms  memory\n");
+	if (!proc)
+		return;
+	while ((p = readdir(proc))) {
+		char path[300], comm[64] = "?";
+		DIR *fds;
+		FILE *f;
+
+		if (!isdigit((unsigned char)p->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", p->d_name);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while ((fd = readdir(fds))) {
+			struct client c, *n;
+			char fpath[600];
+
+			if (!isdigit((unsigned char)fd->d_name[0]))
+				continue;
+			snprintf(fpath, sizeof(fpath), "%s/%s", path, fd->d_name);
+			if (!parse_fdinfo(fpath, in->pci_address, &c))
+				continue;
+			c.pid = strtol(p->d_name, NULL, 10);
+			for (i = 0; i < nseen; i++)
+				if (seen[i].id == c.id && seen[i].pid == c.pid)
+					break;
+			if (i < nseen)
+				continue;	/* a dup of a listed file */
+			n = realloc(seen, (nseen + 1) * sizeof(*seen));
+			if (!n)
+				break;
+			seen = n;
+			seen[nseen++] = c;
+			printf("                    %-8ld %-16s %-7" PRIu64 " %9.1f  %s\n",
+			       c.pid, comm, c.id, c.engine_ns / 1e6, c.mem);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	if (!nseen)
+		printf("                    (none)\n");
+	free(seen);
+}
+
 /* Prints device @i; returns 0 or 1 (failed). */
 static int show(unsigned int i, const struct opts *o)
 {
@@ -142,6 +286,10 @@ static int show(unsigned int i, const struct opts *o)
 		return 1;
 	}
 	print_device(&info, o->list_only);
+	if (o->query && !o->list_only)
+		print_telemetry(dev);
+	if (o->processes && !o->list_only)
+		print_processes(&info);
 	if (o->ping) {
 		st = ping(dev);
 		if (st != D1_SUCCESS)
@@ -158,17 +306,22 @@ int main(int argc, char **argv)
 		{ "list", no_argument, NULL, 'L' },
 		{ "id", required_argument, NULL, 'i' },
 		{ "ping", no_argument, NULL, 'p' },
+		{ "query", no_argument, NULL, 'q' },
+		{ "processes", no_argument, NULL, 'u' },
+		{ "watch", optional_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .index = -1 };
 	unsigned int count, i;
 	int c, failed = 0;
+	long round;
 	d1_status st;
 	char *end;
 	long v;
 
-	while ((c = getopt_long(argc, argv, "Li:ph", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Li:pquw::n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'L':
 			o.list_only = 1;
@@ -184,6 +337,26 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			o.ping = 1;
+			break;
+		case 'q':
+			o.query = 1;
+			break;
+		case 'u':
+			o.processes = 1;
+			break;
+		case 'w':
+			o.watch = optarg ? strtod(optarg, &end) : 2.0;
+			if ((optarg && *end) || o.watch <= 0 || o.watch > 86400) {
+				fprintf(stderr, "d1-smi: bad interval '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			o.count = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.count <= 0) {
+				fprintf(stderr, "d1-smi: bad count '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -210,9 +383,25 @@ int main(int argc, char **argv)
 				o.index, count, count == 1 ? "" : "s");
 			return EXIT_NO_DEVICE;
 		}
-		return show((unsigned int)o.index, &o);
 	}
-	for (i = 0; i < count; i++)
-		failed |= show(i, &o);
+	for (round = 1;; round++) {
+		if (o.watch) {
+			time_t now = time(NULL);
+			char ts[64];
+
+			strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", localtime(&now));
+			printf("%s== %s\n", round > 1 ? "\n" : "", ts);
+		}
+		if (o.index >= 0) {
+			failed |= show((unsigned int)o.index, &o);
+		} else {
+			for (i = 0; i < count; i++)
+				failed |= show(i, &o);
+		}
+		fflush(stdout);
+		if (!o.watch || (o.count && round >= o.count))
+			break;
+		usleep((useconds_t)(o.watch * 1e6));
+	}
 	return failed;
 }

@@ -126,4 +126,52 @@ TEST_F(smi, exit_codes)
 	EXPECT_EQ(64, run_smi("--bogus", self->out, sizeof(self->out)));
 }
 
+TEST_F(smi, telemetry_processes_and_watch)
+{
+	d1_device *dev;
+	d1_buffer *b;
+	char *second;
+	int have_mm;
+
+	/* This process, with a buffer, shows up as a client. */
+	ASSERT_EQ(D1_SUCCESS, d1_device_open(0, &dev));
+	have_mm = d1_buffer_create(dev, 1 << 20, D1_MEM_HOST, 0, &b) ==
+		  D1_SUCCESS;
+	ASSERT_EQ(0, run_smi("-q -u -i 0 --watch=0.2 -n 2", self->out,
+			     sizeof(self->out)));
+	TH_LOG("d1-smi -q -u -w:\n%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "temperature     "));
+	EXPECT_NE(NULL, strstr(self->out, "power           "));
+	EXPECT_NE(NULL, strstr(self->out, "q0 "));
+	EXPECT_NE(NULL, strstr(self->out, "test_smi"));
+	EXPECT_EQ(0, strncmp(self->out, "== ", 3));
+	second = strstr(self->out, "\n== ");
+	EXPECT_NE(NULL, second);
+	if (second)
+		EXPECT_EQ(NULL, strstr(second + 1, "\n== "));
+	EXPECT_EQ(64, run_smi("--watch=0", self->out, sizeof(self->out)));
+	EXPECT_EQ(64, run_smi("-n x", self->out, sizeof(self->out)));
+	if (have_mm)
+		d1_buffer_destroy(b);
+	d1_device_close(dev);
+}
+
+TEST(telemetry_api)
+{
+	struct d1_telemetry t;
+	d1_device *dev;
+
+	ASSERT_EQ(D1_SUCCESS, d1_device_open(0, &dev));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_device_telemetry(dev, NULL));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_device_telemetry(NULL, &t));
+	ASSERT_EQ(D1_SUCCESS, d1_device_telemetry(dev, &t));
+	/* 35..85 degC and 5..400 W (hw-interface.rst). */
+	EXPECT_LE(30000u, t.temperature_mc);
+	EXPECT_GE(90000u, t.temperature_mc);
+	EXPECT_LE(4000u, t.power_mw);
+	EXPECT_GE(400000u, t.power_mw);
+	EXPECT_LE(1u, t.num_queues);
+	d1_device_close(dev);
+}
+
 TEST_HARNESS_MAIN

@@ -119,6 +119,41 @@ D1_API d1_status d1_device_info(d1_device *dev, struct d1_device_info *info);
 D1_API d1_status d1_device_ping(d1_device *dev, uint32_t value, uint32_t *echo,
 				uint64_t timeout_ns);
 
+/* Per-queue counters of struct d1_telemetry. */
+struct d1_queue_telemetry {
+	uint64_t cmds;			/* commands completed (device) */
+	uint64_t busy_ns;		/* time spent executing */
+	uint64_t dma_bytes;		/* bytes moved by COPY and node DMA */
+	uint64_t instret;		/* node instructions retired */
+	uint64_t faults;		/* commands that failed */
+	uint64_t jobs_done;		/* jobs completed (driver) */
+	uint64_t jobs_failed;		/* jobs failed, timed out or cancelled */
+	uint64_t resets;		/* queue resets */
+};
+
+#define D1_TELEMETRY_MAX_QUEUES	32
+
+/*
+ * struct d1_telemetry - the card's sensors and counters (the driver's
+ * sysfs telemetry directory; reading never wakes the card).
+ */
+struct d1_telemetry {
+	uint32_t temperature_mc;	/* die temperature, milli-degC */
+	uint32_t power_mw;		/* board power, mW */
+	uint32_t pm_state;		/* 0 active, 1 low power */
+	uint32_t num_queues;		/* entries of @queue filled */
+	uint64_t device_resets;
+	struct d1_queue_telemetry queue[D1_TELEMETRY_MAX_QUEUES];
+	uint64_t reserved[8];
+};
+
+/*
+ * d1_device_telemetry - read @dev's telemetry.  D1_ERROR_NOT_SUPPORTED
+ * when the driver exports none.
+ */
+D1_API d1_status d1_device_telemetry(d1_device *dev,
+				     struct d1_telemetry *telemetry);
+
 /*
  * d1_device_close - close @dev and free the handle.
  *
