@@ -166,10 +166,14 @@ struct d1_device *d1_device_init(struct pci_dev *pdev,
 	if (!ret)
 		ret = drmm_mutex_init(&d1->drm, &d1->ctx_lock);
 	if (!ret)
+		ret = drmm_mutex_init(&d1->drm, &d1->ctx_list_lock);
+	if (!ret)
 		ret = drmm_mutex_init(&d1->drm, &d1->reset_lock);
 	if (ret)
 		return ERR_PTR(ret);
 	atomic_set(&d1->device_resets, 0);
+	INIT_LIST_HEAD(&d1->ctx_list);
+	INIT_LIST_HEAD(&d1->dma_bos);
 
 	ret = pcim_enable_device(pdev);
 	if (ret) {

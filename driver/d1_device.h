@@ -9,6 +9,7 @@
 #include <linux/bitmap.h>
 #include <linux/container_of.h>
 #include <linux/io.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <drm/drm_device.h>
@@ -66,6 +67,9 @@ struct d1_caps {
  * @hbm_lock: protects @hbm_mm and @hbm_used.
  * @hbm_mm: allocator of HBM ranges.
  * @hbm_used: bytes of HBM in BOs.
+ * @dma_bos: host BOs whose pages are mapped for the card's DMA.
+ * @ctx_list_lock: protects @ctx_list and @dma_bos.
+ * @ctx_list: every address space (struct d1_ctx) of the card.
  * @ctx_lock: protects @ctx_used and @ctx_owner.
  * @ctx_used: hardware contexts held by files.
  * @ctx_owner: the address space each held hardware context runs.
@@ -92,6 +96,9 @@ struct d1_device {
 	struct drm_mm hbm_mm;
 	u64 hbm_used;
 
+	struct mutex ctx_list_lock;	/* protects ctx_list, dma_bos */
+	struct list_head ctx_list;
+	struct list_head dma_bos;
 	struct mutex ctx_lock;	/* protects ctx_used, ctx_owner */
 	DECLARE_BITMAP(ctx_used, D1_MAX_CONTEXTS);
 	struct d1_ctx *ctx_owner[D1_MAX_CONTEXTS];

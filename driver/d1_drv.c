@@ -168,6 +168,9 @@ static void d1_pci_remove(struct pci_dev *pdev)
 	/* Stop all device DMA before any memory it may use is released. */
 	d1_device_reset(d1);
 	d1_queues_unplug(d1);
+	/* Undo DMA mappings now: the DMA API goes with the device. */
+	d1_mmu_unplug(d1);
+	d1_gem_unplug(&d1->drm);
 	d1_irq_fini(d1);
 	d1_device_fini(d1);
 }

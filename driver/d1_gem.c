@@ -7,6 +7,8 @@
  * is freed), exportable through PRIME.  HBM BOs are ranges of the card's
  * HBM from a drm_mm; the CPU maps them through BAR2, write-combined.
  */
+#include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -28,8 +30,19 @@ static enum drm_gem_object_status d1_shmem_status(struct drm_gem_object *obj)
 	return to_drm_gem_shmem_obj(obj)->pages ? DRM_GEM_OBJECT_RESIDENT : 0;
 }
 
+static void d1_shmem_free(struct drm_gem_object *obj)
+{
+	struct d1_device *d1 = to_d1_device(obj->dev);
+	struct d1_bo *bo = to_d1_bo(obj);
+
+	mutex_lock(&d1->ctx_list_lock);
+	list_del_init(&bo->dma_node);
+	mutex_unlock(&d1->ctx_list_lock);
+	drm_gem_shmem_object_free(obj);
+}
+
 static const struct drm_gem_object_funcs d1_shmem_funcs = {
-	.free = drm_gem_shmem_object_free,
+	.free = d1_shmem_free,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -60,7 +73,65 @@ struct drm_gem_object *d1_gem_create_object(struct drm_device *drm,
 		return ERR_PTR(-ENOMEM);
 	bo->placement = DRM_D1_BO_HOST;
 	bo->base.base.funcs = &d1_shmem_funcs;
+	INIT_LIST_HEAD(&bo->dma_node);
 	return &bo->base.base;
+}
+
+/**
+ * d1_gem_dma_map() - pin a host BO's pages and map them for the card
+ * @bo: a host BO.
+ *
+ * The mapping lasts until the BO is freed, or until the card is unplugged
+ * (d1_gem_unplug()).
+ *
+ * Return: 0 or a negative errno.
+ */
+int d1_gem_dma_map(struct d1_bo *bo)
+{
+	struct d1_device *d1 = to_d1_device(bo->base.base.dev);
+	struct sg_table *sgt;
+
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+	if (bo->base.base.import_attach)
+		return 0;
+	mutex_lock(&d1->ctx_list_lock);
+	if (list_empty(&bo->dma_node))
+		list_add_tail(&bo->dma_node, &d1->dma_bos);
+	mutex_unlock(&d1->ctx_list_lock);
+	return 0;
+}
+
+/**
+ * d1_gem_unplug() - the card is going: undo every DMA mapping of host BOs
+ * @drm: the device, reset (the card touches no memory any more).
+ *
+ * After remove the DMA API (an IOMMU domain, say) is gone for the card,
+ * so BOs freed later must find nothing left to unmap.  Their pages stay
+ * pinned until they are freed.
+ */
+void d1_gem_unplug(struct drm_device *drm)
+{
+	struct d1_device *d1 = to_d1_device(drm);
+	struct d1_bo *bo, *next;
+
+	mutex_lock(&d1->ctx_list_lock);
+	list_for_each_entry_safe(bo, next, &d1->dma_bos, dma_node) {
+		struct drm_gem_shmem_object *shmem = &bo->base;
+
+		dma_resv_lock(shmem->base.resv, NULL);
+		if (shmem->sgt) {
+			dma_unmap_sgtable(drm->dev, shmem->sgt,
+					  DMA_BIDIRECTIONAL, 0);
+			sg_free_table(shmem->sgt);
+			kfree(shmem->sgt);
+			shmem->sgt = NULL;
+		}
+		dma_resv_unlock(shmem->base.resv);
+		list_del_init(&bo->dma_node);
+	}
+	mutex_unlock(&d1->ctx_list_lock);
 }
 
 /* ---- HBM BOs ---- */

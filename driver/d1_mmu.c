@@ -82,6 +82,7 @@ static void d1_pt_free(struct d1_ctx *ctx, struct d1_pt *pt)
 			kfree(pt->child[i]);
 		}
 		kfree(pt->child);
+		pt->child = NULL;
 	}
 	dma_free_coherent(d1_dma_dev(ctx), D1_PAGE_SIZE, pt->cpu, pt->dma);
 	pt->cpu = NULL;
@@ -98,6 +99,9 @@ static struct d1_pt *d1_pt_leaf(struct d1_ctx *ctx, u64 va, bool alloc)
 	struct d1_pt *pt = &ctx->root;
 	int level;
 
+	/* The tables are gone once the card was unplugged. */
+	if (!pt->cpu)
+		return NULL;
 	for (level = D1_PT_LEVELS - 1; level > 0; level--) {
 		unsigned int idx = d1_pt_index(va, level);
 		struct d1_pt *next = pt->child[idx];
@@ -233,6 +237,9 @@ struct d1_ctx *d1_ctx_create(struct d1_device *d1, u64 client_id)
 		kfree(ctx);
 		return ERR_PTR(ret);
 	}
+	mutex_lock(&d1->ctx_list_lock);
+	list_add_tail(&ctx->node, &d1->ctx_list);
+	mutex_unlock(&d1->ctx_list_lock);
 	return ctx;
 }
 
@@ -261,6 +268,9 @@ static void d1_ctx_release(struct kref *ref)
 	struct drm_mm_node *node, *next;
 	unsigned int i;
 
+	mutex_lock(&ctx->d1->ctx_list_lock);
+	list_del(&ctx->node);
+	mutex_unlock(&ctx->d1->ctx_list_lock);
 	/* No job uses the address space any more: the device is done. */
 	d1_ctx_hw_unbind(ctx);
 	drm_mm_for_each_node_safe(node, next, &ctx->va_mm) {
@@ -336,6 +346,26 @@ void d1_mmu_restore(struct d1_device *d1)
 	for_each_set_bit(id, d1->ctx_used, d1->caps.num_contexts)
 		d1_ctx_hw_program(d1, d1->ctx_owner[id]);
 	mutex_unlock(&d1->ctx_lock);
+}
+
+/**
+ * d1_mmu_unplug() - free every page table while the card still exists
+ * @d1: the device in remove, reset (the card reads no table any more).
+ *
+ * After remove the DMA API is gone for the card; address spaces that
+ * outlive it (open files) keep their mappings' BO references only.
+ */
+void d1_mmu_unplug(struct d1_device *d1)
+{
+	struct d1_ctx *ctx;
+
+	mutex_lock(&d1->ctx_list_lock);
+	list_for_each_entry(ctx, &d1->ctx_list, node) {
+		mutex_lock(&ctx->lock);
+		d1_pt_free(ctx, &ctx->root);
+		mutex_unlock(&ctx->lock);
+	}
+	mutex_unlock(&d1->ctx_list_lock);
 }
 
 /**
@@ -434,14 +464,10 @@ int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 	}
 
 	if (to_d1_bo(obj)->placement == DRM_D1_BO_HOST) {
-		struct sg_table *sgt;
-
 		/* Pins the pages and maps them for DMA until the BO is freed. */
-		sgt = drm_gem_shmem_get_pages_sgt(to_drm_gem_shmem_obj(obj));
-		if (IS_ERR(sgt)) {
-			ret = PTR_ERR(sgt);
+		ret = d1_gem_dma_map(to_d1_bo(obj));
+		if (ret)
 			goto out_exit;
-		}
 	}
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);

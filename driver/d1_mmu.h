@@ -7,6 +7,7 @@
 
 #include <linux/bits.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -77,6 +78,7 @@ struct d1_ctx_status {
  * @status: failures and resets (GET_CONTEXT_STATUS).
  * @engine_ns: per queue, time its jobs spent on the hardware.
  * @client_id: the DRM client id of the file (for debugfs).
+ * @node: in d1_device.ctx_list.
  */
 struct d1_ctx {
 	struct kref ref;
@@ -91,6 +93,7 @@ struct d1_ctx {
 	struct d1_ctx_status status;
 	atomic64_t engine_ns[D1_MAX_QUEUES];
 	u64 client_id;
+	struct list_head node;
 };
 
 struct d1_ctx *d1_ctx_create(struct d1_device *d1, u64 client_id);
@@ -105,6 +108,7 @@ static inline struct d1_ctx *d1_ctx_get(struct d1_ctx *ctx)
 int d1_ctx_hw_bind(struct d1_ctx *ctx);
 int d1_ctx_check_range(struct d1_ctx *ctx, u64 va, u64 len, u32 need);
 void d1_mmu_restore(struct d1_device *d1);
+void d1_mmu_unplug(struct d1_device *d1);
 void d1_mmu_debugfs_show(struct drm_printer *p, struct d1_ctx *ctx,
 			 bool tables);
 

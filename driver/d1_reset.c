@@ -10,7 +10,8 @@
  * workqueue:
  *
  *  1. signal what the device completed;
- *  2. for a hang, capture a devcoredump;
+ *  2. for a hang, capture a devcoredump (published before any fence
+ *     signals, so whoever sees the error finds the dump);
  *  3. reset the queue (Q_CTRL.RESET returns once the queue is idle); if
  *     it is still busy, reset the whole device;
  *  4. the job at the head of the ring is guilty: its file's address space
@@ -235,6 +236,11 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 		vfree(dump);
 		return;
 	}
+	/* Published before the fence tells anybody about the hang. */
+	if (dump_len)
+		dev_coredumpv(&d1->pdev->dev, dump, dump_len, GFP_KERNEL);
+	else
+		vfree(dump);
 
 	seq = atomic_inc_return(&d1_reset_seq);
 	d1_write(d1, D1_REG_Q(r, D1_Q_CTRL), D1_Q_CTRL_RESET);
@@ -278,12 +284,6 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 	d1_queue_rewrite(q);
 	atomic_inc(&q->resets);
 	mutex_unlock(&q->ring_lock);
-
-	/* The devcoredump takes the buffer (and frees it). */
-	if (dump_len)
-		dev_coredumpv(&d1->pdev->dev, dump, dump_len, GFP_KERNEL);
-	else
-		vfree(dump);
 }
 
 /**

@@ -175,7 +175,8 @@ static int query_errno(int fd, struct drm_d1_query *q)
 TEST_F(d1, query_bad_param)
 {
 	struct drm_d1_device_info info;
-	const __u32 params[] = { 1, 2, 0x100, 0x7fffffff, 0xffffffff };
+	const __u32 params[] = { DRM_D1_QUERY_SUBMIT_INFO + 1, 0x100, 0x7fffffff,
+				 0xffffffff };
 	struct drm_d1_query q = {
 		.size = sizeof(info),
 		.data = (__u64)(uintptr_t)&info,

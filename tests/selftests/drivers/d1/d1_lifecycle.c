@@ -478,6 +478,7 @@ TEST(submit_params)
 	/* A WAIT nobody satisfies is a hang after 1.5 s. */
 	c = d1_cmd_mem(DRM_D1_CMD_WAIT, b.va, 4);
 	EXPECT_EQ(-ETIMEDOUT, d1_run(fd, 0, &c, 1, 20 * D1_SEC));
+	EXPECT_TRUE(d1_devcoredump_take("d1 devcoredump: queue 0 hang"));
 	d1_buf_free(fd, &b);
 	close(fd);
 	d1_unload(_metadata);

@@ -393,6 +393,7 @@ TEST_F(sub, hang_recovery)
 	ASSERT_LE(0, other);
 	ASSERT_EQ(0, d1_buf_new(other, 4096, DRM_D1_BO_HOST, &ob));
 	ASSERT_EQ(0, launch_setup(self->fd, &l, 16));
+	d1_devcoredump_take("");
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	c = launch_cmd(&l, D1K_SPIN, 16, l.data.va, l.out.va, 1, 0);
@@ -419,34 +420,8 @@ TEST_F(sub, hang_recovery)
 	EXPECT_EQ(2u, st.queue);
 	EXPECT_EQ(1u, st.reset_count);
 
-	/* The devcoredump of the hang. */
-	{
-		char buf[256] = "";
-		int dfd = open("/sys/class/devcoredump/devcd1/data", O_RDWR);
-
-		if (dfd < 0) {
-			DIR *d = opendir("/sys/class/devcoredump");
-			struct dirent *de;
-			char path[PATH_MAX];
-
-			while (d && (de = readdir(d)))
-				if (!strncmp(de->d_name, "devcd", 5)) {
-					snprintf(path, sizeof(path),
-						 "/sys/class/devcoredump/%s/data",
-						 de->d_name);
-					dfd = open(path, O_RDWR);
-					break;
-				}
-			if (d)
-				closedir(d);
-		}
-		ASSERT_LE(0, dfd) TH_LOG("no devcoredump");
-		ASSERT_LT(0, read(dfd, buf, sizeof(buf) - 1));
-		EXPECT_NE(NULL, strstr(buf, "d1 devcoredump: queue 2 hang"));
-		/* Writing discards it. */
-		EXPECT_EQ(1, write(dfd, "1", 1));
-		close(dfd);
-	}
+	/* The devcoredump of the hang (taking it discards it). */
+	EXPECT_TRUE(d1_devcoredump_take("d1 devcoredump: queue 2 hang"));
 
 	c = launch_cmd(&l, D1K_SCALE, 16, l.data.va, l.out.va, 1, 0);
 	EXPECT_EQ(1, d1_run(self->fd, 2, &c, 1, 60 * D1_SEC));

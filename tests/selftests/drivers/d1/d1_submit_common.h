@@ -315,4 +315,40 @@ static inline struct drm_d1_cmd d1_cmd_launch(__u64 image, __u32 image_size,
 	return c;
 }
 
+/*
+ * Look through the pending devcoredumps for one containing @needle and
+ * discard them all (writing to "data" frees a dump).  Returns true if
+ * one matched.
+ */
+static inline bool d1_devcoredump_take(const char *needle)
+{
+	DIR *d = opendir("/sys/class/devcoredump");
+	char path[PATH_MAX], buf[512];
+	struct dirent *de;
+	bool found = false;
+	ssize_t n;
+	int fd;
+
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "devcd", 5))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/devcoredump/%s/data",
+			 de->d_name);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n > 0) {
+			buf[n] = '\0';
+			if (strstr(buf, needle))
+				found = true;
+		}
+		n = write(fd, "1", 1);	/* discard; nothing to do on error */
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 #endif /* D1_SUBMIT_COMMON_H */
