@@ -548,6 +548,30 @@ static d1_status process(d1_stream *s, uint64_t upto)
 	return first;
 }
 
+/*
+ * The device is gone: the pending work will never complete.  Report it
+ * for the first pending job and drop them all (their BOs are freed).
+ */
+static d1_status device_lost(d1_stream *s)
+{
+	const struct pending *p = s->head;
+	const char *k = p && p->kind == P_LAUNCH ? p->kernel : "";
+
+	set_error(s, D1_ERROR_DEVICE_LOST, D1_ERRKIND_NONE, k);
+	snprintf(s->last_error.message, sizeof(s->last_error.message),
+		 "%s%sthe device is gone (unplugged or its driver unbound)",
+		 k, *k ? ": " : "");
+	while (s->head) {
+		struct pending *n = s->head->next;
+
+		pending_free(s->dev, s->head);
+		s->head = n;
+	}
+	s->tail = NULL;
+	errno = ENODEV;
+	return D1_ERROR_DEVICE_LOST;
+}
+
 D1_API d1_status d1_stream_synchronize(d1_stream *stream, uint64_t timeout_ns)
 {
 	uint64_t point;
@@ -564,6 +588,8 @@ D1_API d1_status d1_stream_synchronize(d1_stream *stream, uint64_t timeout_ns)
 				   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL, NULL)) {
 		if (errno == ETIME || errno == ETIMEDOUT)
 			return D1_ERROR_TIMEOUT;
+		if (errno == ENODEV)
+			return device_lost(stream);
 		return d1_fail_errno(errno);
 	}
 	return process(stream, point);

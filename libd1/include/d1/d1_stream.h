@@ -68,13 +68,15 @@ D1_API d1_status d1_stream_synchronize(d1_stream *stream, uint64_t timeout_ns);
 D1_API d1_status d1_stream_query(d1_stream *stream);
 
 /*
- * d1_stream_wait_event - work enqueued on @stream after this call starts
- * only once @event has completed (a device-side wait: the host does not
- * block).  @event must have been recorded.
+ * d1_stream_wait_event - the next job enqueued on @stream starts only once
+ * @event's latest recording (as of that enqueue) has completed: a
+ * device-side wait, the host does not block.  @event must have been
+ * recorded (else D1_ERROR_INVALID_STATE).
  */
 D1_API d1_status d1_stream_wait_event(d1_stream *stream, d1_event *event);
 
-/* d1_stream_destroy - synchronise (without limit) and free. */
+/* d1_stream_destroy - synchronise (without limit) and free; the stream is
+ * freed even when this reports D1_ERROR_DEVICE_LOST. */
 D1_API d1_status d1_stream_destroy(d1_stream *stream);
 
 /* Device printf output of a stream's launches goes here instead of stdout
@@ -167,8 +169,9 @@ D1_API d1_status d1_event_destroy(d1_event *event);
  * Copies between buffers and host memory.  The _async forms enqueue on
  * @stream: host-to-device copies take a copy of @src at once (the caller
  * may reuse it on return); device-to-host copies write @dst when the
- * stream is synchronised (or an event recorded after the copy is).  The
- * plain forms use the device handle's internal stream and wait.
+ * stream is synchronised or queried after the copy completed (an event
+ * alone does not).  The plain forms use the device handle's internal
+ * stream and wait.
  * Ranges are checked: D1_ERROR_INVALID_VALUE when outside the buffer.
  */
 D1_API d1_status d1_memcpy_htod(d1_buffer *dst, uint64_t dst_offset,
