@@ -179,8 +179,15 @@ static const struct vm_operations_struct d1_hbm_vm_ops = {
 	.close = drm_gem_vm_close,
 };
 
+/* HBM has no struct pages to share: PRIME export is refused. */
+static struct dma_buf *d1_hbm_export(struct drm_gem_object *obj, int flags)
+{
+	return ERR_PTR(-EINVAL);
+}
+
 static const struct drm_gem_object_funcs d1_hbm_funcs = {
 	.free = d1_hbm_free,
+	.export = d1_hbm_export,
 	.mmap = d1_hbm_mmap,
 	.status = d1_hbm_status,
 	.vm_ops = &d1_hbm_vm_ops,

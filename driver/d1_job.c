@@ -44,10 +44,10 @@
 /* Largest element size accepted for commands and syncs. */
 #define D1_MAX_ELEM_SIZE	4096
 
-static unsigned int d1_job_timeout_ms = 5000;
+static unsigned int d1_job_timeout_ms = 10000;
 module_param_named(job_timeout_ms, d1_job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
-		 "A job running longer is reset and fails with -ETIMEDOUT (ms, default 5000)");
+		 "A job running longer is reset and fails with -ETIMEDOUT (ms, default 10000)");
 
 unsigned int d1_job_timeout(void)
 {

@@ -393,6 +393,13 @@ TEST_F(mem, prime_share)
 	d1_buf_free(other, &b);
 	close(other);
 	d1_buf_free(self->fd, &a);
+
+	/* HBM BOs cannot be exported. */
+	ASSERT_EQ(0, d1_buf_new(self->fd, 8192, DRM_D1_BO_HBM, &a));
+	EXPECT_NE(0, drmPrimeHandleToFD(self->fd, a.handle, DRM_CLOEXEC,
+					&dmafd));
+	EXPECT_EQ(EINVAL, errno);
+	d1_buf_free(self->fd, &a);
 }
 
 /* fdinfo has the standard DRM keys, with engine time and memory. */
