@@ -183,6 +183,57 @@ int d1_run(char *const argv[], const char *cwd, int out_fd, int *status)
 	return w < 0 ? -1 : 0;
 }
 
+/*
+ * The version remembered in @memo_dir for this exact compiler binary
+ * (path, inode, size, mtime), so a cache hit does not run clang at all.
+ * 0 and tc->version set if found; @path gets the memo file's name.
+ */
+static int version_memo(struct d1_toolchain *tc, const char *memo_dir,
+			char *path)
+{
+	struct stat st;
+	char id[4096 + 128], hex[65], *data;
+	uint8_t h[32];
+	size_t size;
+	int n;
+
+	path[0] = '\0';
+	if (!memo_dir || stat(tc->clang, &st))
+		return -1;
+	n = snprintf(id, sizeof(id), "%s\n%llu %llu %lld.%09ld", tc->clang,
+		     (unsigned long long)st.st_ino,
+		     (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		     st.st_mtim.tv_nsec);
+	if (n < 0 || (size_t)n >= sizeof(id))
+		return -1;
+	d1_sha256(id, (size_t)n, h);
+	d1_sha256_hex(h, hex);
+	if (pathf(path, "%s/compiler-%.16s.txt", memo_dir, hex))
+		return -1;
+	if (d1_read_file(path, &data, &size))
+		return -1;
+	if (!size || size >= sizeof(tc->version) || memchr(data, '\n', size)) {
+		free(data);
+		return -1;
+	}
+	memcpy(tc->version, data, size);
+	tc->version[size] = '\0';
+	free(data);
+	return 0;
+}
+
+/* Writes @text to @path atomically (temporary file + rename). */
+static void write_memo(const char *path, const char *text)
+{
+	char tmp[4096 + 16];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return;
+	if (d1_write_file(tmp, text, strlen(text)) || rename(tmp, path))
+		unlink(tmp);
+}
+
 /* The first line of `clang --version`, into tc->version. */
 static int clang_version(struct d1_toolchain *tc, char *err, size_t errlen)
 {
@@ -293,11 +344,12 @@ static int rt_hash(struct d1_toolchain *tc, char *err, size_t errlen)
 	return 0;
 }
 
-int d1_toolchain_find(struct d1_toolchain *tc, char *err, size_t errlen)
+int d1_toolchain_find(struct d1_toolchain *tc, const char *memo_dir,
+		      char *err, size_t errlen)
 {
 	const char *env = getenv("D1_CLANG");
 	const char *rt = getenv("D1_RUNTIME_DIR");
-	char tree[4096];
+	char tree[4096], memo[4096];
 
 	memset(tc, 0, sizeof(*tc));
 	if (env && *env) {
@@ -309,8 +361,12 @@ int d1_toolchain_find(struct d1_toolchain *tc, char *err, size_t errlen)
 		return fail(err, errlen,
 			    "no clang on PATH (install clang-14 and lld, or set D1_CLANG)");
 	}
-	if (clang_version(tc, err, errlen))
-		return -1;
+	if (version_memo(tc, memo_dir, memo)) {
+		if (clang_version(tc, err, errlen))
+			return -1;
+		if (memo[0])
+			write_memo(memo, tc->version);
+	}
 
 	if (rt && *rt) {
 		if (set_layout(tc, rt, 0))

@@ -161,7 +161,8 @@ struct d1_toolchain {
 	char ldscript[4096];
 	uint8_t rt_hash[32];		/* of every runtime file */
 };
-int d1_toolchain_find(struct d1_toolchain *tc, char *err, size_t errlen);
+int d1_toolchain_find(struct d1_toolchain *tc, const char *memo_dir,
+		      char *err, size_t errlen);
 int d1_run(char *const argv[], const char *cwd, int out_fd, int *status);
 int d1_read_file(const char *path, char **data, size_t *size);
 int d1_write_file(const char *path, const void *data, size_t size);

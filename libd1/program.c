@@ -540,7 +540,8 @@ D1_API d1_status d1_program_build(d1_program *prog,
 	tc = malloc(sizeof(*tc));
 	if (!tc)
 		return D1_ERROR_OUT_OF_MEMORY;
-	if (d1_toolchain_find(tc, err, sizeof(err))) {
+	use_cache = cache_enabled(options) && !d1_cache_dir(cdir, sizeof(cdir));
+	if (d1_toolchain_find(tc, use_cache ? cdir : NULL, err, sizeof(err))) {
 		log_printf(prog, "d1: %s\n", err);
 		free(tc);
 		return D1_ERROR_BUILD;
@@ -554,7 +555,6 @@ D1_API d1_status d1_program_build(d1_program *prog,
 	compute_key(prog, tc, &uf, key);
 	d1_sha256_hex(key, prog->key);
 
-	use_cache = cache_enabled(options) && !d1_cache_dir(cdir, sizeof(cdir));
 	if (use_cache) {
 		switch (d1_cache_load(cdir, key, &elf, &elf_size, &log,
 				      &log_size)) {

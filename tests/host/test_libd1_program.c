@@ -328,6 +328,54 @@ static void damage(struct __test_metadata *_metadata, const char *cache,
 	close(fd);
 }
 
+/* Lines in file @path (0 if missing). */
+static unsigned int count_lines(const char *path)
+{
+	unsigned int n = 0;
+	FILE *f = fopen(path, "r");
+	int c;
+
+	if (!f)
+		return 0;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+TEST_F(prog, cache_hit_runs_no_compiler)
+{
+	char wrapper[256], calls[256], script[1024];
+	d1_program *p;
+	FILE *f;
+
+	/* A clang that logs every run, then runs the real one. */
+	snprintf(wrapper, sizeof(wrapper), "%s/clang-wrapper", self->dir);
+	snprintf(calls, sizeof(calls), "%s/calls", self->dir);
+	snprintf(script, sizeof(script),
+		 "#!/bin/sh\necho \"$*\" >>%s\nexec clang \"$@\"\n", calls);
+	f = fopen(wrapper, "w");
+	ASSERT_NE(NULL, f);
+	fputs(script, f);
+	fclose(f);
+	ASSERT_EQ(0, chmod(wrapper, 0755));
+	setenv("D1_CLANG", wrapper, 1);
+
+	ASSERT_EQ(D1_SUCCESS, build_src(vadd_src, NULL, &p));
+	EXPECT_EQ(D1_CACHE_MISS, cache_result(p));
+	EXPECT_EQ(3u, count_lines(calls));	/* --version, compile, link */
+	EXPECT_EQ(1u, count_files(self->cache, "compiler-"));
+	ASSERT_EQ(D1_SUCCESS, d1_program_build(p, NULL));
+	EXPECT_EQ(D1_CACHE_HIT, cache_result(p));
+	EXPECT_EQ(3u, count_lines(calls));	/* nothing ran */
+	d1_program_destroy(p);
+	/* A different compiler binary is asked again. */
+	ASSERT_EQ(0, utimensat(AT_FDCWD, wrapper, NULL, 0));
+	ASSERT_EQ(D1_SUCCESS, build_src(vadd_src, NULL, &p));
+	EXPECT_EQ(4u, count_lines(calls));
+	d1_program_destroy(p);
+}
+
 TEST_F(prog, corrupt_entries_are_rebuilt)
 {
 	d1_program *p;
