@@ -432,4 +432,102 @@ TEST_F(sub, hang_recovery)
 	close(other);
 }
 
+/*
+ * Many jobs: 320 jobs of 4 commands on one queue wrap the 1024-entry ring
+ * more than once; every job's SIGNAL lands and the last fence covers all.
+ */
+TEST_F(sub, ring_wrap)
+{
+	const unsigned int jobs = 320;
+	struct drm_d1_cmd c[4];
+	struct d1_buf b;
+	__u32 so = 0;
+	unsigned int i;
+	__u64 *u;
+
+	ASSERT_EQ(0, d1_buf_new(self->fd, jobs * 8 + 64, DRM_D1_BO_HOST, &b));
+	u = b.map;
+	for (i = 0; i < jobs; i++) {
+		c[0] = d1_cmd_mem(DRM_D1_CMD_TIMESTAMP, b.va + jobs * 8, 0);
+		c[1] = d1_cmd_mem(DRM_D1_CMD_WAIT, b.va + jobs * 8 + 8, 0);
+		c[2] = d1_cmd_copy(b.va + jobs * 8, b.va + jobs * 8 + 16, 8);
+		c[3] = d1_cmd_mem(DRM_D1_CMD_SIGNAL, b.va + i * 8, i + 1);
+		ASSERT_EQ(0, d1_submit_sync(self->fd, 3, c, 4, &so))
+			TH_LOG("job %u", i);
+	}
+	ASSERT_EQ(0, d1_sync_wait(self->fd, so, 60 * D1_SEC));
+	EXPECT_EQ(1, d1_sync_status(self->fd, so));
+	for (i = 0; i < jobs; i++)
+		ASSERT_EQ(i + 1ull, u[i]) TH_LOG("job %u", i);
+	drmSyncobjDestroy(self->fd, so);
+	d1_buf_free(self->fd, &b);
+}
+
+struct stress_arg {
+	int fd;
+	__u32 queue;
+	struct d1_buf *buf;
+	unsigned int first, count;
+	int ret;
+};
+
+static void *stress_fn(void *p)
+{
+	struct stress_arg *a = p;
+	struct drm_d1_cmd c;
+	__u32 so = 0;
+	unsigned int i;
+
+	for (i = a->first; i < a->first + a->count && !a->ret; i++) {
+		c = d1_cmd_mem(DRM_D1_CMD_SIGNAL, a->buf->va + i * 8, i + 1);
+		a->ret = d1_submit_sync(a->fd, a->queue, &c, 1, &so);
+	}
+	if (!a->ret)
+		a->ret = d1_sync_wait(a->fd, so, 60 * D1_SEC);
+	if (!a->ret && d1_sync_status(a->fd, so) != 1)
+		a->ret = -EIO;
+	if (so)
+		drmSyncobjDestroy(a->fd, so);
+	return NULL;
+}
+
+/* Threads of two files submit concurrently to every queue. */
+TEST_F(sub, concurrent_submitters)
+{
+	const unsigned int per = 100;
+	struct stress_arg args[8];
+	struct d1_buf bufs[2];
+	pthread_t tid[8];
+	int fds[2], i, n = 0;
+	unsigned int j;
+
+	fds[0] = self->fd;
+	fds[1] = open(self->dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fds[1]);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, d1_buf_new(fds[i], 8 * per * 4, DRM_D1_BO_HOST,
+					&bufs[i]));
+	for (i = 0; i < 8; i++) {
+		if ((__u32)(i / 2) >= self->si.submit_queues)
+			continue;
+		args[n] = (struct stress_arg){
+			.fd = fds[i % 2], .queue = i / 2, .buf = &bufs[i % 2],
+			.first = (i / 2) * per, .count = per,
+		};
+		ASSERT_EQ(0, pthread_create(&tid[n], NULL, stress_fn,
+					    &args[n]));
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, pthread_join(tid[i], NULL));
+		EXPECT_EQ(0, args[i].ret) TH_LOG("thread %d", i);
+	}
+	for (i = 0; i < n; i++)
+		for (j = args[i].first; j < args[i].first + per; j++)
+			ASSERT_EQ(j + 1ull, ((__u64 *)args[i].buf->map)[j]);
+	d1_buf_free(fds[1], &bufs[1]);
+	d1_buf_free(fds[0], &bufs[0]);
+	close(fds[1]);
+}
+
 TEST_HARNESS_MAIN
