@@ -25,6 +25,8 @@
 #include "libd1_internal.h"
 
 #define MAX_WAITS	64
+#define POOL_MAX	16		/* staging/argument/report BOs kept */
+#define POOL_BYTES	(64ull << 20)
 #define COPY_CHUNK	(1ull << 30)
 #define REPORT_MAGIC	0xd1a0c0deu
 #define REPORT_HDR	64
@@ -89,6 +91,11 @@ struct d1_stream {
 	d1_printf_handler ph;
 	void *puser;
 	struct d1_error_info last_error;
+	/* Host BOs of completed jobs, mapped and bound, for reuse: freeing
+	 * one (VM_UNBIND) would wait for all of the handle's work. */
+	struct d1_bo pool[POOL_MAX];
+	unsigned int npool;
+	uint64_t pool_bytes;
 };
 
 struct d1_event {
@@ -263,14 +270,46 @@ static int job_status(d1_stream *s, const struct pending *p)
 	return ret;
 }
 
-static void pending_free(d1_device *dev, struct pending *p)
+/* A mapped host BO of at least @size bytes, from the pool if one fits. */
+static d1_status stream_bo(d1_stream *s, uint64_t size, struct d1_bo *bo)
+{
+	unsigned int i, best = POOL_MAX;
+
+	for (i = 0; i < s->npool; i++)
+		if (s->pool[i].size >= size &&
+		    s->pool[i].size <= 2 * size + 4096 &&
+		    (best == POOL_MAX || s->pool[i].size < s->pool[best].size))
+			best = i;
+	if (best == POOL_MAX)
+		return d1_bo_new(s->dev, size, DRM_D1_BO_HOST,
+				 DRM_D1_VM_READ | DRM_D1_VM_WRITE, 1, bo);
+	*bo = s->pool[best];
+	s->pool_bytes -= bo->size;
+	s->pool[best] = s->pool[--s->npool];
+	return D1_SUCCESS;
+}
+
+static void stream_bo_release(d1_stream *s, struct d1_bo *bo)
+{
+	if (bo->map && s->npool < POOL_MAX &&
+	    s->pool_bytes + bo->size <= POOL_BYTES) {
+		s->pool[s->npool++] = *bo;
+		s->pool_bytes += bo->size;
+		memset(bo, 0, sizeof(*bo));
+		return;
+	}
+	d1_bo_free(s->dev, bo);
+}
+
+static void pending_free(d1_stream *s, struct pending *p)
 {
 	unsigned int i;
 
 	if (p->syncobj)
-		drmSyncobjDestroy(dev->fd, p->syncobj);
+		drmSyncobjDestroy(s->dev->fd, p->syncobj);
 	for (i = 0; i < p->nbo; i++)
-		d1_bo_free(dev, &p->bo[i]);
+		if (p->bo[i].handle)
+			stream_bo_release(s, &p->bo[i]);
 	free(p);
 }
 
@@ -541,7 +580,7 @@ static d1_status process(d1_stream *s, uint64_t upto)
 		s->head = p->next;
 		if (!s->head)
 			s->tail = NULL;
-		pending_free(s->dev, p);
+		pending_free(s, p);
 	}
 	if (first != D1_SUCCESS)
 		s->last_error = first_err;
@@ -564,7 +603,7 @@ static d1_status device_lost(d1_stream *s)
 	while (s->head) {
 		struct pending *n = s->head->next;
 
-		pending_free(s->dev, s->head);
+		pending_free(s, s->head);
 		s->head = n;
 	}
 	s->tail = NULL;
@@ -636,8 +675,10 @@ D1_API d1_status d1_stream_destroy(d1_stream *stream)
 		struct pending *p = stream->head;
 
 		stream->head = p->next;
-		pending_free(stream->dev, p);
+		pending_free(stream, p);
 	}
+	while (stream->npool)
+		d1_bo_free(stream->dev, &stream->pool[--stream->npool]);
 	drmSyncobjDestroy(stream->dev->fd, stream->syncobj);
 	free(stream);
 	return st == D1_ERROR_DEVICE_LOST ? st : D1_SUCCESS;
@@ -691,7 +732,7 @@ D1_API d1_status d1_event_record(d1_event *event, d1_stream *stream)
 	cmd.mem.va = event->ts.va;
 	st = submit(stream, &cmd, 1, p, event->syncobj);
 	if (st) {
-		pending_free(stream->dev, p);
+		pending_free(stream, p);
 		return st;
 	}
 	event->recorded = 1;
@@ -807,8 +848,7 @@ D1_API d1_status d1_memcpy_htod_async(d1_stream *stream, d1_buffer *dst,
 	p = new_pending(P_FREE);
 	if (!p)
 		return D1_ERROR_OUT_OF_MEMORY;
-	st = d1_bo_new(stream->dev, size, DRM_D1_BO_HOST, DRM_D1_VM_READ, 1,
-		       &p->bo[0]);
+	st = stream_bo(stream, size, &p->bo[0]);
 	if (st) {
 		free(p);
 		return st;
@@ -817,7 +857,7 @@ D1_API d1_status d1_memcpy_htod_async(d1_stream *stream, d1_buffer *dst,
 	memcpy(p->bo[0].map, src, size);
 	st = copy_job(stream, dst->bo.va + dst_offset, p->bo[0].va, size, p);
 	if (st)
-		pending_free(stream->dev, p);
+		pending_free(stream, p);
 	return st;
 }
 
@@ -834,8 +874,7 @@ D1_API d1_status d1_memcpy_dtoh_async(d1_stream *stream, void *dst,
 	p = new_pending(P_DTOH);
 	if (!p)
 		return D1_ERROR_OUT_OF_MEMORY;
-	st = d1_bo_new(stream->dev, size, DRM_D1_BO_HOST, DRM_D1_VM_WRITE, 1,
-		       &p->bo[0]);
+	st = stream_bo(stream, size, &p->bo[0]);
 	if (st) {
 		free(p);
 		return st;
@@ -845,7 +884,7 @@ D1_API d1_status d1_memcpy_dtoh_async(d1_stream *stream, void *dst,
 	p->size = size;
 	st = copy_job(stream, p->bo[0].va, src->bo.va + src_offset, size, p);
 	if (st)
-		pending_free(stream->dev, p);
+		pending_free(stream, p);
 	return st;
 }
 
@@ -866,7 +905,7 @@ D1_API d1_status d1_memcpy_dtod_async(d1_stream *stream, d1_buffer *dst,
 	st = copy_job(stream, dst->bo.va + dst_offset, src->bo.va + src_offset,
 		      size, p);
 	if (st)
-		pending_free(stream->dev, p);
+		pending_free(stream, p);
 	return st;
 }
 
@@ -1050,8 +1089,7 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 	p->raw = kernel->ki->raw;
 	snprintf(p->kernel, sizeof(p->kernel), "%s", kernel->ki->name);
 	if (bsize) {
-		st = d1_bo_new(dev, bsize, DRM_D1_BO_HOST, DRM_D1_VM_READ, 1,
-			       &p->bo[0]);
+		st = stream_bo(stream, bsize, &p->bo[0]);
 		if (st)
 			goto fail;
 		memcpy(p->bo[0].map, block, bsize);
@@ -1070,10 +1108,11 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 	nodes = (uint64_t)c.cols * c.rows;
 	text = nodes * 8192 < (8u << 20) ? nodes * 8192 : (8u << 20);
 	rsize = REPORT_HDR + REPORT_NODE * nodes + text;
-	st = d1_bo_new(dev, rsize, DRM_D1_BO_HOST, DRM_D1_VM_WRITE, 1,
-		       &p->bo[1]);
+	st = stream_bo(stream, rsize, &p->bo[1]);
 	if (st)
 		goto fail;
+	/* A reused report must not look written by this launch. */
+	memset(p->bo[1].map, 0, REPORT_HDR);
 	p->nbo = 2;
 
 	memset(&cmd, 0, sizeof(cmd));
@@ -1095,7 +1134,7 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 		goto fail;
 	return D1_SUCCESS;
 fail:
-	pending_free(dev, p);
+	pending_free(stream, p);
 	return st;
 }
 
