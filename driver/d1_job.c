@@ -231,6 +231,11 @@ static enum drm_gpu_sched_stat d1_job_timedout(struct drm_sched_job *sched_job)
 		return DRM_GPU_SCHED_STAT_ENODEV;
 	d1_reset_queue(q, false);
 	drm_dev_exit(idx);
+	/*
+	 * The job may have completed while it was off the list, with the
+	 * free work finding nothing: run that work (and run_job) again.
+	 */
+	drm_sched_wqueue_start(sched);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
