@@ -11,6 +11,8 @@
 /* SUB(...) overrides its defaults with designated initializers. */
 #pragma GCC diagnostic ignored "-Woverride-init"
 
+#include <pthread.h>
+
 #include "d1_submit_common.h"
 #include "kselftest_harness.h"
 
@@ -238,6 +240,57 @@ TEST_F(mem, vm_bind_invalid)
 	va = 0;
 	EXPECT_EQ(0, d1_vm_bind(self->fd, h, RW, 0, 0, &va));
 	EXPECT_EQ(0, d1_bo_close(self->fd, h));
+}
+
+struct unbind_arg {
+	int fd;
+	__u64 va;
+	int ret;
+	volatile int done;
+};
+
+static void *unbind_fn(void *p)
+{
+	struct unbind_arg *a = p;
+
+	a->ret = d1_vm_unbind(a->fd, a->va, 0);
+	a->done = 1;
+	return NULL;
+}
+
+/*
+ * VM_UNBIND waits for the file's earlier jobs: a job blocked in a WAIT
+ * holds it back until the WAIT is satisfied; the mapping is then gone.
+ */
+TEST_F(mem, unbind_waits_for_jobs)
+{
+	struct unbind_arg a = { .fd = self->fd };
+	struct d1_buf flag, other;
+	struct drm_d1_cmd c[2];
+	pthread_t tid;
+	__u32 so = 0;
+
+	ASSERT_EQ(0, d1_buf_new(self->fd, 4096, DRM_D1_BO_HOST, &flag));
+	ASSERT_EQ(0, d1_buf_new(self->fd, 4096, DRM_D1_BO_HOST, &other));
+	c[0] = d1_cmd_mem(DRM_D1_CMD_WAIT, flag.va, 1);
+	c[1] = d1_cmd_mem(DRM_D1_CMD_SIGNAL, other.va, 7);
+	ASSERT_EQ(0, d1_submit_sync(self->fd, 0, c, 2, &so));
+	a.va = other.va;
+	ASSERT_EQ(0, pthread_create(&tid, NULL, unbind_fn, &a));
+	usleep(300000);
+	EXPECT_EQ(0, a.done);
+	__atomic_store_n((__u64 *)flag.map, 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, pthread_join(tid, NULL));
+	EXPECT_EQ(0, a.ret);
+	EXPECT_EQ(1, d1_sync_status(self->fd, so));
+	EXPECT_EQ(7ull, *(__u64 *)other.map);
+	/* Gone: a new job may not use it. */
+	c[0] = d1_cmd_mem(DRM_D1_CMD_SIGNAL, other.va, 8);
+	EXPECT_EQ(-EINVAL, d1_submit(self->fd, 0, c, 1, NULL, 0, NULL, 0));
+	other.va = 0;
+	drmSyncobjDestroy(self->fd, so);
+	d1_buf_free(self->fd, &flag);
+	d1_buf_free(self->fd, &other);
 }
 
 /* The card has num_contexts hardware contexts; one per binding file. */
