@@ -110,6 +110,7 @@ int main(int argc, char **argv)
 	};
 	struct d1_build_options o;
 	const char **defs, **incs;
+	struct d1_program_info info;
 	const char *out = NULL, *in;
 	int c, verbose = 0, do_list = 0, ret = 0;
 	char *outbuf = NULL;
@@ -183,48 +184,42 @@ int main(int argc, char **argv)
 		fprintf(stderr, "d1cc: %s: %s\n", in, d1_status_string(st));
 		return 2;
 	}
-	if (d1_program_info(p, &(struct d1_program_info){ 0 }) == D1_SUCCESS) {
-		struct d1_program_info info;
+	d1_program_info(p, &info);
+	if (!info.built) {
+		char *log;
 		size_t len;
 
+		st = d1_program_build(p, &o);
+		d1_program_build_log(p, NULL, 0, &len);
+		log = malloc(len);
+		if (log && !d1_program_build_log(p, log, len, &len))
+			fputs(log, stderr);
+		free(log);
+		if (st) {
+			fprintf(stderr, "d1cc: %s: %s\n", in, d1_status_string(st));
+			d1_program_destroy(p);
+			return st == D1_ERROR_BUILD ? 1 : 2;
+		}
 		d1_program_info(p, &info);
-		if (!info.built) {
-			char *log;
+		if (verbose)
+			fprintf(stderr, "d1cc: cache %s, key %s\n",
+				info.cache < 5 ? cache_names[info.cache] : "?",
+				info.cache_key);
+		if (!do_list && !out) {
+			size_t n = strlen(in);
 
-			st = d1_program_build(p, &o);
-			d1_program_build_log(p, NULL, 0, &len);
-			log = malloc(len);
-			if (log && !d1_program_build_log(p, log, len, &len))
-				fputs(log, stderr);
-			free(log);
-			if (st) {
-				fprintf(stderr, "d1cc: %s: %s\n", in,
-					d1_status_string(st));
-				d1_program_destroy(p);
-				return st == D1_ERROR_BUILD ? 1 : 2;
-			}
-			d1_program_info(p, &info);
-			if (verbose)
-				fprintf(stderr, "d1cc: cache %s, key %s\n",
-					info.cache < 5 ? cache_names[info.cache] : "?",
-					info.cache_key);
-			if (!do_list || out) {
-				if (!out) {
-					size_t n = strlen(in);
-
-					outbuf = malloc(n + 5);
-					if (!outbuf)
-						return 2;
-					strcpy(outbuf, in);
-					if (n > 2 && !strcmp(outbuf + n - 2, ".c"))
-						outbuf[n - 2] = '\0';
-					strcat(outbuf, ".elf");
-					out = outbuf;
-				}
-				ret = write_out(p, out);
-			}
+			outbuf = malloc(n + 5);
+			if (!outbuf)
+				return 2;
+			strcpy(outbuf, in);
+			if (n > 2 && !strcmp(outbuf + n - 2, ".c"))
+				outbuf[n - 2] = '\0';
+			strcat(outbuf, ".elf");
+			out = outbuf;
 		}
 	}
+	if (out)
+		ret = write_out(p, out);
 	if (!ret && do_list)
 		ret = list(p);
 	d1_program_destroy(p);

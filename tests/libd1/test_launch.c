@@ -8,6 +8,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "d1_test.h"
 #include "sdk_test.h"
@@ -268,6 +269,67 @@ TEST_F(launch, hung_kernel_times_out_and_stream_recovers)
 	EXPECT_NE(NULL, strstr(self->cap.text, "hello 9"));
 	d1_kernel_destroy(k);
 	d1_kernel_destroy(h);
+}
+
+TEST_F(launch, deadlock_is_reported)
+{
+	struct d1_launch_config cfg = { .cols = 2, .harts = 2 };
+	d1_kernel *k = kernel(_metadata, self->prog, "deadlock");
+	d1_kernel *h = kernel(_metadata, self->prog, "hello");
+	struct d1_error_info e;
+
+	ASSERT_NE(NULL, k);
+	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_u32(k, 0, 3));
+	ASSERT_EQ(D1_SUCCESS, d1_launch(self->s, k, &cfg));
+	EXPECT_EQ(D1_ERROR_LAUNCH_FAILED,
+		  d1_stream_synchronize(self->s, D1_TIMEOUT_INFINITE));
+	ASSERT_EQ(D1_SUCCESS, d1_stream_last_error(self->s, &e));
+	EXPECT_EQ(D1_ERRKIND_DEADLOCK, e.kind) TH_LOG("%s", e.message);
+	EXPECT_STREQ("deadlock", e.kernel);
+	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_u32(h, 0, 1));
+	ASSERT_EQ(D1_SUCCESS, d1_launch(self->s, h, &cfg));
+	EXPECT_EQ(D1_SUCCESS, d1_stream_synchronize(self->s, D1_TIMEOUT_INFINITE));
+	d1_kernel_destroy(k);
+	d1_kernel_destroy(h);
+}
+
+TEST_F(launch, failure_on_one_stream_leaves_another_working)
+{
+	struct d1_launch_config cfg = { 0 };
+	d1_kernel *bad = kernel(_metadata, self->prog, "bad_load");
+	d1_kernel *fill = kernel(_metadata, self->prog, "fill");
+	struct d1_error_info e;
+	uint32_t out[64];
+	d1_stream *s2;
+	d1_buffer *b;
+	unsigned int i;
+
+	ASSERT_EQ(D1_SUCCESS, d1_stream_create(self->dev, D1_STREAM_ANY_QUEUE, &s2));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev, 4096, D1_MEM_HBM, 0, &b));
+	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_u32(bad, 0, 0));
+	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_u32(bad, 1, 0));
+	ASSERT_EQ(D1_SUCCESS, d1_launch(self->s, bad, &cfg));
+	/* Let it fail (and the handle turn guilty) before the other stream
+	 * submits, without collecting the failure. */
+	usleep(1000000);
+	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_buffer(fill, 0, b, 0));
+	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_u32(fill, 1, 64));
+	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_u32(fill, 2, 5));
+	ASSERT_EQ(D1_SUCCESS, d1_launch(s2, fill, &cfg));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh_async(s2, out, b, 0, sizeof(out)));
+	EXPECT_EQ(D1_SUCCESS, d1_stream_synchronize(s2, D1_TIMEOUT_INFINITE));
+	for (i = 0; i < 64; i++)
+		EXPECT_EQ(5 + i, out[i]);
+	/* The failure is still reported where it happened. */
+	EXPECT_EQ(D1_ERROR_LAUNCH_FAILED,
+		  d1_stream_synchronize(self->s, D1_TIMEOUT_INFINITE));
+	ASSERT_EQ(D1_SUCCESS, d1_stream_last_error(self->s, &e));
+	EXPECT_EQ(D1_ERRKIND_NODE_FAULT, e.kind) TH_LOG("%s", e.message);
+	EXPECT_EQ(0u, e.node_x);
+	d1_stream_destroy(s2);
+	d1_buffer_destroy(b);
+	d1_kernel_destroy(bad);
+	d1_kernel_destroy(fill);
 }
 
 TEST_F(launch, exit_codes_checked_on_request)

@@ -96,3 +96,9 @@ D1_KERNEL(exit_with, (uint32_t, code))
 {
 	d1_exit(code);
 }
+
+/* Waits for a semaphore nobody signals: the device detects the deadlock. */
+D1_KERNEL(deadlock, (uint32_t, sem))
+{
+	d1_sem_wait(sem, 1);
+}
