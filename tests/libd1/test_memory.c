@@ -282,4 +282,35 @@ TEST_F(mem, read_only_buffer_faults_on_device_write)
 	d1_buffer_destroy(src);
 }
 
+TEST_F(mem, objects_of_another_handle_are_refused)
+{
+	d1_device *other;
+	d1_buffer *mine, *theirs;
+	d1_stream *s;
+	d1_event *e;
+	char x[16] = { 0 };
+
+	ASSERT_EQ(D1_SUCCESS, d1_device_open(0, &other));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev, 4096, D1_MEM_HBM, 0, &mine));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(other, 4096, D1_MEM_HBM, 0, &theirs));
+	ASSERT_EQ(D1_SUCCESS, d1_stream_create(self->dev, 0, &s));
+	ASSERT_EQ(D1_SUCCESS, d1_event_create(other, &e));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_htod_async(s, theirs, 0, x, 16));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_dtoh_async(s, x, theirs, 0, 16));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE,
+		  d1_memcpy_dtod_async(s, mine, 0, theirs, 0, 16));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_dtod(mine, 0, theirs, 0, 16));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_event_record(e, s));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_stream_wait_event(s, e));
+	/* Each handle's own objects still work. */
+	EXPECT_EQ(D1_SUCCESS, d1_memcpy_htod_async(s, mine, 0, x, 16));
+	EXPECT_EQ(D1_SUCCESS, d1_stream_synchronize(s, D1_TIMEOUT_INFINITE));
+	EXPECT_EQ(D1_SUCCESS, d1_memcpy_htod(theirs, 0, x, 16));
+	d1_event_destroy(e);
+	d1_stream_destroy(s);
+	d1_buffer_destroy(mine);
+	d1_buffer_destroy(theirs);
+	d1_device_close(other);
+}
+
 TEST_HARNESS_MAIN
