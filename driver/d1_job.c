@@ -111,6 +111,7 @@ void d1_queue_hw_enable(struct d1_queue *q)
 		 D1_Q_IRQ_COMPLETE | D1_Q_IRQ_ERROR);
 	d1_write(d1, D1_REG_Q(i, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
 	q->tail = 0;
+	WRITE_ONCE(q->progress_ns, ktime_get_ns());
 }
 
 /* Copy @job's descriptors to the ring at tail; the caller holds ring_lock. */
@@ -176,6 +177,7 @@ void d1_queue_signal(struct d1_queue *q)
 		start = now;
 		atomic64_inc(&q->jobs_done);
 		dma_fence_signal(job->hw_fence);
+		q->progress_ns = now;
 	}
 	spin_unlock(&q->lock);
 }
@@ -282,10 +284,8 @@ static irqreturn_t d1_queue_irq_thread(int irq, void *arg)
 
 	if (status & D1_Q_IRQ_COMPLETE)
 		d1_queue_signal(q);
-	if (status & D1_Q_IRQ_ERROR) {
-		WRITE_ONCE(q->fault_pending, true);
+	if (status & D1_Q_IRQ_ERROR)
 		drm_sched_fault(&q->sched);
-	}
 	drm_dev_exit(idx);
 	return IRQ_HANDLED;
 }

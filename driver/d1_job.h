@@ -41,7 +41,7 @@ struct drm_printer;
  * @pending: jobs on the ring, oldest first.
  * @fence_context: dma_fence context of the queue's hardware fences.
  * @irq: Linux IRQ of the queue's MSI-X vector.
- * @fault_pending: the IRQ saw the queue stop and asked for recovery.
+ * @progress_ns: when a job last completed or the queue was (re)started.
  * @jobs_done: jobs completed without error.
  * @jobs_failed: jobs that failed (error, hang) or were cancelled.
  * @resets: queue resets.
@@ -61,7 +61,7 @@ struct d1_queue {
 	struct list_head pending;
 	u64 fence_context;
 	int irq;
-	bool fault_pending;
+	u64 progress_ns;
 	atomic64_t jobs_done;
 	atomic64_t jobs_failed;
 	atomic_t resets;

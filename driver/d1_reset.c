@@ -40,6 +40,25 @@
 
 static atomic_t d1_reset_seq = ATOMIC_INIT(0);
 
+/*
+ * Has the job at the head of @q made no progress for (about) the job
+ * timeout?  The caller holds ring_lock.
+ */
+static bool d1_queue_hung(struct d1_queue *q)
+{
+	u64 limit = (u64)d1_job_timeout() * NSEC_PER_MSEC * 9 / 10;
+	struct d1_job *job;
+	bool hung = false;
+
+	spin_lock(&q->lock);
+	job = list_first_entry_or_null(&q->pending, struct d1_job, node);
+	if (job)
+		hung = ktime_get_ns() - max(job->start_ns, q->progress_ns) >=
+		       limit;
+	spin_unlock(&q->lock);
+	return hung;
+}
+
 /* Count a reset once per address space it hits; caller holds q->lock. */
 static void d1_ctx_count_reset(struct d1_ctx *ctx, u32 seq)
 {
@@ -206,15 +225,18 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 	if (status & D1_Q_STATUS_STOPPED) {
 		qerr = D1_Q_STATUS_ERROR(status);
 	} else if (!force) {
-		/* A fault already recovered from, or a real timeout. */
-		if (READ_ONCE(q->fault_pending)) {
-			WRITE_ONCE(q->fault_pending, false);
+		/*
+		 * A timeout, or a late run for a stop already recovered
+		 * from: only a job stuck at the head that long is a hang.
+		 */
+		d1_queue_signal(q);
+		if (!d1_queue_hung(q)) {
 			mutex_unlock(&q->ring_lock);
+			vfree(dump);
 			return;
 		}
 		hang = true;
 	}
-	WRITE_ONCE(q->fault_pending, false);
 
 	if (qerr == D1_QERR_MMU_FAULT) {
 		fault = d1_read(d1, D1_REG_FAULT_STATUS);
