@@ -24,9 +24,11 @@ failed=0
 # run NAME CMD...: run one benchmark program, keep its BENCH lines.
 run() {
 	local name=$1; shift
+	local rc
 	echo "== $name"
-	if ! "$@" 2>&1 | tee "$out/$name.log" | grep -v '^BENCH '; then :; fi
-	if [ "${PIPESTATUS[0]}" != 0 ]; then
+	"$@" 2>&1 | tee "$out/$name.log" | grep -v '^BENCH '
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ]; then
 		echo "bench: $name failed (log: $out/$name.log)"
 		failed=1
 	fi
@@ -40,6 +42,8 @@ if [ -f tools/bench-core/Makefile ]; then
 	run bench-core "$top/build/bench-core/bench-core" $quick
 fi
 run bench-dip "$out/bench-dip" $quick
+make -s libd1 tools >/dev/null && make -s -C libd1/bench BUILD="$top/build" all || exit 1
+run sdk-build "$out/sdk-bench" --host-only $quick
 
 # Boot-to-test time of the VM with our card against the same VM without.
 vm_boot() {
@@ -63,10 +67,11 @@ run vm-boot vm_boot
 
 # Through the driver, inside the VM.
 vm_bench() {
-	make -s module userspace >/dev/null &&
+	make -s module userspace &&
 		make -s -C tools/bench-vm BUILD="$top/build" all || return 1
 	tools/vm-run.sh --timeout 600 sh -c \
-		"build/bin/d1-kmod load ./d1.ko && build/bench/bench-vm $quick" |
+		"build/bin/d1-kmod load ./d1.ko && build/bench/bench-vm $quick &&
+		 D1_CACHE_DIR=build/kcache build/bench/sdk-bench --device-only $quick" |
 		grep -E '^BENCH |rror'
 	return "${PIPESTATUS[0]}"
 }

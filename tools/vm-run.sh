@@ -65,9 +65,13 @@ cleanup() {
 	rm -rf "$script" "$console" "$qdir"
 }
 trap cleanup EXIT
+# POSIX single quotes (the guest's sh is dash, which lacks bash's $'...').
+shquote() {
+	printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
 {
 	echo "set -e"
-	printf '%q ' "$@"
+	for a in "$@"; do shquote "$a"; done
 	echo
 } >"$script"
 
