@@ -47,4 +47,7 @@ hotplug() {
 		"$D1_KMOD" unload
 }
 tap device-hotplug hotplug
+
+# The bounded reliability runs (make stress runs them long).
+[ "${D1_STRESS:-quick}" = skip ] || D1_RESULTS=$R D1_STRESS=quick tests/vm/stress.sh
 exit 0
