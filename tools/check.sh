@@ -172,18 +172,26 @@ vm_suites() {
 	record "$name/boot" "$blog" 0
 }
 
+# timed LABEL FN: run one phase and say how long it took.
+timed() {
+	local label=$1 t0=$SECONDS
+	shift
+	"$@"
+	echo "   ($label took $((SECONDS - t0)) s)"
+}
+
 case $mode in
 host)
-	run_host
+	timed "host tests" run_host
 	;;
 all)
-	run_host
-	run_qtest
-	run_static
-	run_vm
+	timed "host tests" run_host
+	timed qtest run_qtest
+	timed "static checks" run_static
+	timed "guest suites" run_vm
 	;;
 stress)
-	run_stress
+	timed "stress runs" run_stress
 	;;
 *)
 	echo "usage: $0 host|all|stress" >&2
