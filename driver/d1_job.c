@@ -39,8 +39,6 @@
 #include "d1_pm.h"
 #include "d1_reset.h"
 
-/* The device refuses bigger LAUNCH images (hw-interface.rst). */
-#define D1_LAUNCH_IMAGE_MAX	(16u << 20)
 /* Largest element size accepted for commands and syncs. */
 #define D1_MAX_ELEM_SIZE	4096
 

@@ -240,6 +240,7 @@
 #define D1_OP_TIMESTAMP		0x05
 
 #define D1_COPY_MAX		(1ull << 30)
+#define D1_LAUNCH_IMAGE_MAX	(16u << 20)	/* LAUNCH image bytes */
 
 /*
  * Launch report, written to the report VA when a LAUNCH ends (also on

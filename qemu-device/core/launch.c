@@ -14,8 +14,6 @@
 #include "dip.h"
 #include "grid.h"
 
-#define IMAGE_MAX	(16u << 20)
-
 static int vs_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
 	return d1_vspace_read(opaque, addr, buf, len);
@@ -195,7 +193,7 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 	uint32_t y, x;
 
 	/* Validate everything before touching memory or the grid. */
-	if (!image_bytes || image_bytes > IMAGE_MAX || w[5] >> 36 ||
+	if (!image_bytes || image_bytes > D1_LAUNCH_IMAGE_MAX || w[5] >> 36 ||
 	    args_bytes > D1_ARGS_SIZE || (!w[3] && args_bytes) ||
 	    !harts || harts > D1_MAX_HARTS || !cols || !rows ||
 	    x0 + cols > d->cfg.grid_cols || y0 + rows > d->cfg.grid_rows ||
