@@ -60,7 +60,10 @@ check: setup
 	@tools/check.sh all
 
 run: setup
-	@$(MAKE) --no-print-directory module userspace
+	@mkdir -p $(BUILD)
+	@echo "build: d1.ko, libd1, tools, tests (log: build/build.log)"
+	@$(MAKE) --no-print-directory module userspace >$(BUILD)/build.log 2>&1 || \
+		{ tail -n 30 $(BUILD)/build.log; exit 1; }
 	@tools/vm-run.sh --timeout 300 tools/demo.sh
 
 stress: setup
