@@ -9,8 +9,11 @@
  * MODE: mixed (COPY round trips of random sizes and LAUNCHes of the
  * dev_scale kernel, all verified; the default), hang (a kernel that spins
  * with no budget: expects the job timeout), fault (node DMA from an
- * unmapped VA: expects an MMU fault at that VA), illegal (an illegal
- * instruction: expects a node fault), budget (spins past its budget).
+ * unmapped VA: expects an MMU fault at that VA), readonly (node DMA into
+ * a read-only mapping: a permission fault there), illegal (an illegal
+ * instruction: a node fault), sram (a store past the end of SRAM: a node
+ * fault), deadlock (a semaphore nobody signals), budget (spins past its
+ * budget).
  * Prints "workload: ..." figures; exit 0 only if every job did what it
  * had to.
  */
@@ -193,6 +196,15 @@ static int job_bad(struct wl *w, const char *mode)
 	} else if (!strcmp(mode, "illegal")) {
 		a.mode = DEV_ILLEGAL;
 		want = DRM_D1_ERROR_NODE_FAULT;
+	} else if (!strcmp(mode, "sram")) {
+		a.mode = DEV_SRAM_OVERFLOW;
+		want = DRM_D1_ERROR_NODE_FAULT;
+	} else if (!strcmp(mode, "deadlock")) {
+		a.mode = DEV_DEADLOCK;
+		want = DRM_D1_ERROR_DEADLOCK;
+	} else if (!strcmp(mode, "readonly")) {
+		a.dst = w->img.va;	/* bound read-only */
+		want = DRM_D1_ERROR_MMU_FAULT;
 	} else {
 		a.src = 0x7f0000000000ull & ((1ull << 39) - 1);	/* unmapped */
 		want = DRM_D1_ERROR_MMU_FAULT;
@@ -207,11 +219,17 @@ static int job_bad(struct wl *w, const char *mode)
 			mode, st.guilty, st.error, want);
 		return -1;
 	}
-	if (want == DRM_D1_ERROR_MMU_FAULT && st.fault_va != a.src) {
-		fprintf(stderr, "workload: fault at 0x%llx, want 0x%llx\n",
-			(unsigned long long)st.fault_va,
-			(unsigned long long)a.src);
-		return -1;
+	if (want == DRM_D1_ERROR_MMU_FAULT) {
+		uint64_t va = a.dst == w->img.va ? a.dst : a.src;
+		uint32_t reason = a.dst == w->img.va ? DRM_D1_FAULT_PERMISSION :
+				  DRM_D1_FAULT_UNMAPPED;
+
+		if (st.fault_va != va || st.fault_reason != reason) {
+			fprintf(stderr, "workload: fault at 0x%llx reason %u, want 0x%llx reason %u\n",
+				(unsigned long long)st.fault_va, st.fault_reason,
+				(unsigned long long)va, reason);
+			return -1;
+		}
 	}
 	/* Cleared: the same file runs good work again. */
 	return job_copy(w);

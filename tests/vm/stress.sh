@@ -64,7 +64,7 @@ phase fuzz fuzz
 # queue 0: the failure is reported to its own file only.
 faults() {
 	n=$(pick 2 10)
-	for m in fault illegal budget; do
+	for m in fault readonly illegal sram deadlock budget; do
 		$W -k $K -m mixed -n $((n * 4)) -q 0 &
 		good=$!
 		$W -k $K -m $m -n $n -q 1 || return 1

@@ -5,7 +5,13 @@
 
 #include <stdint.h>
 
-enum dev_mode { DEV_SCALE = 0, DEV_SPIN, DEV_ILLEGAL };
+enum dev_mode {
+	DEV_SCALE = 0,		/* the verified job */
+	DEV_SPIN,		/* never ends */
+	DEV_ILLEGAL,		/* executes an illegal instruction */
+	DEV_SRAM_OVERFLOW,	/* stores past the end of SRAM */
+	DEV_DEADLOCK,		/* waits on a semaphore nobody signals */
+};
 
 struct dev_scale_args {
 	uint64_t src, dst;	/* device VAs */

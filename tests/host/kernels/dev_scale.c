@@ -24,6 +24,12 @@ int d1_main(void *argp, unsigned int hart)
 	case DEV_ILLEGAL:
 		__asm__ volatile(".word 0");	/* all-zero: illegal */
 		return 1;
+	case DEV_SRAM_OVERFLOW:
+		*(volatile uint32_t *)(uintptr_t)(D1_SRAM_BASE + D1_SRAM_SIZE) = 1;
+		return 1;
+	case DEV_DEADLOCK:
+		d1_sem_wait(0, 1);
+		return 1;
 	default:
 		break;
 	}
