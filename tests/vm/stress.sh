@@ -48,6 +48,22 @@ no_leak() {
 	fi
 }
 
+# spawn CMD...: start CMD in the background, remembered in $pids.
+spawn() {
+	"$@" &
+	pids="$pids $!"
+}
+# wait_all: wait for every spawned command; fails if any failed.
+wait_all() {
+	ret=0
+	for p in $pids; do
+		wait "$p" || ret=1
+	done
+	pids=
+	return $ret
+}
+pids=
+
 "$D1_KMOD" load "$D1_KO" || exit 1
 base=$(objects)
 
@@ -65,10 +81,9 @@ phase fuzz fuzz
 faults() {
 	n=$(pick 2 10)
 	for m in fault readonly illegal sram deadlock budget; do
-		$W -k $K -m mixed -n $((n * 4)) -q 0 &
-		good=$!
+		spawn $W -k $K -m mixed -n $((n * 4)) -q 0
 		$W -k $K -m $m -n $n -q 1 || return 1
-		wait $good || return 1
+		wait_all || return 1
 		faults=$((faults + n))
 	done
 	no_leak
@@ -79,16 +94,10 @@ phase faults faults
 # queue recovers, the next job passes.
 hangs() {
 	n=$(pick 1 25)
-	pids=
 	for q in 0 1 2 3; do
-		$W -k $K -m hang -n $n -q $q &
-		pids="$pids $!"
+		spawn $W -k $K -m hang -n $n -q $q
 	done
-	ok=0
-	for p in $pids; do
-		wait $p || ok=1
-	done
-	[ $ok = 0 ] || return 1
+	wait_all || return 1
 	hangs=$((hangs + 4 * n))
 	$W -k $K -n 4 || return 1
 	no_leak
@@ -100,14 +109,12 @@ kill9() {
 	n=$(pick 3 50)
 	i=0
 	while [ $i -lt $n ]; do
-		pids=
 		for q in 0 1 2 3; do
-			$W -k $K -s 60 -q $q >/dev/null 2>&1 &
-			pids="$pids $!"
+			spawn $W -k $K -s 60 -q $q >/dev/null 2>&1
 		done
 		sleep 0.$((3 + i % 7))
 		kill -9 $pids
-		wait 2>/dev/null
+		wait_all 2>/dev/null
 		kills=$((kills + 4))
 		i=$((i + 1))
 	done
@@ -136,14 +143,12 @@ phase reload reload
 # Hot-unplug while four processes are mid-work; they may fail (the card
 # went away) but nothing may crash; re-plug and work again.
 unplug() {
-	pids=
 	for q in 0 1 2 3; do
-		$W -k $K -s 30 -q $q >/dev/null 2>&1 &
-		pids="$pids $!"
+		spawn $W -k $K -s 30 -q $q >/dev/null 2>&1
 	done
 	sleep 1
 	tools/vm-card.sh unplug || return 1
-	wait 2>/dev/null
+	wait_all 2>/dev/null	# they may fail: the card went away
 	tools/vm-card.sh plug || return 1
 	i=0
 	while [ ! -e /dev/accel/accel0 ]; do	# the driver probes it again
@@ -158,16 +163,10 @@ phase unplug unplug
 # Many processes with verified mixed work at once.
 concurrency() {
 	secs=$(pick 10 300)
-	pids=
 	for p in 1 2 3 4 5 6 7 8; do
-		$W -k $K -s $secs -q $((p % 4)) &
-		pids="$pids $!"
+		spawn $W -k $K -s $secs -q $((p % 4))
 	done
-	ok=0
-	for p in $pids; do
-		wait $p || ok=1
-	done
-	[ $ok = 0 ] || return 1
+	wait_all || return 1
 	no_leak
 }
 phase concurrency concurrency

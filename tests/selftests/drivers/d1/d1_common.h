@@ -197,4 +197,28 @@ static inline int d1_ping(int fd, __u32 value, __u64 timeout_ns, __u32 *echo)
 	return 0;
 }
 
+/*
+ * For a FIXTURE_SETUP (kselftest harness): load d1 if it is not loaded
+ * yet, or skip the test when we were not told how.
+ */
+#define D1_REQUIRE_LOADED() do {					\
+	char out_[1024] = "";						\
+	int ret_ = d1_ensure_loaded(out_, sizeof(out_));		\
+									\
+	if (ret_ < 0)							\
+		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset"); \
+	ASSERT_EQ(0, ret_) TH_LOG("d1-kmod load failed: %s", out_);	\
+} while (0)
+
+/* As above, then find the device and open it into self->dev, self->fd. */
+#define D1_SETUP_OPEN(self) do {					\
+	(self)->fd = -1;						\
+	D1_REQUIRE_LOADED();						\
+	ASSERT_EQ(0, d1_find(&(self)->dev))				\
+		TH_LOG("no accel device bound to d1");			\
+	(self)->fd = open((self)->dev.node, O_RDWR | O_CLOEXEC);	\
+	ASSERT_LE(0, (self)->fd) TH_LOG("open %s: %s", (self)->dev.node, \
+					strerror(errno));		\
+} while (0)
+
 #endif /* D1_SELFTEST_COMMON_H */

@@ -22,14 +22,10 @@ FIXTURE(dbg) {
 
 FIXTURE_SETUP(dbg)
 {
-	char out[1024] = "", real[PATH_MAX];
-	int ret;
+	char real[PATH_MAX];
 
 	self->fd = -1;
-	ret = d1_ensure_loaded(out, sizeof(out));
-	if (ret < 0)
-		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
-	ASSERT_EQ(0, ret) TH_LOG("%s", out);
+	D1_REQUIRE_LOADED();
 	ASSERT_EQ(0, d1_find(&self->dev));
 	ASSERT_NE(NULL, realpath(self->dev.sysfs, real));
 	snprintf(self->debugfs, sizeof(self->debugfs),

@@ -23,18 +23,7 @@ FIXTURE(d1) {
 
 FIXTURE_SETUP(d1)
 {
-	char out[1024] = "";
-	int ret;
-
-	self->fd = -1;
-	ret = d1_ensure_loaded(out, sizeof(out));
-	if (ret < 0)
-		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
-	ASSERT_EQ(0, ret) TH_LOG("d1-kmod load failed: %s", out);
-	ASSERT_EQ(0, d1_find(&self->dev)) TH_LOG("no accel device bound to d1");
-	self->fd = open(self->dev.node, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", self->dev.node,
-				      strerror(errno));
+	D1_SETUP_OPEN(self);
 }
 
 FIXTURE_TEARDOWN(d1)
@@ -440,15 +429,11 @@ static int hook_write(const char *hook, int masked)
 
 FIXTURE_SETUP(d1_masked)
 {
-	char real[PATH_MAX], out[1024] = "";
-	int ret;
+	char real[PATH_MAX];
 
 	self->fd = -1;
 	self->hook[0] = '\0';
-	ret = d1_ensure_loaded(out, sizeof(out));
-	if (ret < 0)
-		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
-	ASSERT_EQ(0, ret) TH_LOG("d1-kmod load failed: %s", out);
+	D1_REQUIRE_LOADED();
 	ASSERT_EQ(0, d1_find(&self->dev));
 	ASSERT_NE(NULL, realpath(self->dev.sysfs, real));
 	snprintf(self->hook, sizeof(self->hook),

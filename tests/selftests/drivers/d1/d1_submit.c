@@ -23,17 +23,7 @@ FIXTURE(sub) {
 
 FIXTURE_SETUP(sub)
 {
-	char out[1024] = "";
-	int ret;
-
-	self->fd = -1;
-	ret = d1_ensure_loaded(out, sizeof(out));
-	if (ret < 0)
-		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
-	ASSERT_EQ(0, ret) TH_LOG("d1-kmod load failed: %s", out);
-	ASSERT_EQ(0, d1_find(&self->dev));
-	self->fd = open(self->dev.node, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
+	D1_SETUP_OPEN(self);
 	ASSERT_EQ(0, d1_submit_info(self->fd, &self->si));
 }
 

@@ -89,15 +89,9 @@ FIXTURE(unplug) {
 
 FIXTURE_SETUP(unplug)
 {
-	char out[1024] = "";
-	int ret;
-
 	if (!getenv("D1_QMP_DIR"))
 		SKIP(return, "not inside tools/vm-run.sh (no QMP)");
-	ret = d1_ensure_loaded(out, sizeof(out));
-	if (ret < 0)
-		SKIP(return, "d1 is not loaded and D1_KMOD/D1_KO are unset");
-	ASSERT_EQ(0, ret) TH_LOG("%s", out);
+	D1_REQUIRE_LOADED();
 	ASSERT_TRUE(wait_present(true, 10000));
 }
 
