@@ -175,7 +175,7 @@ static void one_call(struct fuzz *f)
 	static struct drm_d1_sync syncs[4];
 	unsigned long req;
 	unsigned int i;
-	int ret;
+	int ret, mutable = 1;
 
 	memset(&a, 0, sizeof(a));
 	switch (rnd() % 16) {
@@ -273,6 +273,13 @@ static void one_call(struct fuzz *f)
 			req = DRM_IOCTL_SYNCOBJ_QUERY;
 			break;
 		}
+		/*
+		 * Neither mutated nor pointed at junk: Linux 6.12's
+		 * drm_syncobj_array_find() kmallocs a huge count without
+		 * __GFP_NOWARN and WARNs - a DRM core issue, not ours, that
+		 * would fail every run.
+		 */
+		mutable = 0;
 		break;
 	default:
 		/* Any command number of ours, any direction and size. */
@@ -282,9 +289,9 @@ static void one_call(struct fuzz *f)
 			   DRM_COMMAND_BASE + rnd() % 0x20, rnd() % 300);
 		break;
 	}
-	if (rnd() % 6 == 0)
+	if (mutable && rnd() % 6 == 0)
 		mutate(a.raw, 64);
-	if (rnd() % 50 == 0)
+	if (mutable && rnd() % 50 == 0)
 		ret = ioctl(f->fd, req, pick_ptr(f, 64));	/* bad arg pointer */
 	else
 		ret = ioctl(f->fd, req, &a);
@@ -295,6 +302,17 @@ static void one_call(struct fuzz *f)
 	/* Keep what the calls created, so later ones use real handles. */
 	if (req == DRM_IOCTL_D1_BO_CREATE) {
 		uint64_t h = a.bc.handle;
+
+		/* A big BO stays unused: bound, it would pin its pages and
+		 * a 2 GiB guest runs out of memory (the OOM killer is no
+		 * finding).
+		 */
+		if (a.bc.size > (16u << 20)) {
+			struct drm_gem_close gc = { .handle = a.bc.handle };
+
+			ioctl(f->fd, DRM_IOCTL_GEM_CLOSE, &gc);
+			return;
+		}
 
 		if (f->nbos == MAX_HANDLES) {
 			struct drm_gem_close gc = { .handle = f->bos[0] };
