@@ -13,7 +13,6 @@ mkdir -p "$R"
 export D1_KO=$PWD/d1.ko D1_KMOD=$PWD/build/bin/d1-kmod
 W=build/tests/fuzz/d1_workload
 K=build/tests/kernels/dev_scale.elf
-DBG=/sys/kernel/debug/accel/0
 full=0
 [ "${D1_STRESS:-quick}" = full ] && full=1
 pick() { if [ $full = 1 ]; then echo "$2"; else echo "$1"; fi; }
@@ -35,14 +34,36 @@ phase() {
 }
 
 # Lines in the driver's BO and context lists: back to the baseline once
-# every file is closed.
-objects() { cat "$DBG/bos" "$DBG/contexts" 2>/dev/null | wc -l; }
+# every file is closed.  Shared memory (where host BOs live) and open
+# files must not drift either.
+# The driver's debugfs directory is named after the card's PCI address.
+dbg() { echo "/sys/kernel/debug/accel/$(basename "$(readlink -f /sys/class/accel/accel0/device)")"; }
+objects() {
+	d=$(dbg)
+	[ -r "$d/bos" ] && [ -r "$d/contexts" ] || { echo "no debugfs at $d" >&2; echo missing; return; }
+	cat "$d/bos" "$d/contexts" | wc -l
+}
+shmem_kib() { sed -n 's/^Shmem: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+files() { cut -f1 /proc/sys/fs/file-nr; }
+baseline() {
+	base=$(objects)
+	base_shmem=$(shmem_kib)
+	base_files=$(files)
+}
 no_leak() {
 	sleep 0.3
 	now=$(objects)
-	if [ "$now" != "$base" ]; then
+	shmem=$(shmem_kib)
+	nfiles=$(files)
+	if [ "$now" = missing ] || [ "$now" != "$base" ]; then
 		echo "leak: $now debugfs lines, $base before"
-		cat "$DBG/bos" "$DBG/contexts"
+		cat "$(dbg)/bos" "$(dbg)/contexts"
+		leaks=$((leaks + 1))
+		return 1
+	fi
+	if [ $((shmem - base_shmem)) -gt 8192 ] ||
+	   [ $((nfiles - base_files)) -gt 16 ]; then
+		echo "drift: shmem $base_shmem -> $shmem KiB, files $base_files -> $nfiles"
 		leaks=$((leaks + 1))
 		return 1
 	fi
@@ -65,7 +86,7 @@ wait_all() {
 pids=
 
 "$D1_KMOD" load "$D1_KO" || exit 1
-base=$(objects)
+baseline
 
 fuzz() {
 	n=$(pick 5000 100000)
@@ -136,7 +157,7 @@ reload() {
 		reloads=$((reloads + 1))
 		i=$((i + 1))
 	done
-	base=$(objects)
+	no_leak
 }
 phase reload reload
 
@@ -156,7 +177,7 @@ unplug() {
 	done
 	unplugs=$((unplugs + 1))
 	$W -k $K -n 4 || return 1
-	base=$(objects)
+	no_leak
 }
 phase unplug unplug
 
