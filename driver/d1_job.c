@@ -229,6 +229,15 @@ static enum drm_gpu_sched_stat d1_job_timedout(struct drm_sched_job *sched_job)
 
 	if (!drm_dev_enter(&q->d1->drm, &idx))
 		return DRM_GPU_SCHED_STAT_ENODEV;
+	/*
+	 * A LAUNCH waiting for the node grid behind another queue's launch is
+	 * not hung: that launch has a timeout of its own.  Keep waiting.
+	 */
+	if (d1_read(q->d1, D1_REG_Q(q->idx, D1_Q_STATUS)) ==
+	    (D1_Q_STATUS_BUSY | D1_Q_STATUS_GRID_WAIT)) {
+		drm_dev_exit(idx);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
 	d1_reset_queue(q, false);
 	drm_dev_exit(idx);
 	/*

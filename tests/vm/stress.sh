@@ -111,15 +111,17 @@ faults() {
 }
 phase faults faults
 
-# Kernels that never end on every queue at once: each job times out, its
-# queue recovers, the next job passes.
+# Kernels that never end on three queues at once: each job times out, its
+# queue recovers, the next job passes; meanwhile verified work on the
+# fourth queue (its launches wait for the grid) must not be blamed.
 hangs() {
 	n=$(pick 1 25)
-	for q in 0 1 2 3; do
+	for q in 1 2 3; do
 		spawn $W -k $K -m hang -n $n -q $q
 	done
+	spawn $W -k $K -m mixed -s $((n * 10)) -q 0
 	wait_all || return 1
-	hangs=$((hangs + 4 * n))
+	hangs=$((hangs + 3 * n))
 	$W -k $K -n 4 || return 1
 	no_leak
 }
