@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "d1_common.h"
-#include "d1_uapi_util.h"
+#include "d1_submit_common.h"
 #include "../host/kernels/dev_args.h"
 
 #define REPORT	8192
@@ -33,7 +33,7 @@
 struct wl {
 	int fd;
 	uint32_t queue;
-	struct ubo img, args, in, out, rep, hbm;
+	struct d1_buf img, args, in, out, rep, hbm;
 	uint32_t img_size;
 	uint64_t seed;
 	unsigned long ok, bad;
@@ -76,17 +76,12 @@ static int setup(struct wl *w, const char *kernel)
 	}
 	fclose(f);
 	w->img_size = n;
-	if (ubo_new(w->fd, &w->img, (n + 4095) & ~4095l, DRM_D1_BO_HOST,
-		    DRM_D1_VM_READ, 1) ||
-	    ubo_new(w->fd, &w->args, 4096, DRM_D1_BO_HOST, DRM_D1_VM_READ, 1) ||
-	    ubo_new(w->fd, &w->in, 1 << 20, DRM_D1_BO_HOST,
-		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 1) ||
-	    ubo_new(w->fd, &w->out, 1 << 20, DRM_D1_BO_HOST,
-		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 1) ||
-	    ubo_new(w->fd, &w->rep, REPORT, DRM_D1_BO_HOST,
-		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 1) ||
-	    ubo_new(w->fd, &w->hbm, 1 << 20, DRM_D1_BO_HBM,
-		    DRM_D1_VM_READ | DRM_D1_VM_WRITE, 0)) {
+	if (d1_buf_new_flags(w->fd, (n + 4095) & ~4095l, DRM_D1_BO_HOST, DRM_D1_VM_READ, &w->img) ||
+	    d1_buf_new_flags(w->fd, 4096, DRM_D1_BO_HOST, DRM_D1_VM_READ, &w->args) ||
+	    d1_buf_new(w->fd, 1 << 20, DRM_D1_BO_HOST, &w->in) ||
+	    d1_buf_new(w->fd, 1 << 20, DRM_D1_BO_HOST, &w->out) ||
+	    d1_buf_new(w->fd, REPORT, DRM_D1_BO_HOST, &w->rep) ||
+	    d1_buf_new(w->fd, 1 << 20, DRM_D1_BO_HBM, &w->hbm)) {
 		fprintf(stderr, "workload: buffer set-up failed: %m\n");
 		free(elf);
 		return -1;
@@ -128,11 +123,11 @@ static int job_copy(struct wl *w)
 
 	for (i = 0; i < size; i++)
 		((uint8_t *)w->in.map)[so + i] = (uint8_t)rnd(w);
-	c[0] = ucopy(w->in.va + so, w->hbm.va + ho, size);
-	c[1] = ucopy(w->hbm.va + ho, w->out.va + doff, size);
-	ret = usubmit_wait(w->fd, w->queue, c, 2, 120000);
-	if (ret) {
-		errno = -ret;
+	c[0] = d1_cmd_copy(w->in.va + so, w->hbm.va + ho, size);
+	c[1] = d1_cmd_copy(w->hbm.va + ho, w->out.va + doff, size);
+	ret = d1_run(w->fd, w->queue, c, 2, 120 * D1_SEC);
+	if (ret != 1) {
+		errno = ret < 0 && ret > -1000 ? -ret : EIO;
 		return -1;
 	}
 	if (memcmp((uint8_t *)w->in.map + so, (uint8_t *)w->out.map + doff,
@@ -158,9 +153,9 @@ static int job_launch(struct wl *w)
 	}
 	memcpy(w->args.map, &a, sizeof(a));
 	c = launch_cmd(w, cols, 1, x0, 10000000);
-	ret = usubmit_wait(w->fd, w->queue, &c, 1, 120000);
-	if (ret) {
-		errno = -ret;
+	ret = d1_run(w->fd, w->queue, &c, 1, 120 * D1_SEC);
+	if (ret != 1) {
+		errno = ret < 0 && ret > -1000 ? -ret : EIO;
 		return -1;
 	}
 	for (i = x0 * N; i < (x0 + cols) * N; i++) {
@@ -211,10 +206,10 @@ static int job_bad(struct wl *w, const char *mode)
 	}
 	memcpy(w->args.map, &a, sizeof(a));
 	c = launch_cmd(w, 1, 1, 0, budget);
-	ret = usubmit_wait(w->fd, w->queue, &c, 1, 300000);
+	ret = d1_run(w->fd, w->queue, &c, 1, 300 * D1_SEC);
 	if (ret == -ETIME)
 		return -1;	/* never signalled: recovery failed */
-	if (ucontext_status(w->fd, &st, 1) || !st.guilty || st.error != want) {
+	if (d1_ctx_status(w->fd, DRM_D1_CONTEXT_STATUS_CLEAR, &st) || !st.guilty || st.error != want) {
 		fprintf(stderr, "workload: %s: guilty %u error %u (want %u)\n",
 			mode, st.guilty, st.error, want);
 		return -1;
@@ -280,14 +275,14 @@ int main(int argc, char **argv)
 			if (w.bad <= 5) {
 				int e = errno;
 
-				ucontext_status(w.fd, &st, 0);
+				d1_ctx_status(w.fd, 0, &st);
 				fprintf(stderr, "workload[%d]: %s job %lu failed: %s (context error %u, fault VA 0x%llx)\n",
 					getpid(), mode, w.ok + w.bad,
 					strerror(e), st.error,
 					(unsigned long long)st.fault_va);
 			}
 			/* Go on with a clean record: later jobs stand alone. */
-			ucontext_status(w.fd, &st, 1);
+			d1_ctx_status(w.fd, DRM_D1_CONTEXT_STATUS_CLEAR, &st);
 		} else {
 			w.ok++;
 		}

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "d1_common.h"
-#include "d1_uapi_util.h"
+#include "d1_submit_common.h"
 #include "../../tests/host/kernels/dev_args.h"
 
 #define SIZE	(32u << 20)
@@ -55,13 +55,29 @@ static double noop_ioctl_us(int fd, int reps)
 	return (now() - t0) / reps * 1e6;
 }
 
+/*
+ * Submit one command and wait for its fence, nothing more (d1_run also
+ * reads the fence's error status, which would be measured too).
+ */
+static int job(int fd, const struct drm_d1_cmd *c)
+{
+	__u32 so = 0;
+	int ret = d1_submit_sync(fd, 0, c, 1, &so);
+
+	if (!ret)
+		ret = d1_sync_wait(fd, so, 60 * D1_SEC);
+	if (so)
+		drmSyncobjDestroy(fd, so);
+	return ret;
+}
+
 static double job_us(int fd, const struct drm_d1_cmd *c, int reps)
 {
 	double t0 = now();
 	int i;
 
 	for (i = 0; i < reps; i++)
-		if (usubmit_wait(fd, 0, c, 1, 60000))
+		if (job(fd, c))
 			die("job");
 	return (now() - t0) / reps * 1e6;
 }
@@ -72,7 +88,7 @@ int main(int argc, char **argv)
 	const char *kpath = argc > 1 + quick ? argv[1 + quick] :
 			    "build/tests/kernels/dev_scale.elf";
 	int reps = quick ? 3 : 10, lat = quick ? 50 : 500;
-	struct ubo src, hbm, sig, img, args, rep;
+	struct d1_buf src, hbm, sig, img, args, rep;
 	struct dev_scale_args a = { 0, 0, 0, DEV_SCALE };
 	struct drm_d1_cmd c;
 	struct d1_dev dev;
@@ -87,9 +103,9 @@ int main(int argc, char **argv)
 	fd = open(dev.node, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		die(dev.node);
-	if (ubo_new(fd, &src, SIZE, DRM_D1_BO_HOST, DRM_D1_VM_READ, 1) ||
-	    ubo_new(fd, &hbm, SIZE, DRM_D1_BO_HBM, DRM_D1_VM_WRITE, 0) ||
-	    ubo_new(fd, &sig, 4096, DRM_D1_BO_HOST, DRM_D1_VM_WRITE, 0))
+	if (d1_buf_new_flags(fd, SIZE, DRM_D1_BO_HOST, DRM_D1_VM_READ, &src) ||
+	    d1_buf_new_flags(fd, SIZE, DRM_D1_BO_HBM, DRM_D1_VM_WRITE, &hbm) ||
+	    d1_buf_new_flags(fd, 4096, DRM_D1_BO_HOST, DRM_D1_VM_WRITE, &sig))
 		die("buffers");
 
 	/* COPY host -> HBM against memcpy between two guest buffers. */
@@ -102,12 +118,12 @@ int main(int argc, char **argv)
 		__asm__ volatile("" ::: "memory");
 	}
 	host = (double)SIZE * reps / (now() - t0) / 1e9;
-	c = ucopy(src.va, hbm.va, SIZE);
-	if (usubmit_wait(fd, 0, &c, 1, 60000))
+	c = d1_cmd_copy(src.va, hbm.va, SIZE);
+	if (job(fd, &c))
 		die("COPY");
 	t0 = now();
 	for (i = 0; i < reps; i++)
-		if (usubmit_wait(fd, 0, &c, 1, 60000))
+		if (job(fd, &c))
 			die("COPY");
 	copy = (double)SIZE * reps / (now() - t0) / 1e9;
 	report("vm_copy_32MiB_host_to_hbm", copy, "GB/s", host);
@@ -127,10 +143,9 @@ int main(int argc, char **argv)
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	fseek(f, 0, SEEK_SET);
-	if (ubo_new(fd, &img, (n + 4095) & ~4095l, DRM_D1_BO_HOST,
-		    DRM_D1_VM_READ, 1) ||
-	    ubo_new(fd, &args, 4096, DRM_D1_BO_HOST, DRM_D1_VM_READ, 1) ||
-	    ubo_new(fd, &rep, 4096, DRM_D1_BO_HOST, DRM_D1_VM_WRITE, 1))
+	if (d1_buf_new_flags(fd, (n + 4095) & ~4095l, DRM_D1_BO_HOST, DRM_D1_VM_READ, &img) ||
+	    d1_buf_new_flags(fd, 4096, DRM_D1_BO_HOST, DRM_D1_VM_READ, &args) ||
+	    d1_buf_new_flags(fd, 4096, DRM_D1_BO_HOST, DRM_D1_VM_WRITE, &rep))
 		die("launch buffers");
 	/* Through a bounce buffer: 9p cannot read into a BO mapping (no
 	 * struct pages to pin for its zero-copy path).

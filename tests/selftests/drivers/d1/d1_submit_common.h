@@ -95,9 +95,9 @@ static inline int d1_vm_unbind(int fd, __u64 va, __u64 size)
 	return d1_ioctl(fd, DRM_IOCTL_D1_VM_UNBIND, &u);
 }
 
-/* Create, map for the CPU and bind read-write a BO. */
-static inline int d1_buf_new(int fd, __u64 size, __u32 placement,
-			     struct d1_buf *b)
+/* Create, map for the CPU and bind a BO with VM_BIND @vm_flags. */
+static inline int d1_buf_new_flags(int fd, __u64 size, __u32 placement,
+				   __u32 vm_flags, struct d1_buf *b)
 {
 	int ret;
 
@@ -109,8 +109,15 @@ static inline int d1_buf_new(int fd, __u64 size, __u32 placement,
 	b->map = d1_bo_mmap(fd, b->handle, size);
 	if (!b->map)
 		return -errno;
-	return d1_vm_bind(fd, b->handle, DRM_D1_VM_READ | DRM_D1_VM_WRITE, 0,
-			  0, &b->va);
+	return d1_vm_bind(fd, b->handle, vm_flags, 0, 0, &b->va);
+}
+
+/* Create, map for the CPU and bind read-write a BO. */
+static inline int d1_buf_new(int fd, __u64 size, __u32 placement,
+			     struct d1_buf *b)
+{
+	return d1_buf_new_flags(fd, size, placement,
+				DRM_D1_VM_READ | DRM_D1_VM_WRITE, b);
 }
 
 static inline void d1_buf_free(int fd, struct d1_buf *b)
@@ -229,6 +236,39 @@ static inline int d1_run(int fd, __u32 queue, const struct drm_d1_cmd *cmds,
 		ret = d1_sync_status(fd, so);
 	if (so)
 		drmSyncobjDestroy(fd, so);
+	return ret;
+}
+
+/*
+ * The known-good job: COPY 8 KiB from a host BO (bound read-only) through
+ * an HBM BO into another host BO (bound write-only) on queue 0.  Returns
+ * 1 when the data came back intact, else 0 or a negative errno.
+ */
+static inline int d1_copy_round_trip(int fd, unsigned char seed)
+{
+	struct d1_buf a = { 0 }, b = { 0 }, c = { 0 };
+	struct drm_d1_cmd cmd[2];
+	unsigned int i;
+	int ret;
+
+	ret = d1_buf_new_flags(fd, 8192, DRM_D1_BO_HOST, DRM_D1_VM_READ, &a);
+	if (!ret)
+		ret = d1_buf_new(fd, 8192, DRM_D1_BO_HBM, &b);
+	if (!ret)
+		ret = d1_buf_new_flags(fd, 8192, DRM_D1_BO_HOST,
+				       DRM_D1_VM_WRITE, &c);
+	if (!ret) {
+		for (i = 0; i < 8192; i++)
+			((unsigned char *)a.map)[i] = (unsigned char)(i * 13 + seed);
+		cmd[0] = d1_cmd_copy(a.va, b.va, 8192);
+		cmd[1] = d1_cmd_copy(b.va, c.va, 8192);
+		ret = d1_run(fd, 0, cmd, 2, 10 * D1_SEC);
+		if (ret == 1 && memcmp(a.map, c.map, 8192))
+			ret = 0;
+	}
+	d1_buf_free(fd, &a);
+	d1_buf_free(fd, &b);
+	d1_buf_free(fd, &c);
 	return ret;
 }
 

@@ -103,25 +103,13 @@ FIXTURE_TEARDOWN(unplug)
 
 static void check_copy(struct __test_metadata *_metadata)
 {
-	struct d1_buf a, b, c;
-	struct drm_d1_cmd cmd[2];
 	struct d1_dev dev;
 	int fd;
 
 	ASSERT_EQ(0, d1_find(&dev));
 	fd = open(dev.node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HOST, &a));
-	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HBM, &b));
-	ASSERT_EQ(0, d1_buf_new(fd, 8192, DRM_D1_BO_HOST, &c));
-	memset(a.map, 0x42, 8192);
-	cmd[0] = d1_cmd_copy(a.va, b.va, 8192);
-	cmd[1] = d1_cmd_copy(b.va, c.va, 8192);
-	EXPECT_EQ(1, d1_run(fd, 0, cmd, 2, 10 * D1_SEC));
-	EXPECT_EQ(0, memcmp(a.map, c.map, 8192));
-	d1_buf_free(fd, &a);
-	d1_buf_free(fd, &b);
-	d1_buf_free(fd, &c);
+	EXPECT_EQ(1, d1_copy_round_trip(fd, 0x42));
 	close(fd);
 }
 
