@@ -326,6 +326,25 @@ static struct drm_gem_object *d1_gem_lookup(struct drm_file *file, u32 handle)
 	return obj;
 }
 
+/* Look up @handle of @file and give it an mmap offset; takes a reference. */
+static int d1_gem_lookup_offset(struct drm_file *file, u32 handle,
+				struct drm_gem_object **objp)
+{
+	struct drm_gem_object *obj;
+	int ret;
+
+	obj = d1_gem_lookup(file, handle);
+	if (!obj)
+		return -ENOENT;
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret) {
+		drm_gem_object_put(obj);
+		return ret;
+	}
+	*objp = obj;
+	return 0;
+}
+
 int d1_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 			     struct drm_file *file)
 {
@@ -337,16 +356,11 @@ int d1_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
-	obj = d1_gem_lookup(file, args->handle);
-	if (!obj) {
-		ret = -ENOENT;
-		goto out;
-	}
-	ret = drm_gem_create_mmap_offset(obj);
-	if (!ret)
+	ret = d1_gem_lookup_offset(file, args->handle, &obj);
+	if (!ret) {
 		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
-	drm_gem_object_put(obj);
-out:
+		drm_gem_object_put(obj);
+	}
 	drm_dev_exit(idx);
 	return ret;
 }
@@ -362,20 +376,14 @@ int d1_gem_info_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
-	obj = d1_gem_lookup(file, args->handle);
-	if (!obj) {
-		ret = -ENOENT;
-		goto out;
-	}
-	ret = drm_gem_create_mmap_offset(obj);
+	ret = d1_gem_lookup_offset(file, args->handle, &obj);
 	if (!ret) {
 		args->size = obj->size;
 		args->placement = to_d1_bo(obj)->placement;
 		args->pad = 0;
 		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+		drm_gem_object_put(obj);
 	}
-	drm_gem_object_put(obj);
-out:
 	drm_dev_exit(idx);
 	return ret;
 }
