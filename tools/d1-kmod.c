@@ -264,21 +264,38 @@ out:
 	return ret;
 }
 
+/* The d1 module by name, with its libkmod context; false on error. */
+static bool d1_module(struct kmod_ctx **ctx, struct kmod_module **mod)
+{
+	int err;
+
+	*mod = NULL;
+	*ctx = ctx_new(false);
+	if (!*ctx)
+		return false;
+	err = kmod_module_new_from_name(*ctx, D1_MODULE_NAME, mod);
+	if (err < 0) {
+		fprintf(stderr, "%s: %s\n", prog, strerror(-err));
+		kmod_unref(*ctx);
+		return false;
+	}
+	return true;
+}
+
+static void d1_module_put(struct kmod_ctx *ctx, struct kmod_module *mod)
+{
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+}
+
 static int cmd_unload(void)
 {
-	struct kmod_module *mod = NULL;
+	struct kmod_module *mod;
 	struct kmod_ctx *ctx;
 	int err, refcnt, ret = EXIT_FAILURE;
 
-	ctx = ctx_new(false);
-	if (!ctx)
+	if (!d1_module(&ctx, &mod))
 		return EXIT_FAILURE;
-
-	err = kmod_module_new_from_name(ctx, D1_MODULE_NAME, &mod);
-	if (err < 0) {
-		fprintf(stderr, "%s: %s\n", prog, strerror(-err));
-		goto out;
-	}
 	err = kmod_module_get_initstate(mod);
 	if (err == -ENOENT) {
 		fprintf(stderr, "%s: cannot unload %s: module is not loaded\n",
@@ -313,27 +330,18 @@ static int cmd_unload(void)
 	}
 	ret = EXIT_SUCCESS;
 out:
-	if (mod)
-		kmod_module_unref(mod);
-	kmod_unref(ctx);
+	d1_module_put(ctx, mod);
 	return ret;
 }
 
 static int cmd_status(void)
 {
-	struct kmod_module *mod = NULL;
+	struct kmod_module *mod;
 	struct kmod_ctx *ctx;
-	int err, state, ret = EXIT_FAILURE;
+	int state, ret = EXIT_FAILURE;
 
-	ctx = ctx_new(false);
-	if (!ctx)
+	if (!d1_module(&ctx, &mod))
 		return EXIT_FAILURE;
-
-	err = kmod_module_new_from_name(ctx, D1_MODULE_NAME, &mod);
-	if (err < 0) {
-		fprintf(stderr, "%s: %s\n", prog, strerror(-err));
-		goto out;
-	}
 	state = kmod_module_get_initstate(mod);
 	if (state == -ENOENT) {
 		printf("%s: not loaded\n", D1_MODULE_NAME);
@@ -350,10 +358,7 @@ static int cmd_status(void)
 		       kmod_module_initstate_str(state));
 		ret = EXIT_SUCCESS;
 	}
-out:
-	if (mod)
-		kmod_module_unref(mod);
-	kmod_unref(ctx);
+	d1_module_put(ctx, mod);
 	return ret;
 }
 
