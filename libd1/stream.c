@@ -835,6 +835,25 @@ static d1_status copy_job(d1_stream *s, uint64_t dst, uint64_t src,
 	return st;
 }
 
+/* A pending record owning one staging BO of @size from the stream's pool. */
+static d1_status new_staged(d1_stream *stream, enum pending_kind kind,
+			    size_t size, struct pending **pp)
+{
+	struct pending *p = new_pending(kind);
+	d1_status st;
+
+	if (!p)
+		return D1_ERROR_OUT_OF_MEMORY;
+	st = stream_bo(stream, size, &p->bo[0]);
+	if (st) {
+		free(p);
+		return st;
+	}
+	p->nbo = 1;
+	*pp = p;
+	return D1_SUCCESS;
+}
+
 D1_API d1_status d1_memcpy_htod_async(d1_stream *stream, d1_buffer *dst,
 				      uint64_t dst_offset, const void *src,
 				      size_t size)
@@ -845,15 +864,9 @@ D1_API d1_status d1_memcpy_htod_async(d1_stream *stream, d1_buffer *dst,
 	if (!stream || !dst || !src || !size || dst->dev != stream->dev ||
 	    range_bad(dst, dst_offset, size))
 		return D1_ERROR_INVALID_VALUE;
-	p = new_pending(P_FREE);
-	if (!p)
-		return D1_ERROR_OUT_OF_MEMORY;
-	st = stream_bo(stream, size, &p->bo[0]);
-	if (st) {
-		free(p);
+	st = new_staged(stream, P_FREE, size, &p);
+	if (st)
 		return st;
-	}
-	p->nbo = 1;
 	memcpy(p->bo[0].map, src, size);
 	st = copy_job(stream, dst->bo.va + dst_offset, p->bo[0].va, size, p);
 	if (st)
@@ -871,15 +884,9 @@ D1_API d1_status d1_memcpy_dtoh_async(d1_stream *stream, void *dst,
 	if (!stream || !dst || !src || !size || src->dev != stream->dev ||
 	    range_bad(src, src_offset, size))
 		return D1_ERROR_INVALID_VALUE;
-	p = new_pending(P_DTOH);
-	if (!p)
-		return D1_ERROR_OUT_OF_MEMORY;
-	st = stream_bo(stream, size, &p->bo[0]);
-	if (st) {
-		free(p);
+	st = new_staged(stream, P_DTOH, size, &p);
+	if (st)
 		return st;
-	}
-	p->nbo = 1;
 	p->dst = dst;
 	p->size = size;
 	st = copy_job(stream, p->bo[0].va, src->bo.va + src_offset, size, p);
