@@ -31,13 +31,50 @@
 #include <drm/drm_syncobj.h>
 #include <drm/d1_accel.h>
 
-#include "d1_isa.h"
 #include "d1_device.h"
 #include "d1_drv.h"
 #include "d1_job.h"
 #include "d1_mmu.h"
 #include "d1_pm.h"
 #include "d1_reset.h"
+
+/*
+ * The device writes the launch report straight into the caller's memory:
+ * the uAPI struct must be the hardware layout, and the status and fault
+ * codes it carries the uAPI's.
+ */
+static_assert(sizeof(struct drm_d1_launch_report) == D1_REPORT_HDR_SIZE);
+static_assert(sizeof(struct drm_d1_launch_node) == D1_REPORT_NODE_SIZE);
+static_assert(offsetof(struct drm_d1_launch_report, magic) == D1_REPORT_MAGIC_OFF);
+static_assert(offsetof(struct drm_d1_launch_report, status) == D1_REPORT_STATUS_OFF);
+static_assert(offsetof(struct drm_d1_launch_report, nodes) == D1_REPORT_NODES_OFF);
+static_assert(offsetof(struct drm_d1_launch_report, printf_bytes) == D1_REPORT_PRINTF_OFF);
+static_assert(offsetof(struct drm_d1_launch_report, printf_dropped) == D1_REPORT_DROPPED_OFF);
+static_assert(offsetof(struct drm_d1_launch_report, node_size) == D1_REPORT_NODE_SIZE_OFF);
+static_assert(offsetof(struct drm_d1_launch_report, instret) == D1_REPORT_INSTRET_OFF);
+static_assert(offsetof(struct drm_d1_launch_report, cycles) == D1_REPORT_CYCLES_OFF);
+static_assert(offsetof(struct drm_d1_launch_node, exit_code) == D1_REPORT_N_EXIT_OFF);
+static_assert(offsetof(struct drm_d1_launch_node, fault) == D1_REPORT_N_FAULT_OFF);
+static_assert(offsetof(struct drm_d1_launch_node, hart) == D1_REPORT_N_HART_OFF);
+static_assert(offsetof(struct drm_d1_launch_node, fault_pc) == D1_REPORT_N_PC_OFF);
+static_assert(offsetof(struct drm_d1_launch_node, fault_addr) == D1_REPORT_N_ADDR_OFF);
+#define D1_PIN(uapi, hw) static_assert((uapi) == (hw), #uapi " is " #hw)
+D1_PIN(DRM_D1_REPORT_MAGIC, D1_REPORT_MAGIC);
+D1_PIN(DRM_D1_ERROR_NONE, D1_QERR_NONE);
+D1_PIN(DRM_D1_ERROR_MMU_FAULT, D1_QERR_MMU_FAULT);
+D1_PIN(DRM_D1_ERROR_NODE_FAULT, D1_QERR_NODE_FAULT);
+D1_PIN(DRM_D1_ERROR_BUDGET, D1_QERR_TIMEOUT);
+D1_PIN(DRM_D1_ERROR_DEADLOCK, D1_QERR_DEADLOCK);
+D1_PIN(DRM_D1_NODE_FAULT_NONE, D1_NODE_FAULT_NONE);
+D1_PIN(DRM_D1_NODE_FAULT_ILLEGAL, D1_NODE_FAULT_ILLEGAL);
+D1_PIN(DRM_D1_NODE_FAULT_FETCH, D1_NODE_FAULT_FETCH);
+D1_PIN(DRM_D1_NODE_FAULT_MISALIGNED_PC, D1_NODE_FAULT_MISALIGNED_PC);
+D1_PIN(DRM_D1_NODE_FAULT_LOAD, D1_NODE_FAULT_LOAD);
+D1_PIN(DRM_D1_NODE_FAULT_STORE, D1_NODE_FAULT_STORE);
+D1_PIN(DRM_D1_NODE_FAULT_ECALL, D1_NODE_FAULT_ECALL);
+D1_PIN(DRM_D1_NODE_FAULT_BREAKPOINT, D1_NODE_FAULT_BREAKPOINT);
+D1_PIN(DRM_D1_NODE_FAULT_DMA, D1_NODE_FAULT_DMA);
+D1_PIN(DRM_D1_NODE_FAULT_SYNC, D1_NODE_FAULT_SYNC);
 
 /* Largest element size accepted for commands and syncs. */
 #define D1_MAX_ELEM_SIZE	4096
@@ -559,8 +596,9 @@ static int d1_cmd_translate(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
 		u64 need;
 
 		if (!l->image_size || l->image_size > D1_LAUNCH_IMAGE_MAX ||
-		    l->args_size > D1_ARGS_SIZE || !l->args != !l->args_size ||
-		    !l->harts || l->harts > D1_MAX_HARTS ||
+		    l->args_size > D1_LAUNCH_ARGS_MAX ||
+		    !l->args != !l->args_size ||
+		    !l->harts || l->harts > D1_LAUNCH_HARTS_MAX ||
 		    !l->cols || !l->rows ||
 		    l->x0 + l->cols > caps->grid_cols ||
 		    l->y0 + l->rows > caps->grid_rows)
@@ -571,7 +609,7 @@ static int d1_cmd_translate(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
 		if (y * caps->grid_cols + x >= caps->node_count)
 			return -EINVAL;
 		nodes = (u32)l->cols * l->rows;
-		need = D1_REPORT_HDR_SIZE + (u64)nodes * D1_REPORT_NODE_SIZE;
+		need = D1_REPORT_SIZE((u64)nodes);
 		if (l->report_size < need ||
 		    d1_ctx_check_range(ctx, l->image, l->image_size,
 				       DRM_D1_VM_READ) ||
@@ -583,11 +621,10 @@ static int d1_cmd_translate(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
 			return -EINVAL;
 		op = D1_OP_LAUNCH;
 		w[1] = l->image;
-		w[2] = l->image_size | (u64)l->report_size << 32;
+		w[2] = D1_LAUNCH_W2(l->image_size, l->report_size);
 		w[3] = l->args;
-		w[4] = l->x0 | (u64)l->y0 << 16 | (u64)l->cols << 32 |
-		       (u64)l->rows << 48;
-		w[5] = l->args_size | (u64)l->harts << 32;
+		w[4] = D1_LAUNCH_W4(l->x0, l->y0, l->cols, l->rows);
+		w[5] = D1_LAUNCH_W5(l->args_size, l->harts);
 		w[6] = l->budget;
 		w[7] = l->report;
 		break;

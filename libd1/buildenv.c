@@ -289,7 +289,7 @@ static int set_layout(struct d1_toolchain *tc, const char *root, int tree)
 
 	if (tree) {
 		if (pathf(tc->incdir[0], "%s/libd1/include", root) ||
-		    pathf(tc->incdir[1], "%s/qemu-device/core", root))
+		    pathf(tc->incdir[1], "%s/hw", root))
 			return -1;
 	} else {
 		if (pathf(tc->incdir[0], "%s/include", root) ||

@@ -28,40 +28,6 @@
 #define POOL_MAX	16		/* staging/argument/report BOs kept */
 #define POOL_BYTES	(64ull << 20)
 #define COPY_CHUNK	(1ull << 30)
-#define REPORT_MAGIC	0xd1a0c0deu
-#define REPORT_HDR	64
-#define REPORT_NODE	32
-
-/* Launch report layout (Documentation/accel/d1/hw-interface.rst). */
-struct report_hdr {
-	uint32_t magic;
-	uint32_t status;
-	uint32_t nodes;
-	uint32_t printf_bytes;
-	uint32_t printf_dropped;
-	uint32_t reserved;
-	uint64_t instret;
-	uint64_t cycles;
-};
-
-struct report_node {
-	uint32_t exit_code;
-	uint32_t fault;
-	uint32_t hart;
-	uint32_t reserved;
-	uint64_t pc;
-	uint64_t addr;
-};
-
-/* Queue error codes in the report status (hw-interface.rst). */
-#define QERR_MMU_FAULT	3
-#define QERR_NODE_FAULT	4
-#define QERR_TIMEOUT	5
-#define QERR_DEADLOCK	6
-
-/* D1_FAULT_DMA of the node ISA (qemu-device/core/d1_isa.h). */
-#define NODE_FAULT_DMA	8
-
 enum pending_kind { P_FREE, P_DTOH, P_LAUNCH };
 
 struct pending {
@@ -450,19 +416,21 @@ static d1_status finish_launch(d1_stream *s, struct pending *p, int fst)
 {
 	const uint8_t *rep = p->bo[1].map;
 	struct d1_error_info *e = &s->last_error;
-	struct report_hdr h;
+	struct drm_d1_launch_report h;
 	uint64_t nodes = (uint64_t)p->cols * p->rows, i;
-	uint64_t text_off = REPORT_HDR + REPORT_NODE * nodes;
+	uint64_t text_off;
 
 	if (rep)
 		memcpy(&h, rep, sizeof(h));
-	if (!rep || h.magic != REPORT_MAGIC) {
+	if (!rep || h.magic != DRM_D1_REPORT_MAGIC ||
+	    h.node_size < sizeof(struct drm_d1_launch_node)) {
 		/* No report: the launch never ended on its own (a hang
 		 * reset, or cancelled); the fence says why. */
 		if (!fst)
 			fst = job_status(s, p);
 		return fst ? job_error(s, p, fst) : D1_SUCCESS;
 	}
+	text_off = sizeof(h) + (uint64_t)h.node_size * h.nodes;
 	if (h.printf_bytes && text_off < p->bo[1].size)
 		emit_printf(s, (const char *)rep + text_off,
 			    h.printf_bytes < p->bo[1].size - text_off ?
@@ -476,12 +444,13 @@ static d1_status finish_launch(d1_stream *s, struct pending *p, int fst)
 		emit_printf(s, note, (size_t)n);
 	}
 	for (i = 0; i < nodes && i < h.nodes; i++) {
-		struct report_node r;
+		struct drm_d1_launch_node r;
 		unsigned int x = p->x0 + (unsigned int)(i % p->cols);
 		unsigned int y = p->y0 + (unsigned int)(i / p->cols);
 		int dispatch;
 
-		memcpy(&r, rep + REPORT_HDR + REPORT_NODE * i, sizeof(r));
+		memcpy(&r, rep + sizeof(h) + (uint64_t)h.node_size * i,
+		       sizeof(r));
 		dispatch = !p->raw && !r.fault &&
 			   r.exit_code >= D1_EXIT_BAD_MAGIC &&
 			   r.exit_code <= D1_EXIT_BAD_ARGS;
@@ -495,7 +464,7 @@ static d1_status finish_launch(d1_stream *s, struct pending *p, int fst)
 			set_error(s, D1_ERROR_LAUNCH_FAILED,
 				  D1_ERRKIND_NODE_FAULT, p->kernel);
 			e->fault = r.fault;
-			if (r.fault == NODE_FAULT_DMA &&
+			if (r.fault == DRM_D1_NODE_FAULT_DMA &&
 			    cs.error == DRM_D1_ERROR_MMU_FAULT) {
 				e->access = cs.fault_access;
 				e->reason = cs.fault_reason;
@@ -509,21 +478,21 @@ static d1_status finish_launch(d1_stream *s, struct pending *p, int fst)
 		e->node_y = y;
 		e->hart = r.hart;
 		e->exit_code = r.exit_code;
-		e->pc = r.pc;
-		e->address = r.addr;
-		if (r.fault == NODE_FAULT_DMA && e->reason)
+		e->pc = r.fault_pc;
+		e->address = r.fault_addr;
+		if (r.fault == DRM_D1_NODE_FAULT_DMA && e->reason)
 			snprintf(e->message, sizeof(e->message),
 				 "kernel %s: node (%u,%u) hart %u: DMA fault at pc 0x%" PRIx64
 				 ": %s of device address 0x%" PRIx64 " (%s)",
-				 p->kernel, x, y, r.hart, r.pc,
-				 access_name(e->access), r.addr,
+				 p->kernel, x, y, r.hart, e->pc,
+				 access_name(e->access), e->address,
 				 reason_name(e->reason));
 		else if (r.fault)
 			snprintf(e->message, sizeof(e->message),
 				 "kernel %s: node (%u,%u) hart %u: %s at pc 0x%" PRIx64
 				 ", address 0x%" PRIx64,
 				 p->kernel, x, y, r.hart, fault_name(r.fault),
-				 r.pc, r.addr);
+				 e->pc, e->address);
 		else if (dispatch)
 			snprintf(e->message, sizeof(e->message),
 				 "kernel %s: node (%u,%u): the argument block does not match the image (dispatcher code 0x%x)",
@@ -1114,12 +1083,13 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 	/* Report: header, node records, then room for the printf text. */
 	nodes = (uint64_t)c.cols * c.rows;
 	text = nodes * 8192 < (8u << 20) ? nodes * 8192 : (8u << 20);
-	rsize = REPORT_HDR + REPORT_NODE * nodes + text;
+	rsize = sizeof(struct drm_d1_launch_report) +
+		sizeof(struct drm_d1_launch_node) * nodes + text;
 	st = stream_bo(stream, rsize, &p->bo[1]);
 	if (st)
 		goto fail;
 	/* A reused report must not look written by this launch. */
-	memset(p->bo[1].map, 0, REPORT_HDR);
+	memset(p->bo[1].map, 0, sizeof(struct drm_d1_launch_report));
 	p->nbo = 2;
 
 	memset(&cmd, 0, sizeof(cmd));

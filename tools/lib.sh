@@ -5,12 +5,13 @@ KVER=${KVER:-6.12.117+deb12-amd64}
 D1_CACHE=${D1_CACHE:-$HOME/.cache/d1}
 QEMU_SRC=$D1_CACHE/qemu-src
 
-# The QEMU build is keyed by our device sources, the qtest and QEMU's version,
-# so a warm cache is reused and any device edit gives a new binary.
+# The QEMU build is keyed by our device sources, the hardware contract, the
+# qtest and QEMU's version, so a warm cache is reused and any device edit
+# gives a new binary.
 qemu_key() {
 	(
 		cd "$top" &&
-		find qemu-device tests/qtest -type f -print0 | sort -z |
+		find qemu-device hw tests/qtest -type f -print0 | sort -z |
 			xargs -0 sha256sum
 		cat "$QEMU_SRC/VERSION" 2>/dev/null
 	) | sha256sum | cut -c1-16

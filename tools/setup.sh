@@ -144,10 +144,13 @@ wire_device() {
 			return 1
 		}
 	done
-	mkdir -p "$dst"
+	mkdir -p "$dst" "$QEMU_SRC/include/hw/misc/d1"
 	# -c: only files whose content changed get a new mtime, so ninja
 	# recompiles just those.
 	rsync -rc --delete "$top/qemu-device/" "$dst/"
+	# The hardware contract goes where QEMU keeps device headers, for the
+	# device (meson.build adds it to the include path) and the qtest.
+	rsync -rc --delete "$top/hw/" "$QEMU_SRC/include/hw/misc/d1/"
 	grep -q "subdir('d1')" "$QEMU_SRC/hw/misc/meson.build" ||
 		echo "subdir('d1')" >>"$QEMU_SRC/hw/misc/meson.build"
 	grep -q 'config D1_DIP' "$QEMU_SRC/hw/misc/Kconfig" ||
@@ -163,12 +166,19 @@ wire_device() {
 	fi
 }
 
+qemu_built() {
+	[ -x "$1/qemu-system-x86_64" ] && [ -x "$1/d1-dip-test" ]
+}
+
 do_qemu_build() {
 	local QEMU_OUT
 	QEMU_OUT=$(qemu_out)
-	if [ -x "$QEMU_OUT/qemu-system-x86_64" ] && [ -x "$QEMU_OUT/d1-dip-test" ]; then
-		echo SKIP; return 0
-	fi
+	if qemu_built "$QEMU_OUT"; then echo SKIP; return 0; fi
+	# One QEMU tree serves every checkout: build one at a time (and
+	# another checkout may have built this one meanwhile).
+	exec 9>"$D1_CACHE/qemu-build.lock"
+	flock 9
+	if qemu_built "$QEMU_OUT"; then echo SKIP; return 0; fi
 	wire_device
 	local b=$QEMU_SRC/build-d1
 	if [ ! -f "$b/build.ninja" ]; then

@@ -6,6 +6,7 @@
  * report (Documentation/accel/d1/hw-interface.rst, "Launch report").
  * The grid is one resource: launches from different queues take turns.
  */
+#include <assert.h>
 #include <endian.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,20 @@
 
 #include "dip.h"
 #include "grid.h"
+
+/* The register contract and the node ISA name the same limits and codes. */
+static_assert(D1_LAUNCH_ARGS_MAX == D1_ARGS_SIZE, "argument area");
+static_assert(D1_LAUNCH_HARTS_MAX == D1_MAX_HARTS, "harts per node");
+static_assert(D1_NODE_FAULT_ILLEGAL == D1_FAULT_ILLEGAL &&
+	      D1_NODE_FAULT_FETCH == D1_FAULT_FETCH &&
+	      D1_NODE_FAULT_MISALIGNED_PC == D1_FAULT_MISALIGNED_PC &&
+	      D1_NODE_FAULT_LOAD == D1_FAULT_LOAD &&
+	      D1_NODE_FAULT_STORE == D1_FAULT_STORE &&
+	      D1_NODE_FAULT_ECALL == D1_FAULT_ECALL &&
+	      D1_NODE_FAULT_BREAKPOINT == D1_FAULT_BREAKPOINT &&
+	      D1_NODE_FAULT_DMA == D1_FAULT_DMA &&
+	      D1_NODE_FAULT_SYNC == D1_FAULT_SYNC,
+	      "report fault codes are the node's fault codes");
 
 static int vs_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
@@ -137,8 +152,8 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 				 uint32_t rows, unsigned int status,
 				 const struct d1_launch_result *res)
 {
-	uint32_t nodes = cols * rows, head = D1_REPORT_HDR_SIZE +
-			 nodes * D1_REPORT_NODE_SIZE, dropped = 0, used = 0;
+	uint32_t nodes = cols * rows, head = D1_REPORT_SIZE(nodes);
+	uint32_t dropped = 0, used = 0;
 	uint64_t cycles = 0;
 	uint8_t *rep = calloc(1, report_bytes);
 	uint32_t x, y, i = 0;
@@ -150,27 +165,28 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 		for (x = x0; x < x0 + cols; x++, i++) {
 			const struct d1_node_report *r =
 				d1_grid_report(d->grid, y * d1_grid_cols(d->grid) + x);
-			uint8_t *p = rep + D1_REPORT_HDR_SIZE +
-				     i * D1_REPORT_NODE_SIZE;
+			uint8_t *p = rep + D1_REPORT_SIZE(i);
 
-			put32(p, (uint32_t)r->exit_code);
-			put32(p + 4, r->status == D1_NODE_FAULT ? r->fault : 0);
-			put32(p + 8, r->fault_hart);
-			put64(p + 16, r->fault_pc);
-			put64(p + 24, r->fault_addr);
+			put32(p + D1_REPORT_N_EXIT_OFF, (uint32_t)r->exit_code);
+			put32(p + D1_REPORT_N_FAULT_OFF,
+			      r->status == D1_NODE_FAULT ? r->fault : 0);
+			put32(p + D1_REPORT_N_HART_OFF, r->fault_hart);
+			put64(p + D1_REPORT_N_PC_OFF, r->fault_pc);
+			put64(p + D1_REPORT_N_ADDR_OFF, r->fault_addr);
 			if (r->cycles > cycles)
 				cycles = r->cycles;
 		}
 	}
 	used = gather_printf(d->grid, x0, y0, cols, rows, (char *)rep + head,
 			     report_bytes - head, &dropped);
-	put32(rep, D1_REPORT_MAGIC);
-	put32(rep + 4, status);
-	put32(rep + 8, nodes);
-	put32(rep + 12, used);
-	put32(rep + 16, dropped);
-	put64(rep + 24, res->instret);
-	put64(rep + 32, cycles);
+	put32(rep + D1_REPORT_MAGIC_OFF, D1_REPORT_MAGIC);
+	put32(rep + D1_REPORT_STATUS_OFF, status);
+	put32(rep + D1_REPORT_NODES_OFF, nodes);
+	put32(rep + D1_REPORT_PRINTF_OFF, used);
+	put32(rep + D1_REPORT_DROPPED_OFF, dropped);
+	put32(rep + D1_REPORT_NODE_SIZE_OFF, D1_REPORT_NODE_SIZE);
+	put64(rep + D1_REPORT_INSTRET_OFF, res->instret);
+	put64(rep + D1_REPORT_CYCLES_OFF, cycles);
 	err = d1_vspace_write(vs, report_va, rep, head + used);
 	free(rep);
 	return err ? D1_QERR_MMU_FAULT : D1_QERR_NONE;
@@ -181,24 +197,26 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 			    uint64_t *dma_bytes)
 {
 	struct d1_dip *d = q->dev;
-	uint32_t image_bytes = (uint32_t)w[2], report_bytes = w[2] >> 32;
-	uint32_t args_bytes = (uint32_t)w[5], harts = (w[5] >> 32) & 0xf;
-	uint32_t x0 = w[4] & 0xffff, y0 = (w[4] >> 16) & 0xffff;
-	uint32_t cols = (w[4] >> 32) & 0xffff, rows = w[4] >> 48;
+	uint32_t image_bytes = D1_LAUNCH_W2_IMAGE(w[2]);
+	uint32_t report_bytes = D1_LAUNCH_W2_REPORT(w[2]);
+	uint32_t args_bytes = D1_LAUNCH_W5_ARGS(w[5]);
+	uint32_t harts = D1_LAUNCH_W5_HARTS(w[5]);
+	uint32_t x0 = D1_LAUNCH_W4_X0(w[4]), y0 = D1_LAUNCH_W4_Y0(w[4]);
+	uint32_t cols = D1_LAUNCH_W4_COLS(w[4]), rows = D1_LAUNCH_W4_ROWS(w[4]);
 	struct d1_launch_result res;
 	struct d1_launch l;
 	unsigned int status, err;
-	uint8_t *image = NULL, args[D1_ARGS_SIZE];
+	uint8_t *image = NULL, args[D1_LAUNCH_ARGS_MAX];
 	char msg[128];
 	uint32_t y, x;
 
 	/* Validate everything before touching memory or the grid. */
-	if (!image_bytes || image_bytes > D1_LAUNCH_IMAGE_MAX || w[5] >> 36 ||
-	    args_bytes > D1_ARGS_SIZE || (!w[3] && args_bytes) ||
-	    !harts || harts > D1_MAX_HARTS || !cols || !rows ||
-	    x0 + cols > d->cfg.grid_cols || y0 + rows > d->cfg.grid_rows ||
-	    !w[7] || report_bytes < D1_REPORT_HDR_SIZE +
-	    cols * rows * D1_REPORT_NODE_SIZE)
+	if (!image_bytes || image_bytes > D1_LAUNCH_IMAGE_MAX ||
+	    (w[5] & D1_LAUNCH_W5_RSVD) || args_bytes > D1_LAUNCH_ARGS_MAX ||
+	    (!w[3] && args_bytes) || !harts || harts > D1_LAUNCH_HARTS_MAX ||
+	    !cols || !rows || x0 + cols > d->cfg.grid_cols ||
+	    y0 + rows > d->cfg.grid_rows || !w[7] ||
+	    report_bytes < D1_REPORT_SIZE(cols * rows))
 		return D1_QERR_BAD_DESC;
 	/* Disabled nodes (the last of the mesh, row-major) cannot run. */
 	for (y = y0; y < y0 + rows; y++)

@@ -10,7 +10,7 @@
 #include "libqos/malloc-pc.h"
 #include "hw/pci/pci_regs.h"
 
-#include "../../hw/misc/d1/core/d1_regs.h"
+#include "hw/misc/d1/d1_regs.h"
 
 #define D1_DEVFN QPCI_DEVFN(4, 0)
 

@@ -265,7 +265,9 @@ struct drm_d1_cmd_copy {
  * struct drm_d1_cmd_launch - run an RV64 ELF kernel on a rectangle of nodes
  * @image: readable VA of the ELF image.
  * @image_size: bytes, 1 up to 16 MiB.
- * @report_size: bytes at @report, at least 64 + 32 * @cols * @rows.
+ * @report_size: bytes at @report, at least
+ *               sizeof(struct drm_d1_launch_report) +
+ *               sizeof(struct drm_d1_launch_node) * @cols * @rows.
  * @args: readable VA of the argument block, 0 when @args_size is 0.
  * @args_size: bytes copied to every node's argument area, up to 4096.
  * @harts: harts per node, 1..4.
@@ -276,8 +278,8 @@ struct drm_d1_cmd_copy {
  *        usable (index y * grid_cols + x < node_count).
  * @budget: instructions per hart before the launch fails with
  *          DRM_D1_ERROR_BUDGET; 0 means none (the job timeout applies).
- * @report: writable VA of the launch report
- *          (Documentation/accel/d1/hw-interface.rst).
+ * @report: writable VA of the launch report, a &drm_d1_launch_report
+ *          followed by its node records and printf text.
  */
 struct drm_d1_cmd_launch {
 	__u64 image;
@@ -390,6 +392,79 @@ struct drm_d1_submit {
 #define DRM_D1_ERROR_BUDGET	5	/* a LAUNCH ran out of its budget */
 #define DRM_D1_ERROR_DEADLOCK	6	/* all harts blocked on semaphores */
 #define DRM_D1_ERROR_HANG	16	/* ran past the job timeout; reset */
+
+/**
+ * DRM_D1_REPORT_MAGIC - &drm_d1_launch_report.magic once the device wrote
+ * the report; anything else means the launch never ended on its own (it
+ * was reset, or the report range was not writable).
+ */
+#define DRM_D1_REPORT_MAGIC	0xd1a0c0deu
+
+/* drm_d1_launch_node.fault: why a node stopped (isa.rst, "Faults") */
+#define DRM_D1_NODE_FAULT_NONE		0
+#define DRM_D1_NODE_FAULT_ILLEGAL	1	/* illegal instruction */
+#define DRM_D1_NODE_FAULT_FETCH		2	/* fetch outside the text */
+#define DRM_D1_NODE_FAULT_MISALIGNED_PC	3
+#define DRM_D1_NODE_FAULT_LOAD		4	/* load outside SRAM */
+#define DRM_D1_NODE_FAULT_STORE		5	/* store outside writable SRAM */
+#define DRM_D1_NODE_FAULT_ECALL		6	/* unknown system call */
+#define DRM_D1_NODE_FAULT_BREAKPOINT	7
+#define DRM_D1_NODE_FAULT_DMA		8	/* DMA refused (see fault_addr) */
+#define DRM_D1_NODE_FAULT_SYNC		9	/* bad semaphore/DMA-wait operand */
+
+/**
+ * struct drm_d1_launch_report - header of the report a LAUNCH writes
+ * @magic: DRM_D1_REPORT_MAGIC.
+ * @status: DRM_D1_ERROR_NONE, or why the launch failed:
+ *          DRM_D1_ERROR_MMU_FAULT, _NODE_FAULT, _BUDGET or _DEADLOCK.
+ * @nodes: node records that follow the header, &drm_d1_cmd_launch.cols
+ *         times &drm_d1_cmd_launch.rows, in row-major order.
+ * @printf_bytes: bytes of device printf text after the node records.
+ * @printf_dropped: printf bytes that did not fit the report.
+ * @node_size: bytes of one node record (at least
+ *             sizeof(struct drm_d1_launch_node)); records start right
+ *             after the header, @node_size bytes apart.
+ * @instret: instructions retired by all harts of the launch.
+ * @cycles: node cycles of the launch (the largest over its nodes).
+ * @pad: zero.
+ *
+ * The device writes the report when the launch ends, also when it failed;
+ * &drm_d1_cmd_launch.report_size must hold the header and the node
+ * records.  The printf text is the nodes' output, each line prefixed with
+ * "[x,y] ".
+ */
+struct drm_d1_launch_report {
+	__u32 magic;
+	__u32 status;
+	__u32 nodes;
+	__u32 printf_bytes;
+	__u32 printf_dropped;
+	__u32 node_size;
+	__u64 instret;
+	__u64 cycles;
+	__u64 pad[3];
+};
+
+/**
+ * struct drm_d1_launch_node - one node's record in a launch report
+ * @exit_code: the exit code of the node's hart 0 (its d1_exit() value or
+ *             kernel return value).
+ * @fault: DRM_D1_NODE_FAULT_*; DRM_D1_NODE_FAULT_NONE when the node did
+ *         not fault.
+ * @hart: the hart that faulted.
+ * @pad: zero.
+ * @fault_pc: PC of the faulting instruction.
+ * @fault_addr: the address (SRAM or device VA), or the node id for a DMA
+ *              or semaphore aimed at a node that cannot be reached.
+ */
+struct drm_d1_launch_node {
+	__u32 exit_code;
+	__u32 fault;
+	__u32 hart;
+	__u32 pad;
+	__u64 fault_pc;
+	__u64 fault_addr;
+};
 
 /* drm_d1_context_status.fault_access */
 #define DRM_D1_ACCESS_READ	0

@@ -2,10 +2,13 @@
 /*
  * D1 DIP card hardware interface: PCI identity and BAR0 register map.
  *
- * Data only (no types, no logic): the one source both the QEMU device and
- * the d1.ko driver include, so the two cannot drift.  Every register is
- * 32 bits wide, little endian, accessed with naturally aligned 32-bit
- * loads/stores.  Documentation/accel/d1/hw-interface.rst is the prose form.
+ * Data only (macros, no types, no logic): the one source the QEMU device,
+ * the d1.ko driver and the tests include, so they cannot drift.  Every
+ * packed field has a mask/shift pair, or a packing macro, used on both
+ * sides.  Every register is 32 bits wide, little endian, accessed with
+ * naturally aligned 32-bit loads/stores.  The node ISA (what runs on the
+ * nodes) is d1_isa.h beside this file; the driver does not need it.
+ * Documentation/accel/d1/hw-interface.rst is the prose form.
  */
 #ifndef D1_REGS_H
 #define D1_REGS_H
@@ -225,13 +228,34 @@
 /* COPY: w1 src VA, w2 dst VA, w3 bytes (any alignment, <= 1 GiB) */
 #define D1_OP_COPY		0x01
 /*
- * LAUNCH: w1 image VA (ELF), w2 image bytes [31:0] | report bytes [63:32],
- * w3 args VA (0 = none), w4 rect x0 [15:0] y0 [31:16] cols [47:32]
- * rows [63:48], w5 args bytes [31:0] | harts per node [35:32] (1..4),
+ * LAUNCH: w1 image VA (ELF), w2 image bytes | report bytes, w3 args VA
+ * (0 = none), w4 the node rectangle, w5 args bytes | harts per node,
  * w6 instruction budget per hart (0 = unlimited until queue reset),
- * w7 report VA (see Documentation: launch report).
+ * w7 report VA (see the launch report below).  Pack and unpack w2, w4
+ * and w5 only with the macros below.
  */
 #define D1_OP_LAUNCH		0x02
+#define D1_LAUNCH_W2(image_bytes, report_bytes) \
+	((unsigned long long)(image_bytes) | \
+	 (unsigned long long)(report_bytes) << 32)
+#define D1_LAUNCH_W2_IMAGE(w)	((unsigned int)((w) & 0xffffffffu))
+#define D1_LAUNCH_W2_REPORT(w)	((unsigned int)((w) >> 32))
+#define D1_LAUNCH_W4(x0, y0, cols, rows) \
+	((unsigned long long)(x0) | (unsigned long long)(y0) << 16 | \
+	 (unsigned long long)(cols) << 32 | (unsigned long long)(rows) << 48)
+#define D1_LAUNCH_W4_X0(w)	((unsigned int)((w) & 0xffffu))
+#define D1_LAUNCH_W4_Y0(w)	((unsigned int)(((w) >> 16) & 0xffffu))
+#define D1_LAUNCH_W4_COLS(w)	((unsigned int)(((w) >> 32) & 0xffffu))
+#define D1_LAUNCH_W4_ROWS(w)	((unsigned int)(((w) >> 48) & 0xffffu))
+#define D1_LAUNCH_W5(args_bytes, harts) \
+	((unsigned long long)(args_bytes) | (unsigned long long)(harts) << 32)
+#define D1_LAUNCH_W5_ARGS(w)	((unsigned int)((w) & 0xffffffffu))
+#define D1_LAUNCH_W5_HARTS(w)	((unsigned int)(((w) >> 32) & 0xfu))
+#define D1_LAUNCH_W5_RSVD	0xfffffff000000000ull	/* must be zero */
+/* Limits of a LAUNCH (the node ISA's argument area and harts match). */
+#define D1_LAUNCH_IMAGE_MAX	(16u << 20)	/* image bytes */
+#define D1_LAUNCH_ARGS_MAX	4096u		/* argument bytes */
+#define D1_LAUNCH_HARTS_MAX	4u		/* harts per node */
 /* SIGNAL: w1 VA of a u64, w2 value to store */
 #define D1_OP_SIGNAL		0x03
 /* WAIT: w1 VA of a u64, w2 value; completes once *VA >= value */
@@ -240,21 +264,44 @@
 #define D1_OP_TIMESTAMP		0x05
 
 #define D1_COPY_MAX		(1ull << 30)
-#define D1_LAUNCH_IMAGE_MAX	(16u << 20)	/* LAUNCH image bytes */
 
 /*
  * Launch report, written to the report VA when a LAUNCH ends (also on
  * failure): a 64-byte header, one 32-byte record per node of the rect in
- * row-major order, then device printf text filling the rest.
- * Header u32 words: [0] magic, [1] status (a D1_QERR_*), [2] nodes,
- * [3] printf bytes written, [4] printf bytes dropped; u64 at byte 24:
- * instructions retired, at byte 32: cycles.
- * Node record u32 words: [0] exit code, [1] fault type (D1_NODE_FAULT_*),
- * [2] hart, [3] reserved; u64 at byte 16: fault PC, at byte 24: fault
- * address.
+ * row-major order, then device printf text filling the rest.  Byte
+ * offsets below; all fields little endian.  The uAPI's struct
+ * drm_d1_launch_report is this layout (the driver pins it at build time).
  */
 #define D1_REPORT_MAGIC		0xd1a0c0deu
 #define D1_REPORT_HDR_SIZE	64
 #define D1_REPORT_NODE_SIZE	32
+#define D1_REPORT_SIZE(nodes)	(D1_REPORT_HDR_SIZE + \
+				 (nodes) * D1_REPORT_NODE_SIZE)
+/* header */
+#define D1_REPORT_MAGIC_OFF	0	/* u32 D1_REPORT_MAGIC */
+#define D1_REPORT_STATUS_OFF	4	/* u32 a D1_QERR_* */
+#define D1_REPORT_NODES_OFF	8	/* u32 node records */
+#define D1_REPORT_PRINTF_OFF	12	/* u32 printf bytes written */
+#define D1_REPORT_DROPPED_OFF	16	/* u32 printf bytes dropped */
+#define D1_REPORT_NODE_SIZE_OFF	20	/* u32 D1_REPORT_NODE_SIZE */
+#define D1_REPORT_INSTRET_OFF	24	/* u64 instructions retired */
+#define D1_REPORT_CYCLES_OFF	32	/* u64 cycles, max over nodes */
+/* node record */
+#define D1_REPORT_N_EXIT_OFF	0	/* u32 exit code of hart 0 */
+#define D1_REPORT_N_FAULT_OFF	4	/* u32 a D1_NODE_FAULT_* */
+#define D1_REPORT_N_HART_OFF	8	/* u32 faulting hart */
+#define D1_REPORT_N_PC_OFF	16	/* u64 fault PC */
+#define D1_REPORT_N_ADDR_OFF	24	/* u64 fault address */
+/* node fault codes in the report (the node ISA's D1_FAULT_* values) */
+#define D1_NODE_FAULT_NONE		0
+#define D1_NODE_FAULT_ILLEGAL		1
+#define D1_NODE_FAULT_FETCH		2
+#define D1_NODE_FAULT_MISALIGNED_PC	3
+#define D1_NODE_FAULT_LOAD		4
+#define D1_NODE_FAULT_STORE		5
+#define D1_NODE_FAULT_ECALL		6
+#define D1_NODE_FAULT_BREAKPOINT	7
+#define D1_NODE_FAULT_DMA		8
+#define D1_NODE_FAULT_SYNC		9
 
 #endif /* D1_REGS_H */
