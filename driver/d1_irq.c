@@ -7,6 +7,7 @@
  * handler acknowledges what it read by writing the bits back (W1C).
  */
 #include <linux/interrupt.h>
+#include <linux/lockdep.h>
 #include <linux/pci.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
@@ -137,6 +138,7 @@ void d1_irq_fini(struct d1_device *d1)
  */
 void d1_irq_doorbell_prepare(struct d1_device *d1)
 {
+	lockdep_assert_held(&d1->ping_lock);
 	d1_write(d1, D1_REG_IRQ_STATUS, D1_IRQ_DOORBELL);
 	synchronize_irq(d1->irq.irq);
 	reinit_completion(&d1->irq.doorbell);

@@ -17,6 +17,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
@@ -136,6 +137,7 @@ void d1_queue_hw_enable(struct d1_queue *q)
 	struct d1_device *d1 = q->d1;
 	u32 i = q->idx;
 
+	lockdep_assert_held(&q->ring_lock);
 	d1_write(d1, D1_REG_Q(i, D1_Q_RING_LO), lower_32_bits(q->ring_dma));
 	d1_write(d1, D1_REG_Q(i, D1_Q_RING_HI), upper_32_bits(q->ring_dma));
 	d1_write(d1, D1_REG_Q(i, D1_Q_RING_SIZE), D1_RING_ENTRIES);
@@ -154,6 +156,7 @@ static void d1_ring_put(struct d1_queue *q, struct d1_job *job)
 {
 	u32 i, w;
 
+	lockdep_assert_held(&q->ring_lock);
 	job->ring_start = q->tail;
 	for (i = 0; i < job->ncmds; i++) {
 		__le64 *slot = q->ring + (size_t)q->tail * D1_DESC_WORDS;
@@ -184,6 +187,7 @@ void d1_queue_rewrite(struct d1_queue *q)
 {
 	struct d1_job *job;
 
+	lockdep_assert_held(&q->ring_lock);
 	spin_lock(&q->lock);
 	list_for_each_entry(job, &q->pending, node)
 		d1_ring_put(q, job);

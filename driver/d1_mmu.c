@@ -15,6 +15,7 @@
  */
 #include <linux/dma-fence.h>
 #include <linux/dma-mapping.h>
+#include <linux/lockdep.h>
 #include <linux/pci.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -93,12 +94,16 @@ static unsigned int d1_pt_index(u64 va, int level)
 	return (va >> D1_PT_SHIFT(level)) & (D1_PT_ENTRIES - 1);
 }
 
-/* The leaf table covering @va; allocated (with its parents) if @alloc. */
+/*
+ * The leaf table covering @va; allocated (with its parents) if @alloc.
+ * The caller holds ctx->lock.
+ */
 static struct d1_pt *d1_pt_leaf(struct d1_ctx *ctx, u64 va, bool alloc)
 {
 	struct d1_pt *pt = &ctx->root;
 	int level;
 
+	lockdep_assert_held(&ctx->lock);
 	/* The tables are gone once the card was unplugged. */
 	if (!pt->cpu)
 		return NULL;
@@ -318,6 +323,7 @@ int d1_ctx_hw_bind(struct d1_ctx *ctx)
 	struct d1_device *d1 = ctx->d1;
 	unsigned long id;
 
+	lockdep_assert_held(&ctx->lock);
 	if (ctx->hw_id >= 0)
 		return 0;
 	mutex_lock(&d1->ctx_lock);
@@ -382,6 +388,7 @@ int d1_ctx_check_range(struct d1_ctx *ctx, u64 va, u64 len, u32 need)
 {
 	u64 end;
 
+	lockdep_assert_held(&ctx->lock);
 	if (!len || check_add_overflow(va, len, &end))
 		return -EINVAL;
 	while (va < end) {
@@ -524,6 +531,7 @@ static unsigned int d1_ctx_busy_fences(struct d1_ctx *ctx,
 {
 	unsigned int i, n = 0;
 
+	lockdep_assert_held(&ctx->lock);
 	for (i = 0; i < ctx->d1->nr_queues; i++)
 		if (ctx->last[i] && !dma_fence_is_signaled(ctx->last[i]))
 			fences[n++] = dma_fence_get(ctx->last[i]);

@@ -23,6 +23,7 @@
  */
 #include <linux/devcoredump.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/pci.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -50,6 +51,7 @@ static bool d1_queue_hung(struct d1_queue *q)
 	struct d1_job *job;
 	bool hung = false;
 
+	lockdep_assert_held(&q->ring_lock);
 	spin_lock(&q->lock);
 	job = list_first_entry_or_null(&q->pending, struct d1_job, node);
 	if (job)
@@ -59,7 +61,10 @@ static bool d1_queue_hung(struct d1_queue *q)
 	return hung;
 }
 
-/* Count a reset once per address space it hits; caller holds q->lock. */
+/*
+ * Count a reset once per address space it hits.  Callers walk a queue's
+ * pending jobs under q->lock, which keeps job->ctx alive.
+ */
 static void d1_ctx_count_reset(struct d1_ctx *ctx, u32 seq)
 {
 	spin_lock(&ctx->status_lock);
@@ -125,6 +130,7 @@ static size_t d1_coredump_fill(struct d1_queue *q, struct d1_job *job,
 	struct drm_printer p;
 	u32 r = q->idx, i, w, slot;
 
+	lockdep_assert_held(&q->lock);
 	it.data = buf;
 	it.start = 0;
 	it.remain = D1_DUMP_SIZE - 1;
@@ -171,6 +177,8 @@ static void d1_reset_device_locked(struct d1_device *d1,
 	struct d1_job *job;
 	u32 i;
 
+	if (locked)
+		lockdep_assert_held(&locked->ring_lock);
 	mutex_lock(&d1->reset_lock);
 	for (i = 0; i < d1->nr_queues; i++) {
 		if (&d1->queues[i] != locked)
