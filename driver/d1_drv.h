@@ -5,6 +5,8 @@
 #ifndef __D1_DRV_H__
 #define __D1_DRV_H__
 
+#include <linux/build_bug.h>
+
 struct d1_ctx;
 struct d1_device;
 struct drm_sched_entity;
@@ -14,6 +16,12 @@ struct drm_sched_entity;
 #define D1_DRIVER_DATE		"20261129"
 #define D1_DRIVER_MAJOR		1
 #define D1_DRIVER_MINOR		0
+
+/*
+ * A code the device reports that reaches userspace unchanged: the uAPI
+ * value must be the hardware's.
+ */
+#define D1_PIN(uapi, hw) static_assert((uapi) == (hw), #uapi " is " #hw)
 
 /**
  * struct d1_file_priv - per-open-file state

@@ -59,7 +59,6 @@ static_assert(offsetof(struct drm_d1_launch_node, fault) == D1_REPORT_N_FAULT_OF
 static_assert(offsetof(struct drm_d1_launch_node, hart) == D1_REPORT_N_HART_OFF);
 static_assert(offsetof(struct drm_d1_launch_node, fault_pc) == D1_REPORT_N_PC_OFF);
 static_assert(offsetof(struct drm_d1_launch_node, fault_addr) == D1_REPORT_N_ADDR_OFF);
-#define D1_PIN(uapi, hw) static_assert((uapi) == (hw), #uapi " is " #hw)
 D1_PIN(DRM_D1_REPORT_MAGIC, D1_REPORT_MAGIC);
 D1_PIN(DRM_D1_ERROR_NONE, D1_QERR_NONE);
 D1_PIN(DRM_D1_ERROR_MMU_FAULT, D1_QERR_MMU_FAULT);
