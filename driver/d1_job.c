@@ -23,6 +23,7 @@
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include <drm/drm_drv.h>
@@ -566,96 +567,129 @@ void d1_file_queues_fini(struct d1_file_priv *fpriv)
 
 /* ---- SUBMIT ---- */
 
+/* Bytes of the command union after the first @used must be zero. */
+static int d1_cmd_check_unused(const struct drm_d1_cmd *c, size_t used)
+{
+	return memchr_inv((const u8 *)c->pad + used, 0,
+			  sizeof(c->pad) - used) ? -EINVAL : 0;
+}
+
+static int d1_cmd_copy(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
+		       u64 *w)
+{
+	const struct drm_d1_cmd_copy *cp = &c->copy;
+
+	if (d1_cmd_check_unused(c, sizeof(*cp)))
+		return -EINVAL;
+	if (!cp->size || cp->size > D1_COPY_MAX ||
+	    d1_ctx_check_range(ctx, cp->src, cp->size, DRM_D1_VM_READ) ||
+	    d1_ctx_check_range(ctx, cp->dst, cp->size, DRM_D1_VM_WRITE))
+		return -EINVAL;
+	w[1] = cp->src;
+	w[2] = cp->dst;
+	w[3] = cp->size;
+	return D1_OP_COPY;
+}
+
+static int d1_cmd_launch(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
+			 u64 *w)
+{
+	const struct d1_caps *caps = &ctx->d1->caps;
+	const struct drm_d1_cmd_launch *l = &c->launch;
+	u32 nodes, x, y;
+	u64 need;
+
+	if (d1_cmd_check_unused(c, sizeof(*l)))
+		return -EINVAL;
+	if (!l->image_size || l->image_size > D1_LAUNCH_IMAGE_MAX ||
+	    l->args_size > D1_LAUNCH_ARGS_MAX ||
+	    !l->args != !l->args_size ||
+	    !l->harts || l->harts > D1_LAUNCH_HARTS_MAX ||
+	    !l->cols || !l->rows ||
+	    l->x0 + l->cols > caps->grid_cols ||
+	    l->y0 + l->rows > caps->grid_rows)
+		return -EINVAL;
+	/* Unusable nodes are the last ones of the mesh, row-major. */
+	y = l->y0 + l->rows - 1;
+	x = l->x0 + l->cols - 1;
+	if (y * caps->grid_cols + x >= caps->node_count)
+		return -EINVAL;
+	nodes = (u32)l->cols * l->rows;
+	need = D1_REPORT_SIZE((u64)nodes);
+	if (l->report_size < need ||
+	    d1_ctx_check_range(ctx, l->image, l->image_size,
+			       DRM_D1_VM_READ) ||
+	    (l->args_size &&
+	     d1_ctx_check_range(ctx, l->args, l->args_size,
+				DRM_D1_VM_READ)) ||
+	    d1_ctx_check_range(ctx, l->report, l->report_size,
+			       DRM_D1_VM_WRITE))
+		return -EINVAL;
+	w[1] = l->image;
+	w[2] = D1_LAUNCH_W2(l->image_size, l->report_size);
+	w[3] = l->args;
+	w[4] = D1_LAUNCH_W4(l->x0, l->y0, l->cols, l->rows);
+	w[5] = D1_LAUNCH_W5(l->args_size, l->harts);
+	w[6] = l->budget;
+	w[7] = l->report;
+	return D1_OP_LAUNCH;
+}
+
+/* SIGNAL, WAIT and TIMESTAMP: one u64 in device memory. */
+static int d1_cmd_mem(struct d1_ctx *ctx, const struct drm_d1_cmd *c, u64 *w)
+{
+	const struct drm_d1_cmd_mem *m = &c->mem;
+	u32 need = c->op == DRM_D1_CMD_WAIT ? DRM_D1_VM_READ : DRM_D1_VM_WRITE;
+
+	if (d1_cmd_check_unused(c, sizeof(*m)))
+		return -EINVAL;
+	if (!IS_ALIGNED(m->va, sizeof(u64)) ||
+	    (c->op == DRM_D1_CMD_TIMESTAMP && m->value) ||
+	    d1_ctx_check_range(ctx, m->va, sizeof(u64), need))
+		return -EINVAL;
+	w[1] = m->va;
+	switch (c->op) {
+	case DRM_D1_CMD_SIGNAL:
+		w[2] = m->value;
+		return D1_OP_SIGNAL;
+	case DRM_D1_CMD_WAIT:
+		w[2] = m->value;
+		return D1_OP_WAIT;
+	default:
+		return D1_OP_TIMESTAMP;
+	}
+}
+
+/*
+ * Check command @c against the address space and write its descriptor
+ * to @w; the caller holds ctx->lock.
+ */
 static int d1_cmd_translate(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
 			    u64 *w)
 {
-	const struct d1_caps *caps = &ctx->d1->caps;
-	u32 i, op;
+	int op;
 
+	lockdep_assert_held(&ctx->lock);
 	if (c->flags)
 		return -EINVAL;
 	memset(w, 0, D1_DESC_SIZE);
-
 	switch (c->op) {
-	case DRM_D1_CMD_COPY: {
-		const struct drm_d1_cmd_copy *cp = &c->copy;
-
-		for (i = 3; i < ARRAY_SIZE(c->pad); i++)
-			if (c->pad[i])
-				return -EINVAL;
-		if (!cp->size || cp->size > D1_COPY_MAX ||
-		    d1_ctx_check_range(ctx, cp->src, cp->size, DRM_D1_VM_READ) ||
-		    d1_ctx_check_range(ctx, cp->dst, cp->size, DRM_D1_VM_WRITE))
-			return -EINVAL;
-		op = D1_OP_COPY;
-		w[1] = cp->src;
-		w[2] = cp->dst;
-		w[3] = cp->size;
+	case DRM_D1_CMD_COPY:
+		op = d1_cmd_copy(ctx, c, w);
 		break;
-	}
-	case DRM_D1_CMD_LAUNCH: {
-		const struct drm_d1_cmd_launch *l = &c->launch;
-		u32 nodes, x, y;
-		u64 need;
-
-		if (!l->image_size || l->image_size > D1_LAUNCH_IMAGE_MAX ||
-		    l->args_size > D1_LAUNCH_ARGS_MAX ||
-		    !l->args != !l->args_size ||
-		    !l->harts || l->harts > D1_LAUNCH_HARTS_MAX ||
-		    !l->cols || !l->rows ||
-		    l->x0 + l->cols > caps->grid_cols ||
-		    l->y0 + l->rows > caps->grid_rows)
-			return -EINVAL;
-		/* Unusable nodes are the last ones of the mesh, row-major. */
-		y = l->y0 + l->rows - 1;
-		x = l->x0 + l->cols - 1;
-		if (y * caps->grid_cols + x >= caps->node_count)
-			return -EINVAL;
-		nodes = (u32)l->cols * l->rows;
-		need = D1_REPORT_SIZE((u64)nodes);
-		if (l->report_size < need ||
-		    d1_ctx_check_range(ctx, l->image, l->image_size,
-				       DRM_D1_VM_READ) ||
-		    (l->args_size &&
-		     d1_ctx_check_range(ctx, l->args, l->args_size,
-					DRM_D1_VM_READ)) ||
-		    d1_ctx_check_range(ctx, l->report, l->report_size,
-				       DRM_D1_VM_WRITE))
-			return -EINVAL;
-		op = D1_OP_LAUNCH;
-		w[1] = l->image;
-		w[2] = D1_LAUNCH_W2(l->image_size, l->report_size);
-		w[3] = l->args;
-		w[4] = D1_LAUNCH_W4(l->x0, l->y0, l->cols, l->rows);
-		w[5] = D1_LAUNCH_W5(l->args_size, l->harts);
-		w[6] = l->budget;
-		w[7] = l->report;
+	case DRM_D1_CMD_LAUNCH:
+		op = d1_cmd_launch(ctx, c, w);
 		break;
-	}
 	case DRM_D1_CMD_SIGNAL:
 	case DRM_D1_CMD_WAIT:
-	case DRM_D1_CMD_TIMESTAMP: {
-		const struct drm_d1_cmd_mem *m = &c->mem;
-		u32 need = c->op == DRM_D1_CMD_WAIT ? DRM_D1_VM_READ :
-			   DRM_D1_VM_WRITE;
-
-		for (i = 2; i < ARRAY_SIZE(c->pad); i++)
-			if (c->pad[i])
-				return -EINVAL;
-		if (!IS_ALIGNED(m->va, sizeof(u64)) ||
-		    (c->op == DRM_D1_CMD_TIMESTAMP && m->value) ||
-		    d1_ctx_check_range(ctx, m->va, sizeof(u64), need))
-			return -EINVAL;
-		op = c->op == DRM_D1_CMD_SIGNAL ? D1_OP_SIGNAL :
-		     c->op == DRM_D1_CMD_WAIT ? D1_OP_WAIT : D1_OP_TIMESTAMP;
-		w[1] = m->va;
-		if (op != D1_OP_TIMESTAMP)
-			w[2] = m->value;
+	case DRM_D1_CMD_TIMESTAMP:
+		op = d1_cmd_mem(ctx, c, w);
 		break;
-	}
 	default:
 		return -EINVAL;
 	}
+	if (op < 0)
+		return op;
 	w[0] = D1_DESC_HDR(op, D1_DESC_F_CTX, 0) | D1_DESC_HDR_CTX(ctx->hw_id);
 	return 0;
 }
