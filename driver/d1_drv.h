@@ -6,6 +6,7 @@
 #define __D1_DRV_H__
 
 #include <linux/build_bug.h>
+#include <drm/drm_print.h>
 
 struct d1_ctx;
 struct d1_device;
@@ -22,6 +23,13 @@ struct drm_sched_entity;
  * value must be the hardware's.
  */
 #define D1_PIN(uapi, hw) static_assert((uapi) == (hw), #uapi " is " #hw)
+
+/*
+ * Refuse an ioctl argument: say why in the kernel log when drm.debug has
+ * the DRIVER category (0x2) on, and evaluate to the errno @err.
+ */
+#define d1_refuse(drm, err, fmt, ...) \
+	({ drm_dbg(drm, fmt, ##__VA_ARGS__); (err); })
 
 /**
  * struct d1_file_priv - per-open-file state

@@ -20,6 +20,7 @@
 #include <drm/d1_accel.h>
 
 #include "d1_device.h"
+#include "d1_drv.h"
 #include "d1_gem.h"
 #include "d1_mmu.h"
 
@@ -213,7 +214,9 @@ static struct d1_bo *d1_hbm_create(struct d1_device *d1, u64 size)
 	mutex_unlock(&d1->hbm_lock);
 	if (ret) {
 		kfree(bo);
-		return ERR_PTR(-ENOSPC);
+		return ERR_PTR(d1_refuse(&d1->drm, -ENOSPC,
+					 "BO_CREATE: no free HBM range of %llu bytes\n",
+					 size));
 	}
 
 	drm_gem_private_object_init(&d1->drm, &bo->base.base, size);
@@ -269,9 +272,13 @@ int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 	int idx, ret;
 
 	if (args->flags || args->pad)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "BO_CREATE: flags 0x%x and pad 0x%x must be 0\n",
+				 args->flags, args->pad);
 	if (!args->size || args->size > D1_VA_USER_END - D1_VA_USER_START)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "BO_CREATE: size %llu not in 1..%llu\n",
+				 args->size, D1_VA_USER_END - D1_VA_USER_START);
 	size = PAGE_ALIGN(args->size);
 
 	if (!drm_dev_enter(drm, &idx))
@@ -290,7 +297,9 @@ int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 		struct d1_bo *bo;
 
 		if (size > d1->caps.hbm_size) {
-			ret = -EINVAL;
+			ret = d1_refuse(drm, -EINVAL,
+					"BO_CREATE: %llu bytes, the card has %llu of HBM\n",
+					size, d1->caps.hbm_size);
 			goto out;
 		}
 		bo = d1_hbm_create(d1, size);
@@ -302,7 +311,8 @@ int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 		break;
 	}
 	default:
-		ret = -EINVAL;
+		ret = d1_refuse(drm, -EINVAL, "BO_CREATE: unknown placement %u\n",
+				args->placement);
 		goto out;
 	}
 
@@ -335,7 +345,8 @@ static int d1_gem_lookup_offset(struct drm_file *file, u32 handle,
 
 	obj = d1_gem_lookup(file, handle);
 	if (!obj)
-		return -ENOENT;
+		return d1_refuse(file->minor->dev, -ENOENT,
+				 "no BO with handle %u\n", handle);
 	ret = drm_gem_create_mmap_offset(obj);
 	if (ret) {
 		drm_gem_object_put(obj);
@@ -353,7 +364,9 @@ int d1_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 	int idx, ret;
 
 	if (args->flags)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "BO_MMAP_OFFSET: flags 0x%x must be 0\n",
+				 args->flags);
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 	ret = d1_gem_lookup_offset(file, args->handle, &obj);
@@ -373,7 +386,8 @@ int d1_gem_info_ioctl(struct drm_device *drm, void *data,
 	int idx, ret;
 
 	if (args->flags)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL, "BO_INFO: flags 0x%x must be 0\n",
+				 args->flags);
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 	ret = d1_gem_lookup_offset(file, args->handle, &obj);

@@ -567,64 +567,122 @@ void d1_file_queues_fini(struct d1_file_priv *fpriv)
 
 /* ---- SUBMIT ---- */
 
-/* Bytes of the command union after the first @used must be zero. */
-static int d1_cmd_check_unused(const struct drm_d1_cmd *c, size_t used)
+/* Bytes of command @i's union after the first @used must be zero. */
+static int d1_cmd_check_unused(struct drm_device *drm, u32 i,
+			       const struct drm_d1_cmd *c, size_t used)
 {
-	return memchr_inv((const u8 *)c->pad + used, 0,
-			  sizeof(c->pad) - used) ? -EINVAL : 0;
+	if (memchr_inv((const u8 *)c->pad + used, 0, sizeof(c->pad) - used))
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: op %u uses %zu bytes of the union, the rest must be zero\n",
+				 i, c->op, used);
+	return 0;
 }
 
-static int d1_cmd_copy(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
+/* Is [@va, @va + @len) of command @i mapped with the rights @need? */
+static int d1_cmd_check_range(struct d1_ctx *ctx, u32 i, const char *what,
+			      u64 va, u64 len, u32 need)
+{
+	if (!d1_ctx_check_range(ctx, va, len, need))
+		return 0;
+	return d1_refuse(&ctx->d1->drm, -EINVAL,
+			 "SUBMIT: cmd %u: %s [0x%llx, +0x%llx) is not mapped %s\n",
+			 i, what, va, len,
+			 need & DRM_D1_VM_WRITE ? "writable" : "readable");
+}
+
+static int d1_cmd_copy(struct d1_ctx *ctx, u32 i, const struct drm_d1_cmd *c,
 		       u64 *w)
 {
+	struct drm_device *drm = &ctx->d1->drm;
 	const struct drm_d1_cmd_copy *cp = &c->copy;
+	int ret;
 
-	if (d1_cmd_check_unused(c, sizeof(*cp)))
-		return -EINVAL;
-	if (!cp->size || cp->size > D1_COPY_MAX ||
-	    d1_ctx_check_range(ctx, cp->src, cp->size, DRM_D1_VM_READ) ||
-	    d1_ctx_check_range(ctx, cp->dst, cp->size, DRM_D1_VM_WRITE))
-		return -EINVAL;
+	ret = d1_cmd_check_unused(drm, i, c, sizeof(*cp));
+	if (ret)
+		return ret;
+	if (!cp->size || cp->size > D1_COPY_MAX)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: COPY size %llu not in 1..%llu\n",
+				 i, cp->size, D1_COPY_MAX);
+	ret = d1_cmd_check_range(ctx, i, "COPY source", cp->src, cp->size,
+				 DRM_D1_VM_READ);
+	if (!ret)
+		ret = d1_cmd_check_range(ctx, i, "COPY destination", cp->dst,
+					 cp->size, DRM_D1_VM_WRITE);
+	if (ret)
+		return ret;
 	w[1] = cp->src;
 	w[2] = cp->dst;
 	w[3] = cp->size;
 	return D1_OP_COPY;
 }
 
-static int d1_cmd_launch(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
-			 u64 *w)
+/* The LAUNCH fields that need no address space. */
+static int d1_cmd_launch_check(struct drm_device *drm, u32 i,
+			       const struct drm_d1_cmd_launch *l)
 {
-	const struct d1_caps *caps = &ctx->d1->caps;
-	const struct drm_d1_cmd_launch *l = &c->launch;
-	u32 nodes, x, y;
+	const struct d1_caps *caps = &to_d1_device(drm)->caps;
 	u64 need;
 
-	if (d1_cmd_check_unused(c, sizeof(*l)))
-		return -EINVAL;
-	if (!l->image_size || l->image_size > D1_LAUNCH_IMAGE_MAX ||
-	    l->args_size > D1_LAUNCH_ARGS_MAX ||
-	    !l->args != !l->args_size ||
-	    !l->harts || l->harts > D1_LAUNCH_HARTS_MAX ||
-	    !l->cols || !l->rows ||
+	if (!l->image_size || l->image_size > D1_LAUNCH_IMAGE_MAX)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH image_size %u not in 1..%u\n",
+				 i, l->image_size, D1_LAUNCH_IMAGE_MAX);
+	if (l->args_size > D1_LAUNCH_ARGS_MAX)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH args_size %u above %u\n",
+				 i, l->args_size, D1_LAUNCH_ARGS_MAX);
+	if (!l->args != !l->args_size)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH args 0x%llx must be 0 exactly when args_size (%u) is\n",
+				 i, l->args, l->args_size);
+	if (!l->harts || l->harts > D1_LAUNCH_HARTS_MAX)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH harts %u not in 1..%u\n",
+				 i, l->harts, D1_LAUNCH_HARTS_MAX);
+	if (!l->cols || !l->rows ||
 	    l->x0 + l->cols > caps->grid_cols ||
 	    l->y0 + l->rows > caps->grid_rows)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH rectangle %ux%u at (%u,%u) is empty or leaves the %ux%u grid\n",
+				 i, l->cols, l->rows, l->x0, l->y0,
+				 caps->grid_cols, caps->grid_rows);
 	/* Unusable nodes are the last ones of the mesh, row-major. */
-	y = l->y0 + l->rows - 1;
-	x = l->x0 + l->cols - 1;
-	if (y * caps->grid_cols + x >= caps->node_count)
-		return -EINVAL;
-	nodes = (u32)l->cols * l->rows;
-	need = D1_REPORT_SIZE((u64)nodes);
-	if (l->report_size < need ||
-	    d1_ctx_check_range(ctx, l->image, l->image_size,
-			       DRM_D1_VM_READ) ||
-	    (l->args_size &&
-	     d1_ctx_check_range(ctx, l->args, l->args_size,
-				DRM_D1_VM_READ)) ||
-	    d1_ctx_check_range(ctx, l->report, l->report_size,
-			       DRM_D1_VM_WRITE))
-		return -EINVAL;
+	if ((u32)(l->y0 + l->rows - 1) * caps->grid_cols +
+	    l->x0 + l->cols - 1 >= caps->node_count)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH rectangle %ux%u at (%u,%u) reaches past node %u\n",
+				 i, l->cols, l->rows, l->x0, l->y0,
+				 caps->node_count - 1);
+	need = D1_REPORT_SIZE((u64)l->cols * l->rows);
+	if (l->report_size < need)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH report_size %u below the %llu its %u nodes need\n",
+				 i, l->report_size, need, l->cols * l->rows);
+	return 0;
+}
+
+static int d1_cmd_launch(struct d1_ctx *ctx, u32 i,
+			 const struct drm_d1_cmd *c, u64 *w)
+{
+	struct drm_device *drm = &ctx->d1->drm;
+	const struct drm_d1_cmd_launch *l = &c->launch;
+	int ret;
+
+	ret = d1_cmd_check_unused(drm, i, c, sizeof(*l));
+	if (!ret)
+		ret = d1_cmd_launch_check(drm, i, l);
+	if (!ret)
+		ret = d1_cmd_check_range(ctx, i, "LAUNCH image", l->image,
+					 l->image_size, DRM_D1_VM_READ);
+	if (!ret && l->args_size)
+		ret = d1_cmd_check_range(ctx, i, "LAUNCH args", l->args,
+					 l->args_size, DRM_D1_VM_READ);
+	if (!ret)
+		ret = d1_cmd_check_range(ctx, i, "LAUNCH report", l->report,
+					 l->report_size, DRM_D1_VM_WRITE);
+	if (ret)
+		return ret;
 	w[1] = l->image;
 	w[2] = D1_LAUNCH_W2(l->image_size, l->report_size);
 	w[3] = l->args;
@@ -636,17 +694,29 @@ static int d1_cmd_launch(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
 }
 
 /* SIGNAL, WAIT and TIMESTAMP: one u64 in device memory. */
-static int d1_cmd_mem(struct d1_ctx *ctx, const struct drm_d1_cmd *c, u64 *w)
+static int d1_cmd_mem(struct d1_ctx *ctx, u32 i, const struct drm_d1_cmd *c,
+		      u64 *w)
 {
+	struct drm_device *drm = &ctx->d1->drm;
 	const struct drm_d1_cmd_mem *m = &c->mem;
 	u32 need = c->op == DRM_D1_CMD_WAIT ? DRM_D1_VM_READ : DRM_D1_VM_WRITE;
+	int ret;
 
-	if (d1_cmd_check_unused(c, sizeof(*m)))
-		return -EINVAL;
-	if (!IS_ALIGNED(m->va, sizeof(u64)) ||
-	    (c->op == DRM_D1_CMD_TIMESTAMP && m->value) ||
-	    d1_ctx_check_range(ctx, m->va, sizeof(u64), need))
-		return -EINVAL;
+	ret = d1_cmd_check_unused(drm, i, c, sizeof(*m));
+	if (ret)
+		return ret;
+	if (!IS_ALIGNED(m->va, sizeof(u64)))
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: op %u va 0x%llx is not 8-byte aligned\n",
+				 i, c->op, m->va);
+	if (c->op == DRM_D1_CMD_TIMESTAMP && m->value)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: TIMESTAMP value 0x%llx must be 0\n",
+				 i, m->value);
+	ret = d1_cmd_check_range(ctx, i, "the u64 at", m->va, sizeof(u64),
+				 need);
+	if (ret)
+		return ret;
 	w[1] = m->va;
 	switch (c->op) {
 	case DRM_D1_CMD_SIGNAL:
@@ -661,32 +731,36 @@ static int d1_cmd_mem(struct d1_ctx *ctx, const struct drm_d1_cmd *c, u64 *w)
 }
 
 /*
- * Check command @c against the address space and write its descriptor
- * to @w; the caller holds ctx->lock.
+ * Check command @i, @c, against the address space and write its
+ * descriptor to @w; the caller holds ctx->lock.
  */
-static int d1_cmd_translate(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
-			    u64 *w)
+static int d1_cmd_translate(struct d1_ctx *ctx, u32 i,
+			    const struct drm_d1_cmd *c, u64 *w)
 {
+	struct drm_device *drm = &ctx->d1->drm;
 	int op;
 
 	lockdep_assert_held(&ctx->lock);
 	if (c->flags)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: flags 0x%x must be 0\n",
+				 i, c->flags);
 	memset(w, 0, D1_DESC_SIZE);
 	switch (c->op) {
 	case DRM_D1_CMD_COPY:
-		op = d1_cmd_copy(ctx, c, w);
+		op = d1_cmd_copy(ctx, i, c, w);
 		break;
 	case DRM_D1_CMD_LAUNCH:
-		op = d1_cmd_launch(ctx, c, w);
+		op = d1_cmd_launch(ctx, i, c, w);
 		break;
 	case DRM_D1_CMD_SIGNAL:
 	case DRM_D1_CMD_WAIT:
 	case DRM_D1_CMD_TIMESTAMP:
-		op = d1_cmd_mem(ctx, c, w);
+		op = d1_cmd_mem(ctx, i, c, w);
 		break;
 	default:
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL, "SUBMIT: cmd %u: unknown op %u\n",
+				 i, c->op);
 	}
 	if (op < 0)
 		return op;
@@ -694,15 +768,26 @@ static int d1_cmd_translate(struct d1_ctx *ctx, const struct drm_d1_cmd *c,
 	return 0;
 }
 
-/* Read element @i of a user array of @size-byte elements into @dst. */
-static int d1_copy_elem(void *dst, size_t dst_size, u64 array, u32 i,
-			u32 size)
+/*
+ * Read element @i of a user array of @size-byte elements (@what, for
+ * the log) into @dst.
+ */
+static int d1_copy_elem(struct drm_device *drm, const char *what, void *dst,
+			size_t dst_size, u64 array, u32 i, u32 size)
 {
 	void __user *src = u64_to_user_ptr(array + (u64)i * size);
 	int ret;
 
 	ret = copy_struct_from_user(dst, dst_size, src, size);
-	return ret == -E2BIG ? -EINVAL : ret;
+	if (ret == -E2BIG)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: %s %u: bytes beyond the first %zu must be zero\n",
+				 what, i, dst_size);
+	if (ret)
+		return d1_refuse(drm, ret,
+				 "SUBMIT: %s %u at 0x%llx is not readable\n",
+				 what, i, array + (u64)i * size);
+	return 0;
 }
 
 /**
@@ -732,6 +817,7 @@ static void d1_out_syncs_free(struct d1_out_sync *out, u32 n)
 static int d1_submit_in_syncs(struct d1_job *job, struct drm_file *file,
 			      const struct drm_d1_submit *args)
 {
+	struct drm_device *drm = file->minor->dev;
 	u32 i;
 	int ret;
 
@@ -739,15 +825,19 @@ static int d1_submit_in_syncs(struct d1_job *job, struct drm_file *file,
 		struct drm_d1_sync s;
 		struct dma_fence *fence;
 
-		ret = d1_copy_elem(&s, sizeof(s), args->in_syncs, i,
-				   args->sync_size);
+		ret = d1_copy_elem(drm, "in-sync", &s, sizeof(s),
+				   args->in_syncs, i, args->sync_size);
 		if (ret)
 			return ret;
 		if (s.flags)
-			return -EINVAL;
+			return d1_refuse(drm, -EINVAL,
+					 "SUBMIT: in-sync %u: flags 0x%x must be 0\n",
+					 i, s.flags);
 		ret = drm_syncobj_find_fence(file, s.handle, s.point, 0, &fence);
 		if (ret)
-			return ret;
+			return d1_refuse(drm, ret,
+					 "SUBMIT: in-sync %u: syncobj %u has no fence at point %llu (%d)\n",
+					 i, s.handle, s.point, ret);
 		ret = drm_sched_job_add_dependency(&job->base, fence);
 		if (ret)
 			return ret;
@@ -758,6 +848,7 @@ static int d1_submit_in_syncs(struct d1_job *job, struct drm_file *file,
 static struct d1_out_sync *d1_submit_out_syncs(struct drm_file *file,
 					       const struct drm_d1_submit *args)
 {
+	struct drm_device *drm = file->minor->dev;
 	struct d1_out_sync *out;
 	u32 i;
 	int ret;
@@ -768,15 +859,19 @@ static struct d1_out_sync *d1_submit_out_syncs(struct drm_file *file,
 	for (i = 0; i < args->out_sync_count; i++) {
 		struct drm_d1_sync s;
 
-		ret = d1_copy_elem(&s, sizeof(s), args->out_syncs, i,
-				   args->sync_size);
+		ret = d1_copy_elem(drm, "out-sync", &s, sizeof(s),
+				   args->out_syncs, i, args->sync_size);
 		if (!ret && s.flags)
-			ret = -EINVAL;
+			ret = d1_refuse(drm, -EINVAL,
+					"SUBMIT: out-sync %u: flags 0x%x must be 0\n",
+					i, s.flags);
 		if (ret)
 			goto err;
 		out[i].syncobj = drm_syncobj_find(file, s.handle);
 		if (!out[i].syncobj) {
-			ret = -ENOENT;
+			ret = d1_refuse(drm, -ENOENT,
+					"SUBMIT: out-sync %u: no syncobj %u\n",
+					i, s.handle);
 			goto err;
 		}
 		out[i].point = s.point;
@@ -797,21 +892,39 @@ err:
 static int d1_submit_check_args(struct d1_device *d1,
 				const struct drm_d1_submit *args)
 {
+	struct drm_device *drm = &d1->drm;
+
 	if (args->flags || args->pad)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: flags 0x%x and pad 0x%x must be 0\n",
+				 args->flags, args->pad);
 	if (args->queue >= d1->nr_queues)
-		return -EINVAL;
-	if (!args->cmd_count || args->cmd_count > D1_MAX_CMDS ||
-	    args->cmd_size < sizeof(struct drm_d1_cmd) ||
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: queue %u, the driver uses %u\n",
+				 args->queue, d1->nr_queues);
+	if (!args->cmd_count || args->cmd_count > D1_MAX_CMDS)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd_count %u not in 1..%u\n",
+				 args->cmd_count, D1_MAX_CMDS);
+	if (args->cmd_size < sizeof(struct drm_d1_cmd) ||
 	    args->cmd_size > D1_MAX_ELEM_SIZE)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd_size %u not in %zu..%u\n",
+				 args->cmd_size, sizeof(struct drm_d1_cmd),
+				 D1_MAX_ELEM_SIZE);
 	if (args->in_sync_count > D1_MAX_SYNCS ||
 	    args->out_sync_count > D1_MAX_SYNCS)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: in_sync_count %u or out_sync_count %u above %u\n",
+				 args->in_sync_count, args->out_sync_count,
+				 D1_MAX_SYNCS);
 	if ((args->in_sync_count || args->out_sync_count) &&
 	    (args->sync_size < sizeof(struct drm_d1_sync) ||
 	     args->sync_size > D1_MAX_ELEM_SIZE))
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: sync_size %u not in %zu..%u\n",
+				 args->sync_size, sizeof(struct drm_d1_sync),
+				 D1_MAX_ELEM_SIZE);
 	return 0;
 }
 
@@ -834,7 +947,8 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 	if (READ_ONCE(ctx->status.guilty)) {
-		ret = -ECANCELED;
+		ret = d1_refuse(drm, -ECANCELED,
+				"SUBMIT: a job of this file failed; GET_CONTEXT_STATUS with CLEAR re-enables it\n");
 		goto out_exit;
 	}
 
@@ -854,8 +968,8 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	INIT_LIST_HEAD(&job->node);
 
 	for (i = 0; i < args->cmd_count; i++) {
-		ret = d1_copy_elem(&cmds[i], sizeof(cmds[i]), args->cmds, i,
-				   args->cmd_size);
+		ret = d1_copy_elem(drm, "cmd", &cmds[i], sizeof(cmds[i]),
+				   args->cmds, i, args->cmd_size);
 		if (ret)
 			goto out_free;
 	}
@@ -883,7 +997,7 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	mutex_lock(&ctx->lock);
 	ret = d1_ctx_hw_bind(ctx);
 	for (i = 0; !ret && i < args->cmd_count; i++)
-		ret = d1_cmd_translate(ctx, &cmds[i], job->desc[i]);
+		ret = d1_cmd_translate(ctx, i, &cmds[i], job->desc[i]);
 	if (ret) {
 		mutex_unlock(&ctx->lock);
 		d1_pm_put(d1);

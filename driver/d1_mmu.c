@@ -330,7 +330,9 @@ int d1_ctx_hw_bind(struct d1_ctx *ctx)
 	id = find_first_zero_bit(d1->ctx_used, d1->caps.num_contexts);
 	if (id >= d1->caps.num_contexts) {
 		mutex_unlock(&d1->ctx_lock);
-		return -ENOSPC;
+		return d1_refuse(&d1->drm, -ENOSPC,
+				 "all %u hardware contexts are in use\n",
+				 d1->caps.num_contexts);
 	}
 	set_bit(id, d1->ctx_used);
 	d1->ctx_owner[id] = ctx;
@@ -424,6 +426,58 @@ static struct d1_mapping *d1_mapping_find(struct d1_ctx *ctx, u64 va)
 	return NULL;
 }
 
+/* The VM_BIND arguments that need neither the BO nor the address space. */
+static int d1_vm_bind_check_args(struct drm_device *drm,
+				 const struct drm_d1_vm_bind *args)
+{
+	if (args->flags & ~DRM_D1_VM_FLAGS)
+		return d1_refuse(drm, -EINVAL, "VM_BIND: unknown flags 0x%x\n",
+				 args->flags & ~DRM_D1_VM_FLAGS);
+	if (!(args->flags & (DRM_D1_VM_READ | DRM_D1_VM_WRITE)))
+		return d1_refuse(drm, -EINVAL,
+				 "VM_BIND: flags 0x%x grant neither READ nor WRITE\n",
+				 args->flags);
+	if (!IS_ALIGNED(args->offset, D1_PAGE_SIZE) ||
+	    !IS_ALIGNED(args->size, D1_PAGE_SIZE) ||
+	    !IS_ALIGNED(args->va, D1_PAGE_SIZE))
+		return d1_refuse(drm, -EINVAL,
+				 "VM_BIND: offset 0x%llx, size 0x%llx and va 0x%llx must be multiples of %llu\n",
+				 args->offset, args->size, args->va,
+				 D1_PAGE_SIZE);
+	if (!(args->flags & DRM_D1_VM_FIXED) && args->va)
+		return d1_refuse(drm, -EINVAL,
+				 "VM_BIND: va 0x%llx without DRM_D1_VM_FIXED must be 0\n",
+				 args->va);
+	return 0;
+}
+
+/* The range of @obj to map; *@size set, 0 for the rest of the BO. */
+static int d1_vm_bind_check_range(struct drm_device *drm,
+				  const struct drm_d1_vm_bind *args,
+				  const struct drm_gem_object *obj, u64 *size)
+{
+	u64 end;
+
+	if (args->offset >= obj->size)
+		return d1_refuse(drm, -EINVAL,
+				 "VM_BIND: offset 0x%llx is not inside the BO (0x%zx bytes)\n",
+				 args->offset, obj->size);
+	*size = args->size ? args->size : obj->size - args->offset;
+	if (check_add_overflow(args->offset, *size, &end) || end > obj->size)
+		return d1_refuse(drm, -EINVAL,
+				 "VM_BIND: offset 0x%llx + size 0x%llx is beyond the BO (0x%zx bytes)\n",
+				 args->offset, *size, obj->size);
+	if (args->flags & DRM_D1_VM_FIXED &&
+	    (args->va < D1_VA_USER_START ||
+	     check_add_overflow(args->va, *size, &end) ||
+	     end > D1_VA_USER_END))
+		return d1_refuse(drm, -EINVAL,
+				 "VM_BIND: fixed range [0x%llx, +0x%llx) is not inside [0x%llx, 0x%llx)\n",
+				 args->va, *size, (u64)D1_VA_USER_START,
+				 D1_VA_USER_END);
+	return 0;
+}
+
 int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file)
 {
@@ -432,37 +486,25 @@ int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 	struct drm_d1_vm_bind *args = data;
 	struct drm_gem_object *obj;
 	struct d1_mapping *m;
-	u64 size, end;
+	u64 size;
 	int idx, ret;
 
-	if (args->flags & ~DRM_D1_VM_FLAGS ||
-	    !(args->flags & (DRM_D1_VM_READ | DRM_D1_VM_WRITE)))
-		return -EINVAL;
-	if (!IS_ALIGNED(args->offset, D1_PAGE_SIZE) ||
-	    !IS_ALIGNED(args->size, D1_PAGE_SIZE) ||
-	    !IS_ALIGNED(args->va, D1_PAGE_SIZE))
-		return -EINVAL;
-	if (!(args->flags & DRM_D1_VM_FIXED) && args->va)
-		return -EINVAL;
+	ret = d1_vm_bind_check_args(drm, args);
+	if (ret)
+		return ret;
 
 	obj = drm_gem_object_lookup(file, args->handle);
 	if (!obj)
-		return -ENOENT;
+		return d1_refuse(drm, -ENOENT, "VM_BIND: no BO with handle %u\n",
+				 args->handle);
 	if (!d1_gem_is_d1_bo(obj)) {
-		ret = -ENOENT;
+		ret = d1_refuse(drm, -ENOENT,
+				"VM_BIND: handle %u is not a d1 BO\n",
+				args->handle);
 		goto out_put;
 	}
-
-	ret = -EINVAL;
-	if (args->offset >= obj->size)
-		goto out_put;
-	size = args->size ? args->size : obj->size - args->offset;
-	if (check_add_overflow(args->offset, size, &end) || end > obj->size)
-		goto out_put;
-	if (args->flags & DRM_D1_VM_FIXED &&
-	    (args->va < D1_VA_USER_START ||
-	     check_add_overflow(args->va, size, &end) ||
-	     end > D1_VA_USER_END))
+	ret = d1_vm_bind_check_range(drm, args, obj, &size);
+	if (ret)
 		goto out_put;
 
 	if (!drm_dev_enter(drm, &idx)) {
@@ -494,16 +536,22 @@ int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 		m->node.start = args->va;
 		m->node.size = size;
 		ret = drm_mm_reserve_node(&ctx->va_mm, &m->node);
+		if (ret)
+			ret = d1_refuse(drm, -ENOSPC,
+					"VM_BIND: [0x%llx, +0x%llx) overlaps a mapping\n",
+					args->va, size);
 	} else {
 		ret = drm_mm_insert_node_generic(&ctx->va_mm, &m->node, size,
 						 size >= SZ_2M ? SZ_2M :
 						 D1_PAGE_SIZE, 0,
 						 DRM_MM_INSERT_BEST);
+		if (ret)
+			ret = d1_refuse(drm, -ENOSPC,
+					"VM_BIND: no free VA range of 0x%llx bytes\n",
+					size);
 	}
-	if (ret) {
-		ret = -ENOSPC;
+	if (ret)
 		goto out_unlock;
-	}
 	ret = d1_mapping_write(ctx, m);
 	if (ret) {
 		d1_mapping_clear(ctx, m);
@@ -550,7 +598,9 @@ int d1_vm_unbind_ioctl(struct drm_device *drm, void *data,
 	long wait = 0;
 
 	if (args->flags || args->pad)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "VM_UNBIND: flags 0x%x and pad 0x%x must be 0\n",
+				 args->flags, args->pad);
 	if (drm_dev_is_unplugged(drm))
 		return -ENODEV;
 
@@ -563,11 +613,17 @@ int d1_vm_unbind_ioctl(struct drm_device *drm, void *data,
 		m = d1_mapping_find(ctx, args->va);
 		if (!m) {
 			mutex_unlock(&ctx->lock);
-			return -ENOENT;
+			return d1_refuse(drm, -ENOENT,
+					 "VM_UNBIND: no mapping starts at 0x%llx\n",
+					 args->va);
 		}
 		if (args->size && args->size != m->node.size) {
+			u64 size = m->node.size;
+
 			mutex_unlock(&ctx->lock);
-			return -EINVAL;
+			return d1_refuse(drm, -EINVAL,
+					 "VM_UNBIND: size 0x%llx, the mapping at 0x%llx has 0x%llx\n",
+					 args->size, args->va, size);
 		}
 		n = d1_ctx_busy_fences(ctx, fences);
 		if (!n)

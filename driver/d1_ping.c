@@ -19,6 +19,7 @@
 
 #include "d1_regs.h"
 #include "d1_device.h"
+#include "d1_drv.h"
 #include "d1_ping.h"
 
 static unsigned int d1_ping_timeout_ms = 1000;
@@ -46,7 +47,9 @@ int d1_ping_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	int idx, ret;
 
 	if (args->flags || args->pad)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "PING: flags 0x%x and pad 0x%x must be 0\n",
+				 args->flags, args->pad);
 
 	timeout = d1_ping_timeout(args->timeout_ns);
 

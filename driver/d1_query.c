@@ -15,6 +15,7 @@
 #include <drm/d1_accel.h>
 
 #include "d1_device.h"
+#include "d1_drv.h"
 #include "d1_gem.h"
 #include "d1_job.h"
 #include "d1_mmu.h"
@@ -76,7 +77,9 @@ int d1_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	int idx, ret;
 
 	if (args->flags || args->pad)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "QUERY: flags 0x%x and pad 0x%x must be 0\n",
+				 args->flags, args->pad);
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
@@ -89,7 +92,8 @@ int d1_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		ret = d1_query_submit_info(d1, args);
 		break;
 	default:
-		ret = -EINVAL;
+		ret = d1_refuse(drm, -EINVAL, "QUERY: unknown param %u\n",
+				args->param);
 		break;
 	}
 

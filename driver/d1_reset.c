@@ -357,7 +357,9 @@ int d1_context_status_ioctl(struct drm_device *drm, void *data,
 	int idx;
 
 	if (args->flags & ~DRM_D1_CONTEXT_STATUS_CLEAR)
-		return -EINVAL;
+		return d1_refuse(drm, -EINVAL,
+				 "GET_CONTEXT_STATUS: unknown flags 0x%x\n",
+				 args->flags & ~DRM_D1_CONTEXT_STATUS_CLEAR);
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 

@@ -4,7 +4,9 @@
  * and counters, the debugfs dumps (rings, contexts, bos, mmu), and the
  * reset knobs: a queue or device reset with jobs on the rings resubmits
  * them (no job fails, every file with a job on a ring counts a reset);
- * the shipped udev rule (tools/udev/70-d1.rules) as udevadm applies it.
+ * the shipped udev rule (tools/udev/70-d1.rules) as udevadm applies it;
+ * with drm.debug's DRIVER category on, refused ioctls say why in the
+ * kernel log.
  *
  * Needs d1.ko loaded (or $D1_KMOD/$D1_KO), debugfs for the debugfs tests.
  */
@@ -196,6 +198,71 @@ TEST_F(dbg, reset_knob_invalid)
 	EXPECT_EQ(-EINVAL, d1_sysfs_write(path, "99"));
 	snprintf(path, sizeof(path), "%s/reset_device", self->debugfs);
 	EXPECT_EQ(-EINVAL, d1_sysfs_write(path, "2"));
+}
+
+/* The kernel log records after @kfd's position, into @buf. */
+static void kmsg_read(int kfd, char *buf, size_t len)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	/* One record per read; EPIPE: some were overwritten, go on. */
+	while (used < len - 1 &&
+	       ((n = read(kfd, buf + used, len - 1 - used)) > 0 ||
+		(n < 0 && errno == EPIPE)))
+		if (n > 0)
+			used += n;
+	buf[used] = '\0';
+}
+
+/*
+ * drm.debug=0x2 (DRM_UT_DRIVER) makes a refused VM_BIND or SUBMIT log the
+ * check that failed; with the category off the same refusal logs nothing.
+ */
+TEST_F(dbg, drm_debug_says_why)
+{
+	const char *param = "/sys/module/drm/parameters/debug";
+	struct drm_d1_vm_bind b = { .flags = DRM_D1_VM_READ | 0x40000000 };
+	static char log[65536];
+	struct drm_d1_cmd c[2];
+	unsigned long old;
+	char val[32];
+	struct d1_buf buf;
+	int kfd;
+
+	if (d1_sysfs_read_ul("/sys/module/drm/parameters", "debug", &old) ||
+	    access(param, W_OK))
+		SKIP(return, "no writable drm.debug");
+	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kfd);
+	ASSERT_EQ(0, lseek(kfd, 0, SEEK_END));
+	ASSERT_EQ(0, d1_buf_new_flags(self->fd, 4096, DRM_D1_BO_HOST,
+				      DRM_D1_VM_READ, &buf));
+	c[0] = d1_cmd_mem(DRM_D1_CMD_WAIT, buf.va, 0);
+	c[1] = d1_cmd_mem(DRM_D1_CMD_TIMESTAMP, buf.va + 8, 0);
+
+	snprintf(val, sizeof(val), "0x%lx", old | 0x2);
+	ASSERT_EQ(0, d1_sysfs_write(param, val));
+	EXPECT_EQ(-EINVAL, d1_ioctl(self->fd, DRM_IOCTL_D1_VM_BIND, &b));
+	EXPECT_EQ(-EINVAL, d1_submit(self->fd, 77, c, 1, NULL, 0, NULL, 0));
+	/* cmd 0 is fine; cmd 1 needs write access to a read-only page. */
+	EXPECT_EQ(-EINVAL, d1_submit(self->fd, 0, c, 2, NULL, 0, NULL, 0));
+	snprintf(val, sizeof(val), "0x%lx", old & ~0x2ul);
+	ASSERT_EQ(0, d1_sysfs_write(param, val));
+	b.flags = DRM_D1_VM_READ | 0x20000000;
+	EXPECT_EQ(-EINVAL, d1_ioctl(self->fd, DRM_IOCTL_D1_VM_BIND, &b));
+	snprintf(val, sizeof(val), "0x%lx", old);
+	ASSERT_EQ(0, d1_sysfs_write(param, val));
+
+	kmsg_read(kfd, log, sizeof(log));
+	close(kfd);
+	EXPECT_NE(NULL, strstr(log, "VM_BIND: unknown flags 0x40000000"))
+		TH_LOG("kernel log after the ioctls:\n%s", log);
+	EXPECT_NE(NULL, strstr(log, "SUBMIT: queue 77, the driver uses "));
+	EXPECT_NE(NULL, strstr(log, "SUBMIT: cmd 1: the u64 at [0x"));
+	EXPECT_NE(NULL, strstr(log, ") is not mapped writable"));
+	EXPECT_EQ(NULL, strstr(log, "VM_BIND: unknown flags 0x20000000"));
+	d1_buf_free(self->fd, &buf);
 }
 
 /* tools/udev/70-d1.rules gives the node to group render, mode 0660. */
