@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * d1: buffer objects.
+ * d1: buffer objects, one GEM object type per placement.
  *
- * Host BOs are drm_gem_shmem objects: zeroed pages, mapped for device DMA
- * when first bound (drm_gem_shmem_get_pages_sgt() pins them until the BO
- * is freed), exportable through PRIME.  HBM BOs are ranges of the card's
- * HBM from a drm_mm; the CPU maps them through BAR2, write-combined.
+ * Host BOs (struct d1_host_bo) are drm_gem_shmem objects: zeroed pages,
+ * mapped for device DMA when first bound (drm_gem_shmem_get_pages_sgt()
+ * pins them until the BO is freed), exportable through PRIME.  HBM BOs
+ * (struct d1_hbm_bo) are plain GEM objects owning a range of the card's
+ * HBM from a drm_mm; the CPU maps them through BAR2, write-combined, page
+ * by page as it faults, and freeing one returns its range.  Each type has
+ * its own drm_gem_object_funcs; the funcs pointer tells them apart.
  */
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
@@ -26,15 +29,18 @@
 
 /* ---- host BOs ---- */
 
-static enum drm_gem_object_status d1_shmem_status(struct drm_gem_object *obj)
+/* drm_gem_shmem_free() frees the shmem object: it must be the d1_host_bo. */
+static_assert(offsetof(struct d1_host_bo, base) == 0);
+
+static enum drm_gem_object_status d1_host_status(struct drm_gem_object *obj)
 {
 	return to_drm_gem_shmem_obj(obj)->pages ? DRM_GEM_OBJECT_RESIDENT : 0;
 }
 
-static void d1_shmem_free(struct drm_gem_object *obj)
+static void d1_host_free(struct drm_gem_object *obj)
 {
 	struct d1_device *d1 = to_d1_device(obj->dev);
-	struct d1_bo *bo = to_d1_bo(obj);
+	struct d1_host_bo *bo = to_d1_host_bo(obj);
 
 	mutex_lock(&d1->ctx_list_lock);
 	list_del_init(&bo->dma_node);
@@ -42,8 +48,8 @@ static void d1_shmem_free(struct drm_gem_object *obj)
 	drm_gem_shmem_object_free(obj);
 }
 
-static const struct drm_gem_object_funcs d1_shmem_funcs = {
-	.free = d1_shmem_free,
+static const struct drm_gem_object_funcs d1_host_funcs = {
+	.free = d1_host_free,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -51,7 +57,7 @@ static const struct drm_gem_object_funcs d1_shmem_funcs = {
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
-	.status = d1_shmem_status,
+	.status = d1_host_status,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 
@@ -60,34 +66,34 @@ static const struct drm_gem_object_funcs d1_shmem_funcs = {
  * @drm: the device.
  * @size: bytes.
  *
- * Also used for BOs imported through PRIME.
+ * drm_gem_shmem_create() calls it for BO_CREATE, and so does the import
+ * of a PRIME buffer: every shmem object of d1 is a d1_host_bo.
  *
- * Return: the GEM object embedded in a new d1_bo, or an ERR_PTR().
+ * Return: the GEM object embedded in a new d1_host_bo, or an ERR_PTR().
  */
 struct drm_gem_object *d1_gem_create_object(struct drm_device *drm,
 					    size_t size)
 {
-	struct d1_bo *bo;
+	struct d1_host_bo *bo;
 
 	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
-	bo->placement = DRM_D1_BO_HOST;
-	bo->base.base.funcs = &d1_shmem_funcs;
+	bo->base.base.funcs = &d1_host_funcs;
 	INIT_LIST_HEAD(&bo->dma_node);
 	return &bo->base.base;
 }
 
 /**
  * d1_gem_dma_map() - pin a host BO's pages and map them for the card
- * @bo: a host BO.
+ * @bo: the BO.
  *
  * The mapping lasts until the BO is freed, or until the card is unplugged
  * (d1_gem_unplug()).
  *
  * Return: 0 or a negative errno.
  */
-int d1_gem_dma_map(struct d1_bo *bo)
+int d1_gem_dma_map(struct d1_host_bo *bo)
 {
 	struct d1_device *d1 = to_d1_device(bo->base.base.dev);
 	struct sg_table *sgt;
@@ -115,7 +121,7 @@ int d1_gem_dma_map(struct d1_bo *bo)
 void d1_gem_unplug(struct drm_device *drm)
 {
 	struct d1_device *d1 = to_d1_device(drm);
-	struct d1_bo *bo, *next;
+	struct d1_host_bo *bo, *next;
 
 	mutex_lock(&d1->ctx_list_lock);
 	list_for_each_entry_safe(bo, next, &d1->dma_bos, dma_node) {
@@ -137,10 +143,13 @@ void d1_gem_unplug(struct drm_device *drm)
 
 /* ---- HBM BOs ---- */
 
+/* Pages of BAR2 one CPU fault maps: one fault per page would crawl. */
+#define D1_HBM_FAULT_PAGES	512
+
 static void d1_hbm_free(struct drm_gem_object *obj)
 {
 	struct d1_device *d1 = to_d1_device(obj->dev);
-	struct d1_bo *bo = to_d1_bo(obj);
+	struct d1_hbm_bo *bo = to_d1_hbm_bo(obj);
 
 	mutex_lock(&d1->hbm_lock);
 	drm_mm_remove_node(&bo->hbm);
@@ -152,22 +161,48 @@ static void d1_hbm_free(struct drm_gem_object *obj)
 
 static int d1_hbm_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
-	struct d1_device *d1 = to_d1_device(obj->dev);
-	struct d1_bo *bo = to_d1_bo(obj);
-	unsigned long pfn;
-
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
-	/* The fake offset selected the object; map from its start. */
+	/* The fake offset selected the object; pages count from its start. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
 	if (vma->vm_pgoff + vma_pages(vma) > obj->size >> PAGE_SHIFT)
 		return -EINVAL;
-	pfn = (d1->hbm_bus + bo->hbm.start) >> PAGE_SHIFT;
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
-	return io_remap_pfn_range(vma, vma->vm_start, pfn + vma->vm_pgoff,
-				  vma->vm_end - vma->vm_start,
-				  vma->vm_page_prot);
+	return 0;
+}
+
+/*
+ * Map BAR2 behind the faulting page and the pages after it (up to
+ * D1_HBM_FAULT_PAGES, within the VMA), write-combined.  Once the card is
+ * unplugged (which zaps every mapping) accesses get SIGBUS.
+ */
+static vm_fault_t d1_hbm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
+	struct d1_device *d1 = to_d1_device(obj->dev);
+	unsigned long addr = vmf->address, pfn;
+	vm_fault_t ret, r;
+	unsigned int i;
+	int idx;
+
+	if (!drm_dev_enter(obj->dev, &idx))
+		return VM_FAULT_SIGBUS;
+	/* vm_pgoff counts from the BO's first page (d1_hbm_mmap()). */
+	pfn = ((d1->hbm_bus + to_d1_hbm_bo(obj)->hbm.start) >> PAGE_SHIFT) +
+	      vmf->pgoff;
+	ret = vmf_insert_pfn(vma, addr, pfn);
+	for (i = 1; i < D1_HBM_FAULT_PAGES && !(ret & VM_FAULT_ERROR); i++) {
+		addr += PAGE_SIZE;
+		if (addr >= vma->vm_end)
+			break;
+		r = vmf_insert_pfn(vma, addr, pfn + i);
+		if (r & VM_FAULT_ERROR)
+			break;
+	}
+	drm_dev_exit(idx);
+	return ret;
 }
 
 static enum drm_gem_object_status d1_hbm_status(struct drm_gem_object *obj)
@@ -176,6 +211,7 @@ static enum drm_gem_object_status d1_hbm_status(struct drm_gem_object *obj)
 }
 
 static const struct vm_operations_struct d1_hbm_vm_ops = {
+	.fault = d1_hbm_fault,
 	.open = drm_gem_vm_open,
 	.close = drm_gem_vm_close,
 };
@@ -194,16 +230,15 @@ static const struct drm_gem_object_funcs d1_hbm_funcs = {
 	.vm_ops = &d1_hbm_vm_ops,
 };
 
-static struct d1_bo *d1_hbm_create(struct d1_device *d1, u64 size)
+static struct drm_gem_object *d1_hbm_create(struct d1_device *d1, u64 size)
 {
-	struct d1_bo *bo;
+	struct d1_hbm_bo *bo;
 	int ret;
 
 	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
-	bo->placement = DRM_D1_BO_HBM;
-	bo->base.base.funcs = &d1_hbm_funcs;
+	bo->base.funcs = &d1_hbm_funcs;
 
 	mutex_lock(&d1->hbm_lock);
 	ret = drm_mm_insert_node_generic(&d1->hbm_mm, &bo->hbm, size,
@@ -219,21 +254,46 @@ static struct d1_bo *d1_hbm_create(struct d1_device *d1, u64 size)
 					 size));
 	}
 
-	drm_gem_private_object_init(&d1->drm, &bo->base.base, size);
+	drm_gem_private_object_init(&d1->drm, &bo->base, size);
 	/* No data of an earlier owner may show through. */
 	memset_io(d1->hbm + bo->hbm.start, 0, size);
 
-	ret = drm_gem_create_mmap_offset(&bo->base.base);
+	ret = drm_gem_create_mmap_offset(&bo->base);
 	if (ret) {
-		drm_gem_object_put(&bo->base.base);
+		drm_gem_object_put(&bo->base);
 		return ERR_PTR(ret);
 	}
-	return bo;
+	return &bo->base;
 }
 
-bool d1_gem_is_d1_bo(struct drm_gem_object *obj)
+/* ---- both ---- */
+
+bool d1_gem_is_host(const struct drm_gem_object *obj)
 {
-	return obj->funcs == &d1_shmem_funcs || obj->funcs == &d1_hbm_funcs;
+	return obj->funcs == &d1_host_funcs;
+}
+
+bool d1_gem_is_hbm(const struct drm_gem_object *obj)
+{
+	return obj->funcs == &d1_hbm_funcs;
+}
+
+/**
+ * d1_gem_lookup() - a d1 BO of @file by handle
+ * @file: the file.
+ * @handle: its GEM handle.
+ *
+ * Return: the BO with a reference, or NULL when @handle names none.
+ */
+struct drm_gem_object *d1_gem_lookup(struct drm_file *file, u32 handle)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
+
+	if (obj && !d1_gem_is_host(obj) && !d1_gem_is_hbm(obj)) {
+		drm_gem_object_put(obj);
+		obj = NULL;
+	}
+	return obj;
 }
 
 u64 d1_gem_hbm_free(struct drm_device *drm)
@@ -293,23 +353,19 @@ int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 		}
 		obj = &shmem->base;
 		break;
-	case DRM_D1_BO_HBM: {
-		struct d1_bo *bo;
-
+	case DRM_D1_BO_HBM:
 		if (size > d1->caps.hbm_size) {
 			ret = d1_refuse(drm, -EINVAL,
 					"BO_CREATE: %llu bytes, the card has %llu of HBM\n",
 					size, d1->caps.hbm_size);
 			goto out;
 		}
-		bo = d1_hbm_create(d1, size);
-		if (IS_ERR(bo)) {
-			ret = PTR_ERR(bo);
+		obj = d1_hbm_create(d1, size);
+		if (IS_ERR(obj)) {
+			ret = PTR_ERR(obj);
 			goto out;
 		}
-		obj = &bo->base.base;
 		break;
-	}
 	default:
 		ret = d1_refuse(drm, -EINVAL, "BO_CREATE: unknown placement %u\n",
 				args->placement);
@@ -323,17 +379,6 @@ int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 out:
 	drm_dev_exit(idx);
 	return ret;
-}
-
-static struct drm_gem_object *d1_gem_lookup(struct drm_file *file, u32 handle)
-{
-	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
-
-	if (obj && !d1_gem_is_d1_bo(obj)) {
-		drm_gem_object_put(obj);
-		obj = NULL;
-	}
-	return obj;
 }
 
 /* Look up @handle of @file and give it an mmap offset; takes a reference. */
@@ -393,7 +438,8 @@ int d1_gem_info_ioctl(struct drm_device *drm, void *data,
 	ret = d1_gem_lookup_offset(file, args->handle, &obj);
 	if (!ret) {
 		args->size = obj->size;
-		args->placement = to_d1_bo(obj)->placement;
+		args->placement = d1_gem_is_hbm(obj) ? DRM_D1_BO_HBM :
+				  DRM_D1_BO_HOST;
 		args->pad = 0;
 		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
 		drm_gem_object_put(obj);

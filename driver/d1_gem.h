@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * d1: buffer objects in host memory (drm_gem_shmem) or in the card's HBM.
+ * d1: buffer objects, two GEM object types: host memory (drm_gem_shmem)
+ * and the card's HBM.
  */
 #ifndef __D1_GEM_H__
 #define __D1_GEM_H__
 
 #include <linux/container_of.h>
+#include <linux/list.h>
 #include <linux/types.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 
@@ -15,28 +18,43 @@ struct drm_file;
 struct drm_printer;
 
 /**
- * struct d1_bo - a d1 buffer object
- * @base: the shmem object; for HBM BOs only its GEM object is used.
- * @placement: DRM_D1_BO_HOST or DRM_D1_BO_HBM.
- * @hbm: the HBM range of an HBM BO.
+ * struct d1_host_bo - a BO in host memory (DRM_D1_BO_HOST); also every
+ * BO imported through PRIME
+ * @base: the shmem object.
  * @dma_node: in d1_device.dma_bos while its pages are mapped for DMA.
  */
-struct d1_bo {
+struct d1_host_bo {
 	struct drm_gem_shmem_object base;
-	u32 placement;
-	struct drm_mm_node hbm;
 	struct list_head dma_node;
 };
 
-static inline struct d1_bo *to_d1_bo(struct drm_gem_object *obj)
+/**
+ * struct d1_hbm_bo - a BO in the card's HBM (DRM_D1_BO_HBM)
+ * @base: the GEM object; it has no backing store in host memory.
+ * @hbm: its range of HBM (byte offsets into BAR2).
+ */
+struct d1_hbm_bo {
+	struct drm_gem_object base;
+	struct drm_mm_node hbm;
+};
+
+bool d1_gem_is_host(const struct drm_gem_object *obj);
+bool d1_gem_is_hbm(const struct drm_gem_object *obj);
+
+static inline struct d1_host_bo *to_d1_host_bo(struct drm_gem_object *obj)
 {
-	return container_of(obj, struct d1_bo, base.base);
+	return container_of(obj, struct d1_host_bo, base.base);
+}
+
+static inline struct d1_hbm_bo *to_d1_hbm_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct d1_hbm_bo, base);
 }
 
 struct drm_gem_object *d1_gem_create_object(struct drm_device *drm,
 					    size_t size);
-bool d1_gem_is_d1_bo(struct drm_gem_object *obj);
-int d1_gem_dma_map(struct d1_bo *bo);
+struct drm_gem_object *d1_gem_lookup(struct drm_file *file, u32 handle);
+int d1_gem_dma_map(struct d1_host_bo *bo);
 void d1_gem_unplug(struct drm_device *drm);
 u64 d1_gem_hbm_free(struct drm_device *drm);
 void d1_gem_debugfs_show(struct drm_printer *p, struct drm_device *drm);

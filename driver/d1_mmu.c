@@ -163,53 +163,62 @@ static void d1_mapping_clear(struct d1_ctx *ctx, struct d1_mapping *m)
 		d1_pte_set(ctx, va, 0);
 }
 
-static int d1_mapping_write(struct d1_ctx *ctx, struct d1_mapping *m)
+/* An HBM BO's range is contiguous: HBM offsets, flagged D1_PTE_HBM. */
+static int d1_mapping_write_hbm(struct d1_ctx *ctx, struct d1_mapping *m,
+				u64 flags)
 {
-	struct d1_bo *bo = to_d1_bo(m->obj);
-	u64 flags = D1_PTE_VALID | D1_PTE_LEAF, va = m->node.start;
+	u64 addr = to_d1_hbm_bo(m->obj)->hbm.start + m->offset, i;
+	int ret;
+
+	flags |= D1_PTE_HBM;
+	for (i = 0; i < m->node.size; i += D1_PAGE_SIZE) {
+		ret = d1_pte_set(ctx, m->node.start + i,
+				 ((addr + i) & D1_PTE_ADDR_MASK) | flags);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* A host BO: the bus addresses of its pages, DMA-mapped when bound. */
+static int d1_mapping_write_host(struct d1_ctx *ctx, struct d1_mapping *m,
+				 u64 flags)
+{
+	struct sg_table *sgt = to_d1_host_bo(m->obj)->base.sgt;
 	u64 first = m->offset >> PAGE_SHIFT;
 	u64 count = m->node.size >> PAGE_SHIFT;
+	u64 va = m->node.start, pg = 0;
+	struct sg_dma_page_iter iter;
 	int ret;
+
+	for_each_sgtable_dma_page(sgt, &iter, 0) {
+		dma_addr_t addr = sg_page_iter_dma_address(&iter);
+
+		if (pg >= first + count)
+			break;
+		if (pg >= first) {
+			ret = d1_pte_set(ctx, va,
+					 (addr & D1_PTE_ADDR_MASK) | flags);
+			if (ret)
+				return ret;
+			va += D1_PAGE_SIZE;
+		}
+		pg++;
+	}
+	return va == m->node.start + m->node.size ? 0 : -EINVAL;
+}
+
+static int d1_mapping_write(struct d1_ctx *ctx, struct d1_mapping *m)
+{
+	u64 flags = D1_PTE_VALID | D1_PTE_LEAF;
 
 	if (m->flags & DRM_D1_VM_READ)
 		flags |= D1_PTE_READ;
 	if (m->flags & DRM_D1_VM_WRITE)
 		flags |= D1_PTE_WRITE;
-
-	if (bo->placement == DRM_D1_BO_HBM) {
-		u64 addr = bo->hbm.start + m->offset, i;
-
-		flags |= D1_PTE_HBM;
-		for (i = 0; i < count; i++) {
-			ret = d1_pte_set(ctx, va + i * D1_PAGE_SIZE,
-					 ((addr + i * D1_PAGE_SIZE) &
-					  D1_PTE_ADDR_MASK) | flags);
-			if (ret)
-				return ret;
-		}
-	} else {
-		struct sg_table *sgt = bo->base.sgt;
-		struct sg_dma_page_iter iter;
-		u64 pg = 0;
-
-		for_each_sgtable_dma_page(sgt, &iter, 0) {
-			dma_addr_t addr = sg_page_iter_dma_address(&iter);
-
-			if (pg >= first + count)
-				break;
-			if (pg >= first) {
-				ret = d1_pte_set(ctx, va, (addr &
-						 D1_PTE_ADDR_MASK) | flags);
-				if (ret)
-					return ret;
-				va += D1_PAGE_SIZE;
-			}
-			pg++;
-		}
-		if (va != m->node.start + m->node.size)
-			return -EINVAL;
-	}
-	return 0;
+	if (d1_gem_is_hbm(m->obj))
+		return d1_mapping_write_hbm(ctx, m, flags);
+	return d1_mapping_write_host(ctx, m, flags);
 }
 
 /**
@@ -493,16 +502,10 @@ int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		return ret;
 
-	obj = drm_gem_object_lookup(file, args->handle);
+	obj = d1_gem_lookup(file, args->handle);
 	if (!obj)
 		return d1_refuse(drm, -ENOENT, "VM_BIND: no BO with handle %u\n",
 				 args->handle);
-	if (!d1_gem_is_d1_bo(obj)) {
-		ret = d1_refuse(drm, -ENOENT,
-				"VM_BIND: handle %u is not a d1 BO\n",
-				args->handle);
-		goto out_put;
-	}
 	ret = d1_vm_bind_check_range(drm, args, obj, &size);
 	if (ret)
 		goto out_put;
@@ -512,9 +515,9 @@ int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 		goto out_put;
 	}
 
-	if (to_d1_bo(obj)->placement == DRM_D1_BO_HOST) {
+	if (d1_gem_is_host(obj)) {
 		/* Pins the pages and maps them for DMA until the BO is freed. */
-		ret = d1_gem_dma_map(to_d1_bo(obj));
+		ret = d1_gem_dma_map(to_d1_host_bo(obj));
 		if (ret)
 			goto out_exit;
 	}
@@ -658,14 +661,13 @@ void d1_mmu_debugfs_show(struct drm_printer *p, struct d1_ctx *ctx,
 	drm_mm_for_each_node(node, &ctx->va_mm) {
 		struct d1_mapping *m = container_of(node, struct d1_mapping,
 						    node);
-		struct d1_bo *bo = to_d1_bo(m->obj);
 		u64 va;
 
 		drm_printf(p, "  va 0x%010llx-0x%010llx %c%c %s bo %zu offset 0x%llx\n",
 			   node->start, node->start + node->size,
 			   m->flags & DRM_D1_VM_READ ? 'r' : '-',
 			   m->flags & DRM_D1_VM_WRITE ? 'w' : '-',
-			   bo->placement == DRM_D1_BO_HBM ? "hbm" : "host",
+			   d1_gem_is_hbm(m->obj) ? "hbm" : "host",
 			   m->obj->size, m->offset);
 		if (!tables)
 			continue;

@@ -6,10 +6,13 @@
  * With files open, BOs mapped by the CPU and the device and jobs in flight
  * on every queue (one of them a LAUNCH that never ends), removing the card
  * must not oops; the jobs' fences end with -ENODEV; every ioctl of the
- * files fails with ENODEV; close works; plugging a card in again gives a
+ * files fails with ENODEV; CPU mappings of HBM BOs are gone (SIGBUS),
+ * those of host BOs stay; close works; plugging a card in again gives a
  * working device.  Skips outside the test VM.
  */
 #include <libgen.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "d1_submit_common.h"
 #include "kernels/d1k_args.h"
@@ -55,6 +58,23 @@ static int qmp(const char *json)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/* The signal that kills a child reading @p, or 0 when the read works. */
+static int read_signal(const void *p)
+{
+	struct rlimit no_core = { 0, 0 };
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		setrlimit(RLIMIT_CORE, &no_core);
+		_exit(*(const volatile unsigned char *)p);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
 /* Wait up to @ms for the d1 accel device to (dis)appear. */
@@ -168,6 +188,7 @@ TEST_F(unplug, with_jobs_in_flight)
 						      &sfd[nsfd++]));
 	}
 	usleep(300000);
+	EXPECT_EQ(0, read_signal(hbm[0].map));
 
 	ASSERT_EQ(0, qmp(qmp_del));
 	ASSERT_TRUE(wait_present(false, 20000));
@@ -197,6 +218,9 @@ TEST_F(unplug, with_jobs_in_flight)
 		EXPECT_EQ(-ENODEV, d1_ctx_status(fds[f], 0, &st));
 		/* Host pages stay readable through the CPU mapping. */
 		EXPECT_EQ(0, ((unsigned char *)host[f].map)[4096]);
+		/* BAR2 is gone: the HBM mapping faults. */
+		EXPECT_EQ(SIGBUS, read_signal(hbm[f].map));
+		EXPECT_EQ(SIGBUS, read_signal((char *)hbm[f].map + 61440));
 		munmap(host[f].map, host[f].size);
 		munmap(hbm[f].map, hbm[f].size);
 	}
