@@ -67,17 +67,17 @@ static void gem_close(d1_device *dev, uint32_t handle)
 
 d1_status d1_bo_map(d1_device *dev, struct d1_bo *bo)
 {
-	struct drm_d1_bo_mmap_offset mo;
+	struct drm_d1_bo_info info;
 	void *p;
 
 	if (bo->map)
 		return D1_SUCCESS;
-	memset(&mo, 0, sizeof(mo));
-	mo.handle = bo->handle;
-	if (drmIoctl(dev->fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &mo))
+	memset(&info, 0, sizeof(info));
+	info.handle = bo->handle;
+	if (drmIoctl(dev->fd, DRM_IOCTL_D1_BO_INFO, &info))
 		return d1_fail_errno(errno);
 	p = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd,
-		 (off_t)mo.offset);
+		 (off_t)info.mmap_offset);
 	if (p == MAP_FAILED)
 		return d1_fail_errno(errno);
 	bo->map = p;

@@ -157,7 +157,6 @@ static void one_call(struct fuzz *f)
 		struct drm_d1_query q;
 		struct drm_d1_ping p;
 		struct drm_d1_bo_create bc;
-		struct drm_d1_bo_mmap_offset mo;
 		struct drm_d1_bo_info bi;
 		struct drm_d1_vm_bind vb;
 		struct drm_d1_vm_unbind vu;
@@ -175,7 +174,7 @@ static void one_call(struct fuzz *f)
 	static struct drm_d1_sync syncs[4];
 	unsigned long req;
 	unsigned int i;
-	int ret, mutable = 1;
+	int ret, mutable = 1, map = 0;
 
 	memset(&a, 0, sizeof(a));
 	switch (rnd() % 16) {
@@ -197,9 +196,9 @@ static void one_call(struct fuzz *f)
 		req = DRM_IOCTL_D1_BO_CREATE;
 		break;
 	case 4:
-		a.mo.handle = pick_handle(f->bos, f->nbos);
-		req = DRM_IOCTL_D1_BO_MMAP_OFFSET;
-		break;
+		/* BO_INFO, then map the BO at the offset it gives. */
+		map = 1;
+		/* fall through */
 	case 5:
 		a.bi.handle = pick_handle(f->bos, f->nbos);
 		req = DRM_IOCTL_D1_BO_INFO;
@@ -300,7 +299,16 @@ static void one_call(struct fuzz *f)
 		return;
 
 	/* Keep what the calls created, so later ones use real handles. */
-	if (req == DRM_IOCTL_D1_BO_CREATE) {
+	if (req == DRM_IOCTL_D1_BO_INFO && map && a.bi.size <= (16u << 20)) {
+		volatile uint8_t *p = mmap(NULL, a.bi.size,
+					   PROT_READ | PROT_WRITE, MAP_SHARED,
+					   f->fd, (off_t)a.bi.mmap_offset);
+
+		if (p != MAP_FAILED) {
+			p[0] = p[a.bi.size - 1];
+			munmap((void *)p, a.bi.size);
+		}
+	} else if (req == DRM_IOCTL_D1_BO_CREATE) {
 		uint64_t h = a.bc.handle;
 
 		/* A big BO stays unused: bound, it would pin its pages and

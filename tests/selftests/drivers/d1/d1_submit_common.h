@@ -63,14 +63,16 @@ static inline int d1_bo_close(int fd, __u32 handle)
 	return d1_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
 }
 
+/* Map a BO for the CPU at the offset BO_INFO gives; NULL on error. */
 static inline void *d1_bo_mmap(int fd, __u32 handle, size_t size)
 {
-	struct drm_d1_bo_mmap_offset o = { .handle = handle };
+	struct drm_d1_bo_info bi = { .handle = handle };
 	void *p;
 
-	if (d1_ioctl(fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &o))
+	if (d1_ioctl(fd, DRM_IOCTL_D1_BO_INFO, &bi))
 		return NULL;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, o.offset);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 bi.mmap_offset);
 	return p == MAP_FAILED ? NULL : p;
 }
 
