@@ -82,11 +82,14 @@ static void d1_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_show_memory_stats(p, file);
 }
 
+/*
+ * 0x03 (BO_MMAP_OFFSET until uAPI 2.0) is a hole: drm_ioctl() refuses it
+ * with -EINVAL, like any number without a handler.
+ */
 static const struct drm_ioctl_desc d1_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(D1_QUERY, d1_query_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(D1_PING, d1_ping_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(D1_BO_CREATE, d1_gem_create_ioctl, 0),
-	DRM_IOCTL_DEF_DRV(D1_BO_MMAP_OFFSET, d1_gem_mmap_offset_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(D1_BO_INFO, d1_gem_info_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(D1_VM_BIND, d1_vm_bind_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(D1_VM_UNBIND, d1_vm_unbind_ioctl, 0),

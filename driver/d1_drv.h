@@ -7,6 +7,7 @@
 
 #include <linux/build_bug.h>
 #include <drm/drm_print.h>
+#include <drm/d1_accel.h>
 
 struct d1_ctx;
 struct d1_device;
@@ -15,8 +16,9 @@ struct drm_sched_entity;
 #define D1_DRIVER_NAME		"d1"
 #define D1_DRIVER_DESC		"D1 DIP accelerator (emulated)"
 #define D1_DRIVER_DATE		"20261129"
-#define D1_DRIVER_MAJOR		1
-#define D1_DRIVER_MINOR		0
+/* The DRM driver version is the uAPI version. */
+#define D1_DRIVER_MAJOR		DRM_D1_UAPI_VERSION_MAJOR
+#define D1_DRIVER_MINOR		DRM_D1_UAPI_VERSION_MINOR
 
 /*
  * A code the device reports that reaches userspace unchanged: the uAPI

@@ -381,48 +381,6 @@ out:
 	return ret;
 }
 
-/* Look up @handle of @file and give it an mmap offset; takes a reference. */
-static int d1_gem_lookup_offset(struct drm_file *file, u32 handle,
-				struct drm_gem_object **objp)
-{
-	struct drm_gem_object *obj;
-	int ret;
-
-	obj = d1_gem_lookup(file, handle);
-	if (!obj)
-		return d1_refuse(file->minor->dev, -ENOENT,
-				 "no BO with handle %u\n", handle);
-	ret = drm_gem_create_mmap_offset(obj);
-	if (ret) {
-		drm_gem_object_put(obj);
-		return ret;
-	}
-	*objp = obj;
-	return 0;
-}
-
-int d1_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
-			     struct drm_file *file)
-{
-	struct drm_d1_bo_mmap_offset *args = data;
-	struct drm_gem_object *obj;
-	int idx, ret;
-
-	if (args->flags)
-		return d1_refuse(drm, -EINVAL,
-				 "BO_MMAP_OFFSET: flags 0x%x must be 0\n",
-				 args->flags);
-	if (!drm_dev_enter(drm, &idx))
-		return -ENODEV;
-	ret = d1_gem_lookup_offset(file, args->handle, &obj);
-	if (!ret) {
-		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
-		drm_gem_object_put(obj);
-	}
-	drm_dev_exit(idx);
-	return ret;
-}
-
 int d1_gem_info_ioctl(struct drm_device *drm, void *data,
 		      struct drm_file *file)
 {
@@ -435,15 +393,23 @@ int d1_gem_info_ioctl(struct drm_device *drm, void *data,
 				 args->flags);
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
-	ret = d1_gem_lookup_offset(file, args->handle, &obj);
+	obj = d1_gem_lookup(file, args->handle);
+	if (!obj) {
+		ret = d1_refuse(drm, -ENOENT, "BO_INFO: no BO with handle %u\n",
+				args->handle);
+		goto out_exit;
+	}
+	/* Host BOs get their offset on first use. */
+	ret = drm_gem_create_mmap_offset(obj);
 	if (!ret) {
 		args->size = obj->size;
 		args->placement = d1_gem_is_hbm(obj) ? DRM_D1_BO_HBM :
 				  DRM_D1_BO_HOST;
 		args->pad = 0;
 		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
-		drm_gem_object_put(obj);
 	}
+	drm_gem_object_put(obj);
+out_exit:
 	drm_dev_exit(idx);
 	return ret;
 }

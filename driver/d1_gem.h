@@ -61,8 +61,6 @@ void d1_gem_debugfs_show(struct drm_printer *p, struct drm_device *drm);
 
 int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
-int d1_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
-			     struct drm_file *file);
 int d1_gem_info_ioctl(struct drm_device *drm, void *data,
 		      struct drm_file *file);
 

@@ -48,6 +48,8 @@ static int d1_query_device_info(struct d1_device *d1,
 	info.num_queues = caps->num_queues;
 	info.num_contexts = caps->num_contexts;
 	info.hbm_size = caps->hbm_size;
+	info.uapi_major = DRM_D1_UAPI_VERSION_MAJOR;
+	info.uapi_minor = DRM_D1_UAPI_VERSION_MINOR;
 
 	return d1_query_copy(args, &info, sizeof(info));
 }

@@ -51,9 +51,25 @@ TEST(device_info_layout)
 	FIELD(struct drm_d1_device_info, num_queues, 24);
 	FIELD(struct drm_d1_device_info, num_contexts, 28);
 	FIELD(struct drm_d1_device_info, hbm_size, 32);
-	ASSERT_EQ(40u, sizeof(struct drm_d1_device_info));
+	FIELD(struct drm_d1_device_info, uapi_major, 40);
+	FIELD(struct drm_d1_device_info, uapi_minor, 44);
+	ASSERT_EQ(48u, sizeof(struct drm_d1_device_info));
 	ASSERT_EQ(sizeof(struct drm_d1_device_info), sum);
 	ASSERT_EQ(0u, sizeof(struct drm_d1_device_info) % 8);
+}
+
+TEST(bo_info_layout)
+{
+	size_t sum = 0;
+
+	FIELD(struct drm_d1_bo_info, handle, 0);
+	FIELD(struct drm_d1_bo_info, flags, 4);
+	FIELD(struct drm_d1_bo_info, size, 8);
+	FIELD(struct drm_d1_bo_info, placement, 16);
+	FIELD(struct drm_d1_bo_info, pad, 20);
+	FIELD(struct drm_d1_bo_info, mmap_offset, 24);
+	ASSERT_EQ(32u, sizeof(struct drm_d1_bo_info));
+	ASSERT_EQ(sizeof(struct drm_d1_bo_info), sum);
 }
 
 TEST(ping_layout)
@@ -99,6 +115,12 @@ TEST(ioctl_numbers)
 	ASSERT_EQ((unsigned int)(_IOC_READ | _IOC_WRITE),
 		  _IOC_DIR(DRM_IOCTL_D1_PING));
 	ASSERT_EQ(sizeof(struct drm_d1_ping), _IOC_SIZE(DRM_IOCTL_D1_PING));
+
+	/* Retiring 0x03 renumbered nothing. */
+	ASSERT_EQ(4, DRM_D1_BO_INFO);
+	ASSERT_EQ((unsigned int)(DRM_COMMAND_BASE + DRM_D1_BO_INFO),
+		  _IOC_NR(DRM_IOCTL_D1_BO_INFO));
+	ASSERT_EQ(sizeof(struct drm_d1_bo_info), _IOC_SIZE(DRM_IOCTL_D1_BO_INFO));
 
 	/* Driver ioctls live in [DRM_COMMAND_BASE, DRM_COMMAND_END). */
 	ASSERT_LT(DRM_COMMAND_BASE + DRM_D1_PING, DRM_COMMAND_END);

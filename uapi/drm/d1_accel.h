@@ -17,10 +17,20 @@
 extern "C" {
 #endif
 
+/*
+ * The uAPI version this header describes.  The driver reports the version
+ * it implements in drm_d1_device_info (uapi_major, uapi_minor) and as its
+ * DRM driver version (DRM_IOCTL_VERSION).  The major grows when something
+ * is removed or changes meaning, the minor when something is added
+ * (history: Documentation/accel/d1/uapi.rst).
+ */
+#define DRM_D1_UAPI_VERSION_MAJOR	2
+#define DRM_D1_UAPI_VERSION_MINOR	0
+
 #define DRM_D1_QUERY			0x00
 #define DRM_D1_PING			0x01
 #define DRM_D1_BO_CREATE		0x02
-#define DRM_D1_BO_MMAP_OFFSET		0x03
+/* 0x03 is retired (BO_MMAP_OFFSET until 2.0; BO_INFO gives mmap_offset). */
 #define DRM_D1_BO_INFO			0x04
 #define DRM_D1_VM_BIND			0x05
 #define DRM_D1_VM_UNBIND		0x06
@@ -33,9 +43,6 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_PING, struct drm_d1_ping)
 #define DRM_IOCTL_D1_BO_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_BO_CREATE, struct drm_d1_bo_create)
-#define DRM_IOCTL_D1_BO_MMAP_OFFSET \
-	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_BO_MMAP_OFFSET, \
-		 struct drm_d1_bo_mmap_offset)
 #define DRM_IOCTL_D1_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_D1_BO_INFO, struct drm_d1_bo_info)
 #define DRM_IOCTL_D1_VM_BIND \
@@ -80,6 +87,10 @@ struct drm_d1_query {
  * @num_queues: hardware command queues.
  * @num_contexts: device address-space contexts.
  * @hbm_size: bytes of HBM on the card.
+ * @uapi_major: major uAPI version the driver implements
+ *              (DRM_D1_UAPI_VERSION_MAJOR of its header); drivers before
+ *              2.0 do not report it (the field reads as 0 when zeroed).
+ * @uapi_minor: minor uAPI version the driver implements.
  * New fields are only ever appended.
  */
 struct drm_d1_device_info {
@@ -92,6 +103,8 @@ struct drm_d1_device_info {
 	__u32 num_queues;
 	__u32 num_contexts;
 	__u64 hbm_size;
+	__u32 uapi_major;
+	__u32 uapi_minor;
 };
 
 /**
@@ -165,25 +178,14 @@ struct drm_d1_bo_create {
 };
 
 /**
- * struct drm_d1_bo_mmap_offset - fake offset for mmap() of a BO
- * @handle: the BO.
- * @flags: must be zero.
- * @offset: out: pass to mmap() on the same fd (MAP_SHARED).
- */
-struct drm_d1_bo_mmap_offset {
-	__u32 handle;
-	__u32 flags;
-	__u64 offset;
-};
-
-/**
  * struct drm_d1_bo_info - describe a BO
  * @handle: the BO.
  * @flags: must be zero.
  * @size: out: bytes.
  * @placement: out: DRM_D1_BO_HOST or DRM_D1_BO_HBM.
  * @pad: out: zero.
- * @mmap_offset: out: as DRM_IOCTL_D1_BO_MMAP_OFFSET returns.
+ * @mmap_offset: out: the fake offset that maps the BO: pass it to mmap()
+ *               on the same fd (MAP_SHARED).
  */
 struct drm_d1_bo_info {
 	__u32 handle;

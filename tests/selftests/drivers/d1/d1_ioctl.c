@@ -87,6 +87,26 @@ TEST_F(d1, query_device_info)
 	ASSERT_EQ((__u64)st.st_size, info.hbm_size);
 }
 
+/* The uAPI version: this header's, and the DRM driver version too. */
+TEST_F(d1, query_uapi_version)
+{
+	struct drm_d1_device_info info;
+	struct drm_version v = { 0 };
+	char name[16] = "";
+
+	ASSERT_EQ(0, d1_query_info(self->fd, &info));
+	EXPECT_EQ(DRM_D1_UAPI_VERSION_MAJOR, info.uapi_major);
+	EXPECT_EQ(DRM_D1_UAPI_VERSION_MINOR, info.uapi_minor);
+	EXPECT_LE(2u, info.uapi_major);
+
+	v.name = name;
+	v.name_len = sizeof(name) - 1;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_VERSION, &v));
+	EXPECT_STREQ("d1", name);
+	EXPECT_EQ((int)info.uapi_major, v.version_major);
+	EXPECT_EQ((int)info.uapi_minor, v.version_minor);
+}
+
 /* Size 0 asks for the size and copies nothing (data is not touched). */
 TEST_F(d1, query_size_zero)
 {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * d1 selftests: buffer objects and address spaces.  BO_CREATE, BO_INFO,
- * BO_MMAP_OFFSET, VM_BIND, VM_UNBIND, GET_CONTEXT_STATUS: valid use and
- * every invalid form; hardware context exhaustion; isolation between
- * files and processes; PRIME sharing of host BOs; fdinfo; SUBMIT's
- * invalid forms.
+ * d1 selftests: buffer objects and address spaces.  BO_CREATE, BO_INFO
+ * (and CPU mappings at its mmap_offset), VM_BIND, VM_UNBIND,
+ * GET_CONTEXT_STATUS: valid use and every invalid form; the retired
+ * BO_MMAP_OFFSET number refused; hardware context exhaustion; isolation
+ * between files and processes; PRIME sharing of host BOs; fdinfo;
+ * SUBMIT's invalid forms.
  *
  * Needs d1.ko loaded (or $D1_KMOD/$D1_KO) and the default d1-dip device.
  */
@@ -100,30 +101,128 @@ TEST_F(mem, bo_create_invalid)
 	EXPECT_EQ(0, d1_bo_close(self->fd, h2));
 }
 
+/*
+ * BO_INFO's mmap_offset maps either placement: what the CPU writes there
+ * the device reads (COPY out to another BO), a second mapping sees the
+ * same memory, and the offset stays the same.
+ */
+TEST_F(mem, bo_info_mmap)
+{
+	const __u32 placements[] = { DRM_D1_BO_HOST, DRM_D1_BO_HBM };
+	const size_t n = 3 * 4096;
+	unsigned int k, i;
+
+	for (k = 0; k < 2; k++) {
+		struct drm_d1_bo_info bi = { 0 }, again = { 0 };
+		struct d1_buf out;
+		struct drm_d1_cmd c;
+		unsigned char *p, *again_p;
+		__u64 va = 0;
+		__u32 h;
+
+		ASSERT_EQ(0, d1_bo_create(self->fd, n, placements[k], &h));
+		bi.handle = h;
+		bi.pad = 0xdead;
+		ASSERT_EQ(0, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_INFO, &bi));
+		EXPECT_EQ(n, bi.size);
+		EXPECT_EQ(placements[k], bi.placement);
+		EXPECT_EQ(0u, bi.pad);
+		ASSERT_NE(0ull, bi.mmap_offset);
+		ASSERT_EQ(0ull, bi.mmap_offset % 4096);
+
+		p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+			 bi.mmap_offset);
+		ASSERT_NE(MAP_FAILED, p) TH_LOG("placement %u: %s",
+						placements[k], strerror(errno));
+		for (i = 0; i < n; i++)
+			p[i] = (unsigned char)(i * 7 + k);
+		again_p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       self->fd, bi.mmap_offset);
+		ASSERT_NE(MAP_FAILED, again_p);
+		EXPECT_EQ(0, memcmp(again_p, p, n));
+		again_p[4096 + 5] ^= 0xff;
+		EXPECT_EQ((unsigned char)((4096 + 5) * 7 + k) ^ 0xff,
+			  p[4096 + 5]);
+		again_p[4096 + 5] ^= 0xff;
+		munmap(again_p, n);
+
+		/* The device sees the CPU's writes. */
+		ASSERT_EQ(0, d1_vm_bind(self->fd, h, DRM_D1_VM_READ, 0, 0, &va));
+		ASSERT_EQ(0, d1_buf_new(self->fd, n, DRM_D1_BO_HOST, &out));
+		c = d1_cmd_copy(va, out.va, n);
+		ASSERT_EQ(1, d1_run(self->fd, 0, &c, 1, 10 * D1_SEC));
+		EXPECT_EQ(0, memcmp(out.map, p, n)) TH_LOG("placement %u",
+							   placements[k]);
+
+		again.handle = h;
+		ASSERT_EQ(0, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_INFO, &again));
+		EXPECT_EQ(bi.mmap_offset, again.mmap_offset);
+		munmap(p, n);
+		d1_buf_free(self->fd, &out);
+		EXPECT_EQ(0, d1_vm_unbind(self->fd, va, 0));
+		EXPECT_EQ(0, d1_bo_close(self->fd, h));
+	}
+}
+
 TEST_F(mem, bo_info_mmap_invalid)
 {
-	struct drm_d1_bo_mmap_offset o = { .handle = 12345 };
+	const __u32 placements[] = { DRM_D1_BO_HOST, DRM_D1_BO_HBM };
 	struct drm_d1_bo_info bi = { .handle = 12345 };
+	unsigned int k;
 	__u32 h;
 	void *p;
 
-	EXPECT_EQ(-ENOENT, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &o));
 	EXPECT_EQ(-ENOENT, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_INFO, &bi));
-	ASSERT_EQ(0, d1_bo_create(self->fd, 4096, DRM_D1_BO_HBM, &h));
-	o = (struct drm_d1_bo_mmap_offset){ .handle = h, .flags = 1 };
-	EXPECT_EQ(-EINVAL, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &o));
-	bi = (struct drm_d1_bo_info){ .handle = h, .flags = 1 };
-	EXPECT_EQ(-EINVAL, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_INFO, &bi));
-	o.flags = 0;
-	ASSERT_EQ(0, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_MMAP_OFFSET, &o));
-	/* Private (copy-on-write) mappings and oversize maps are refused. */
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd,
-		 o.offset);
-	EXPECT_EQ(MAP_FAILED, p);
-	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
-		 o.offset);
-	EXPECT_EQ(MAP_FAILED, p);
-	EXPECT_EQ(0, d1_bo_close(self->fd, h));
+	for (k = 0; k < 2; k++) {
+		ASSERT_EQ(0, d1_bo_create(self->fd, 4096, placements[k], &h));
+		bi = (struct drm_d1_bo_info){ .handle = h, .flags = 1 };
+		EXPECT_EQ(-EINVAL, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_INFO, &bi));
+		bi.flags = 0;
+		ASSERT_EQ(0, d1_ioctl(self->fd, DRM_IOCTL_D1_BO_INFO, &bi));
+		/*
+		 * Private (copy-on-write) mappings, maps larger than the BO
+		 * and maps not starting at the offset are refused.
+		 */
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			 self->fd, bi.mmap_offset);
+		EXPECT_EQ(MAP_FAILED, p) TH_LOG("placement %u", placements[k]);
+		p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->fd, bi.mmap_offset);
+		EXPECT_EQ(MAP_FAILED, p);
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->fd, bi.mmap_offset + 4096);
+		EXPECT_EQ(MAP_FAILED, p);
+		EXPECT_EQ(0, d1_bo_close(self->fd, h));
+	}
+}
+
+/*
+ * DRM_D1_BO_MMAP_OFFSET (0x03) was retired in uAPI 2.0: the number is a
+ * hole in the ioctl table, refused with EINVAL whatever the argument.
+ */
+struct d1_retired_mmap_offset {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+};
+
+TEST_F(mem, bo_mmap_offset_retired)
+{
+	struct d1_retired_mmap_offset o = { .offset = 0x1234 };
+	const unsigned long nr = DRM_COMMAND_BASE + 0x03;
+	struct drm_d1_bo_info bi = { 0 };
+
+	ASSERT_EQ(0, d1_bo_create(self->fd, 4096, DRM_D1_BO_HOST, &o.handle));
+	EXPECT_EQ(-EINVAL, d1_ioctl(self->fd,
+				    DRM_IOWR(nr, struct d1_retired_mmap_offset),
+				    &o));
+	EXPECT_EQ(0x1234ull, o.offset);
+	EXPECT_EQ(-EINVAL, d1_ioctl(self->fd, DRM_IO(nr), NULL));
+	bi.handle = o.handle;
+	EXPECT_EQ(-EINVAL, d1_ioctl(self->fd,
+				    DRM_IOWR(nr, struct drm_d1_bo_info), &bi));
+	EXPECT_EQ(0ull, bi.mmap_offset);
+	EXPECT_EQ(0, d1_bo_close(self->fd, o.handle));
 }
 
 /* New BOs read zero, also HBM that held another BO's data. */
