@@ -38,8 +38,22 @@ D1_API d1_status d1_device_count(unsigned int *count)
 }
 
 /*
- * Checks that @fd is a DRM device of the d1 driver and records its
- * version in @dev.
+ * Whether libd1 can drive a d1 driver of DRM driver (= uAPI) version
+ * @major.x.  The major grows only when something is removed or changes
+ * meaning, so a newer major may lack what libd1 uses: refused.  Older
+ * drivers are fine: libd1 needs nothing that 1.x drivers with memory
+ * management lacked (it maps BOs at BO_INFO's mmap_offset, which 1.x had
+ * too), and what later minors add it probes for.
+ */
+d1_status d1_driver_version_check(int major)
+{
+	return major > DRM_D1_UAPI_VERSION_MAJOR ? D1_ERROR_NOT_SUPPORTED :
+	       D1_SUCCESS;
+}
+
+/*
+ * Checks that @fd is a DRM device of the d1 driver of a uAPI version we
+ * can drive and records its version in @dev.
  */
 static d1_status identify(struct d1_device *dev)
 {
@@ -58,6 +72,10 @@ static d1_status identify(struct d1_device *dev)
 	if (!v->name || strcmp(v->name, D1_DRIVER_NAME)) {
 		drmFreeVersion(v);
 		return D1_ERROR_NO_DEVICE;
+	}
+	if (d1_driver_version_check(v->version_major) != D1_SUCCESS) {
+		drmFreeVersion(v);
+		return D1_ERROR_NOT_SUPPORTED;
 	}
 	snprintf(dev->driver_name, sizeof(dev->driver_name), "%s", v->name);
 	dev->driver_major = v->version_major;
@@ -193,6 +211,8 @@ D1_API d1_status d1_device_info(d1_device *dev, struct d1_device_info *info)
 	info->num_queues = di.num_queues;
 	info->num_contexts = di.num_contexts;
 	info->hbm_size = di.hbm_size;
+	info->uapi_major = di.uapi_major;
+	info->uapi_minor = di.uapi_minor;
 	return D1_SUCCESS;
 }
 

@@ -81,6 +81,9 @@ struct d1_node_list {
 /* status.c */
 d1_status d1_status_from_errno(int err);
 
+/* device.c */
+d1_status d1_driver_version_check(int major);
+
 /* enumerate.c */
 const char *d1_sysfs_root(void);
 const char *d1_dev_root(void);

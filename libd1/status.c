@@ -24,7 +24,7 @@ static const struct status_text status_texts[] = {
 	[D1_ERROR_TIMEOUT] = { "D1_ERROR_TIMEOUT",
 		"the d1 device did not respond in time" },
 	[D1_ERROR_NOT_SUPPORTED] = { "D1_ERROR_NOT_SUPPORTED",
-		"operation not supported by the loaded d1 driver" },
+		"operation not supported by the loaded d1 driver (too old, or of a newer uAPI major version than this libd1)" },
 	[D1_ERROR_OS] = { "D1_ERROR_OS",
 		"operating system error (see errno)" },
 	[D1_ERROR_BUILD] = { "D1_ERROR_BUILD",

@@ -5,7 +5,7 @@
  * The output starts with one line per device, in the spirit of
  * `nvidia-smi -L`:
  *
- *   D1 0: /dev/accel/accel0 (PCI 0000:00:04.0, hw 1.0, driver d1 0.1.0)
+ *   D1 0: /dev/accel/accel0 (PCI 0000:00:04.0, hw 1.0, driver d1 2.0.0)
  *
  * followed (unless -L) by its capabilities; -q adds the telemetry (libd1),
  * -u the processes using the device (their DRM fdinfo in /proc), and
@@ -101,6 +101,11 @@ static void print_device(const struct d1_device_info *in, int list_only)
 	fmt_bytes(total, sizeof(total),
 		  (uint64_t)in->sram_per_node * in->node_count);
 	printf("    PCI device ID   0x%04x\n", in->pci_device);
+	if (in->uapi_major)
+		printf("    uAPI            %u.%u\n", in->uapi_major,
+		       in->uapi_minor);
+	else
+		printf("    uAPI            1.x (not reported)\n");
 	printf("    grid            %ux%u\n", in->grid_rows, in->grid_cols);
 	printf("    nodes           %u\n", in->node_count);
 	printf("    SRAM/node       %s (%s total)\n", sram, total);

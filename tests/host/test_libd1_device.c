@@ -340,7 +340,23 @@ TEST(device_info_abi)
 	EXPECT_EQ(256u, sizeof(struct d1_device_info));
 	EXPECT_EQ(8u, offsetof(struct d1_device_info, devnode));
 	EXPECT_EQ(184u, offsetof(struct d1_device_info, hbm_size));
-	EXPECT_EQ(192u, offsetof(struct d1_device_info, reserved));
+	EXPECT_EQ(192u, offsetof(struct d1_device_info, uapi_major));
+	EXPECT_EQ(196u, offsetof(struct d1_device_info, uapi_minor));
+	EXPECT_EQ(200u, offsetof(struct d1_device_info, reserved));
+}
+
+/*
+ * Drivers of this uAPI major or older open; a newer major may have
+ * removed what libd1 uses and is refused.
+ */
+TEST(driver_version_check)
+{
+	EXPECT_EQ(D1_SUCCESS, d1_driver_version_check(1));
+	EXPECT_EQ(D1_SUCCESS,
+		  d1_driver_version_check(DRM_D1_UAPI_VERSION_MAJOR));
+	EXPECT_EQ(D1_ERROR_NOT_SUPPORTED,
+		  d1_driver_version_check(DRM_D1_UAPI_VERSION_MAJOR + 1));
+	EXPECT_EQ(D1_ERROR_NOT_SUPPORTED, d1_driver_version_check(99));
 }
 
 TEST(null_arguments)

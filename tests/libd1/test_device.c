@@ -64,6 +64,10 @@ TEST_F(dev, identity)
 	EXPECT_EQ(1u, in->hw_major);
 	EXPECT_EQ(0u, in->hw_minor);
 	EXPECT_EQ((uint32_t)D1_PCI_DEVICE_ID, in->pci_device);
+	/* The uAPI version (2.0 and later report it) is the DRM version. */
+	EXPECT_LE(2u, in->uapi_major);
+	EXPECT_EQ((int)in->uapi_major, in->driver_major);
+	EXPECT_EQ((int)in->uapi_minor, in->driver_minor);
 	TH_LOG("%s %s hw %u.%u driver %s %d.%d.%d", in->devnode,
 	       in->pci_address, in->hw_major, in->hw_minor, in->driver_name,
 	       in->driver_major, in->driver_minor, in->driver_patch);

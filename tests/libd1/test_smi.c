@@ -88,6 +88,9 @@ TEST_F(smi, lists_the_device)
 		 self->info.devnode, self->info.pci_address,
 		 self->info.hw_major, self->info.hw_minor);
 	EXPECT_NE(NULL, strstr(self->out, line)) TH_LOG("want '%s'", line);
+	snprintf(cap, sizeof(cap), "uAPI            %u.%u",
+		 self->info.uapi_major, self->info.uapi_minor);
+	EXPECT_NE(NULL, strstr(self->out, cap));
 	snprintf(cap, sizeof(cap), "grid            %ux%u",
 		 self->info.grid_rows, self->info.grid_cols);
 	EXPECT_NE(NULL, strstr(self->out, cap));

@@ -51,6 +51,9 @@ typedef struct d1_device d1_device;
  * @num_queues: hardware command queues.
  * @num_contexts: device address-space contexts.
  * @hbm_size: bytes of HBM on the card.
+ * @uapi_major, @uapi_minor: uAPI version the driver implements (equal to
+ *	@driver_major and @driver_minor); 0.0 from drivers before 2.0, which
+ *	do not report it.
  * @reserved: zero; room for new fields without changing the struct size.
  *
  * Fields the running driver does not report are 0.  New fields take the
@@ -76,7 +79,9 @@ struct d1_device_info {
 	uint32_t num_queues;
 	uint32_t num_contexts;
 	uint64_t hbm_size;
-	uint64_t reserved[8];
+	uint32_t uapi_major;
+	uint32_t uapi_minor;
+	uint64_t reserved[7];
 };
 
 /*
@@ -92,7 +97,9 @@ D1_API d1_status d1_device_count(unsigned int *count);
  *
  * On success stores a new handle in *out.  D1_ERROR_INVALID_VALUE when
  * @index >= the device count, D1_ERROR_NO_DEVICE when there is none,
- * D1_ERROR_PERMISSION when the node may not be opened.
+ * D1_ERROR_PERMISSION when the node may not be opened,
+ * D1_ERROR_NOT_SUPPORTED when its driver has a newer uAPI major version
+ * than this libd1 was built for (DRM_D1_UAPI_VERSION_MAJOR).
  */
 D1_API d1_status d1_device_open(unsigned int index, d1_device **out);
 

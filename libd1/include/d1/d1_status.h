@@ -33,7 +33,8 @@ typedef enum d1_status {
 	D1_ERROR_DEVICE_LOST = 5,
 	/* The device did not answer in time. */
 	D1_ERROR_TIMEOUT = 6,
-	/* The driver does not implement the request (too old). */
+	/* The driver does not implement the request (too old), or its
+	 * uAPI major version is newer than libd1 knows. */
 	D1_ERROR_NOT_SUPPORTED = 7,
 	/* Any other operating-system error; see errno. */
 	D1_ERROR_OS = 8,
