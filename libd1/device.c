@@ -13,13 +13,6 @@
 #include "drm/d1_accel.h"
 #include "libd1_internal.h"
 
-/* Returns @status with errno preserved as @err. */
-static d1_status fail_errno(int err)
-{
-	errno = err;
-	return d1_status_from_errno(err);
-}
-
 D1_API d1_status d1_device_count(unsigned int *count)
 {
 	struct d1_node_list list;
@@ -65,7 +58,7 @@ static d1_status identify(struct d1_device *dev)
 	if (!v) {
 		err = errno;
 		if (err == ENODEV || err == ENOMEM)
-			return fail_errno(err);
+			return d1_fail_errno(err);
 		/* Not a DRM node at all. */
 		return D1_ERROR_NO_DEVICE;
 	}
@@ -107,14 +100,14 @@ static d1_status open_node(const struct d1_node *node, unsigned int index,
 		     d1_dev_root(), node->name);
 	if (n < 0 || (size_t)n >= sizeof(dev->devnode)) {
 		free(dev);
-		return fail_errno(ENAMETOOLONG);
+		return d1_fail_errno(ENAMETOOLONG);
 	}
 
 	dev->fd = open(dev->devnode, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0) {
 		err = errno;
 		free(dev);
-		return fail_errno(err);
+		return d1_fail_errno(err);
 	}
 	st = identify(dev);
 	if (st != D1_SUCCESS) {
@@ -190,7 +183,7 @@ D1_API d1_status d1_device_info(d1_device *dev, struct d1_device_info *info)
 	q.size = sizeof(di);
 	q.data = (uintptr_t)&di;
 	if (drmIoctl(dev->fd, DRM_IOCTL_D1_QUERY, &q))
-		return fail_errno(errno);
+		return d1_fail_errno(errno);
 
 	memset(info, 0, sizeof(*info));
 	info->index = dev->index;
@@ -227,7 +220,7 @@ D1_API d1_status d1_device_ping(d1_device *dev, uint32_t value, uint32_t *echo,
 	p.value = value;
 	p.timeout_ns = timeout_ns;
 	if (drmIoctl(dev->fd, DRM_IOCTL_D1_PING, &p))
-		return fail_errno(errno);
+		return d1_fail_errno(errno);
 	*echo = p.echo;
 	return D1_SUCCESS;
 }
@@ -239,6 +232,7 @@ D1_API d1_status d1_device_close(d1_device *dev)
 	if (!dev)
 		return D1_ERROR_INVALID_VALUE;
 	d1_device_release_streams(dev);
+	d1_device_release_images(dev);
 	pthread_mutex_destroy(&dev->lock);
 	ret = close(dev->fd);
 	if (ret)
@@ -246,6 +240,6 @@ D1_API d1_status d1_device_close(d1_device *dev)
 	free(dev);
 	/* EINTR from close() still released the descriptor on Linux. */
 	if (ret && err != EINTR)
-		return fail_errno(err);
+		return d1_fail_errno(err);
 	return D1_SUCCESS;
 }

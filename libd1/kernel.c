@@ -115,6 +115,15 @@ D1_API d1_status d1_kernel_set_arg_devaddr(d1_kernel *kernel,
 	return set(kernel, index, &addr, sizeof(addr), 1u << D1_ARG_BUFFER);
 }
 
+D1_API d1_status d1_kernel_set_arg_buffer(d1_kernel *kernel,
+					  unsigned int index, d1_buffer *buf,
+					  uint64_t offset)
+{
+	if (!kernel || !buf || offset > buf->bo.size)
+		return D1_ERROR_INVALID_VALUE;
+	return d1_kernel_set_arg_devaddr(kernel, index, buf->bo.va + offset);
+}
+
 D1_API d1_status d1_kernel_set_args_raw(d1_kernel *kernel, const void *data,
 					size_t size)
 {

@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "d1/d1.h"
+#include "d1/device/d1_abi.h"
 #include "drm/d1_accel.h"
 
 /* Name the kernel driver registers (drm_driver.name, the sysfs driver). */
@@ -80,6 +81,7 @@ struct d1_node_list {
 
 /* status.c */
 d1_status d1_status_from_errno(int err);
+d1_status d1_fail_errno(int err);
 
 /* device.c */
 d1_status d1_driver_version_check(int major);
@@ -145,10 +147,85 @@ d1_status d1_bo_new(d1_device *dev, uint64_t size, uint32_t placement,
 		    uint32_t vm_flags, int map, struct d1_bo *bo);
 d1_status d1_bo_map(d1_device *dev, struct d1_bo *bo);
 void d1_bo_free(d1_device *dev, struct d1_bo *bo);
-d1_status d1_fail_errno(int err);
+
+/*
+ * Streams.  Every operation is one SUBMIT job on the stream's hardware
+ * queue; the host-side work that must follow it is a struct d1_pending on
+ * the stream's list, done in order when the stream is synchronised or
+ * queried.
+ */
+#define D1_STREAM_MAX_WAITS	64
+#define D1_STREAM_POOL_MAX	16	/* staging/argument/report BOs kept */
+
+enum d1_pending_kind {
+	D1_PENDING_FREE,		/* only release the BOs */
+	D1_PENDING_DTOH,		/* copy bo[0] out to @dst */
+	D1_PENDING_LAUNCH,		/* check the launch report in bo[1] */
+};
+
+struct d1_pending {
+	struct d1_pending *next;
+	uint64_t point;
+	uint32_t syncobj;		/* binary: this job's fence */
+	enum d1_pending_kind kind;
+	struct d1_bo bo[2];
+	unsigned int nbo;
+	/* D1_PENDING_DTOH */
+	void *dst;
+	size_t size;
+	/* D1_PENDING_LAUNCH: bo[0] args (maybe empty), bo[1] report */
+	unsigned int x0, y0, cols, rows, flags;
+	int raw;
+	char kernel[D1_KERNEL_NAME_MAX];
+};
+
+struct d1_stream {
+	d1_device *dev;
+	unsigned int queue;
+	uint32_t syncobj;
+	uint64_t point;			/* last point submitted */
+	struct d1_pending *head, *tail;
+	struct drm_d1_sync waits[D1_STREAM_MAX_WAITS];
+	unsigned int nwaits;
+	d1_printf_handler ph;
+	void *puser;
+	struct d1_error_info last_error;
+	/* Host BOs of completed jobs, mapped and bound, for reuse: freeing
+	 * one (VM_UNBIND) would wait for all of the handle's work. */
+	struct d1_bo pool[D1_STREAM_POOL_MAX];
+	unsigned int npool;
+	uint64_t pool_bytes;
+};
+
+struct d1_event {
+	d1_device *dev;
+	uint32_t syncobj;		/* binary: the fence of the recording */
+	int recorded;
+	struct d1_bo ts;		/* u64 device timestamp at offset 0 */
+};
 
 /* stream.c */
+uint64_t d1_abs_timeout(uint64_t rel_ns);
+struct d1_pending *d1_pending_new(enum d1_pending_kind kind);
+void d1_pending_free(d1_stream *s, struct d1_pending *p);
+d1_status d1_stream_bo(d1_stream *s, uint64_t size, struct d1_bo *bo);
+d1_status d1_submit(d1_stream *s, struct drm_d1_cmd *cmds, unsigned int n,
+		    struct d1_pending *p, uint32_t extra);
+int d1_job_status(d1_stream *s, const struct d1_pending *p);
 void d1_device_release_streams(d1_device *dev);
+
+/* error.c */
+int d1_ctx_read(d1_device *dev, int clear, struct drm_d1_context_status *cs);
+void d1_ctx_take(d1_device *dev, struct drm_d1_context_status *cs);
+void d1_set_error(d1_stream *s, d1_status st, unsigned int kind,
+		  const char *kernel);
+d1_status d1_job_error(d1_stream *s, const struct d1_pending *p, int fst);
+const char *d1_access_name(unsigned int access);
+const char *d1_reason_name(unsigned int reason);
+
+/* launch.c */
+d1_status d1_launch_finish(d1_stream *s, struct d1_pending *p, int fst);
+void d1_device_release_images(d1_device *dev);
 
 /* kernel.c */
 d1_status d1_kernel_block(const d1_kernel *k, const void **block,

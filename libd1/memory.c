@@ -15,12 +15,6 @@
 
 #include "libd1_internal.h"
 
-d1_status d1_fail_errno(int err)
-{
-	errno = err;
-	return d1_status_from_errno(err);
-}
-
 /* The driver's limits and the grid, once per handle. */
 d1_status d1_dev_limits(d1_device *dev)
 {

@@ -98,3 +98,10 @@ d1_status d1_status_from_errno(int err)
 		return D1_ERROR_OS;
 	}
 }
+
+/* The status for @err, with errno set to it for the caller's caller. */
+d1_status d1_fail_errno(int err)
+{
+	errno = err;
+	return d1_status_from_errno(err);
+}
