@@ -164,25 +164,30 @@ D1_API d1_status d1_device_open_by_pci(const char *bdf, d1_device **out)
 	return st;
 }
 
+/*
+ * Reads query block @param into @data, zeroed first.  One call negotiates
+ * the size: the kernel copies min(@size, its size) bytes, so fields an
+ * older kernel does not know stay zero.  0, or -1 with errno set.
+ */
+int d1_query(d1_device *dev, uint32_t param, void *data, uint32_t size)
+{
+	struct drm_d1_query q;
+
+	memset(data, 0, size);
+	memset(&q, 0, sizeof(q));
+	q.param = param;
+	q.size = size;
+	q.data = (uintptr_t)data;
+	return drmIoctl(dev->fd, DRM_IOCTL_D1_QUERY, &q);
+}
+
 D1_API d1_status d1_device_info(d1_device *dev, struct d1_device_info *info)
 {
 	struct drm_d1_device_info di;
-	struct drm_d1_query q;
 
 	if (!dev || !info)
 		return D1_ERROR_INVALID_VALUE;
-
-	/*
-	 * One call negotiates the size: the kernel copies min(ours, its)
-	 * bytes and reports its full size.  Fields an older kernel does not
-	 * know stay zero.
-	 */
-	memset(&di, 0, sizeof(di));
-	memset(&q, 0, sizeof(q));
-	q.param = DRM_D1_QUERY_DEVICE_INFO;
-	q.size = sizeof(di);
-	q.data = (uintptr_t)&di;
-	if (drmIoctl(dev->fd, DRM_IOCTL_D1_QUERY, &q))
+	if (d1_query(dev, DRM_D1_QUERY_DEVICE_INFO, &di, sizeof(di)))
 		return d1_fail_errno(errno);
 
 	memset(info, 0, sizeof(*info));

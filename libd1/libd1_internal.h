@@ -79,6 +79,9 @@ struct d1_node_list {
 	unsigned int count;
 };
 
+/* device.c */
+int d1_query(d1_device *dev, uint32_t param, void *data, uint32_t size);
+
 /* status.c */
 d1_status d1_status_from_errno(int err);
 d1_status d1_fail_errno(int err);

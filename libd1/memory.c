@@ -18,27 +18,20 @@
 /* The driver's limits and the grid, once per handle. */
 d1_status d1_dev_limits(d1_device *dev)
 {
-	struct drm_d1_query q;
 	d1_status st = D1_SUCCESS;
 
 	pthread_mutex_lock(&dev->lock);
 	if (dev->have_limits)
 		goto out;
-	memset(&q, 0, sizeof(q));
-	q.param = DRM_D1_QUERY_SUBMIT_INFO;
-	q.size = sizeof(dev->sinfo);
-	q.data = (uintptr_t)&dev->sinfo;
-	if (drmIoctl(dev->fd, DRM_IOCTL_D1_QUERY, &q)) {
+	if (d1_query(dev, DRM_D1_QUERY_SUBMIT_INFO, &dev->sinfo,
+		     sizeof(dev->sinfo))) {
 		/* A driver without memory management refuses the query. */
 		st = errno == EINVAL ? D1_ERROR_NOT_SUPPORTED :
 		     d1_fail_errno(errno);
 		goto out;
 	}
-	memset(&q, 0, sizeof(q));
-	q.param = DRM_D1_QUERY_DEVICE_INFO;
-	q.size = sizeof(dev->dinfo);
-	q.data = (uintptr_t)&dev->dinfo;
-	if (drmIoctl(dev->fd, DRM_IOCTL_D1_QUERY, &q)) {
+	if (d1_query(dev, DRM_D1_QUERY_DEVICE_INFO, &dev->dinfo,
+		     sizeof(dev->dinfo))) {
 		st = d1_fail_errno(errno);
 		goto out;
 	}
