@@ -70,10 +70,11 @@ static d1_status identify(struct d1_device *dev)
 		drmFreeVersion(v);
 		return D1_ERROR_NOT_SUPPORTED;
 	}
-	snprintf(dev->driver_name, sizeof(dev->driver_name), "%s", v->name);
-	dev->driver_major = v->version_major;
-	dev->driver_minor = v->version_minor;
-	dev->driver_patch = v->version_patchlevel;
+	snprintf(dev->id.driver_name, sizeof(dev->id.driver_name), "%s",
+		 v->name);
+	dev->id.driver_major = v->version_major;
+	dev->id.driver_minor = v->version_minor;
+	dev->id.driver_patch = v->version_patchlevel;
 	drmFreeVersion(v);
 	return D1_SUCCESS;
 }
@@ -91,19 +92,19 @@ static d1_status open_node(const struct d1_node *node, unsigned int index,
 		return D1_ERROR_OUT_OF_MEMORY;
 	}
 	dev->fd = -1;
-	dev->index = index;
+	dev->id.index = index;
 	pthread_mutex_init(&dev->lock, NULL);
-	dev->minor = node->minor;
-	snprintf(dev->pci_address, sizeof(dev->pci_address), "%s",
+	dev->id.minor = node->minor;
+	snprintf(dev->id.pci_address, sizeof(dev->id.pci_address), "%s",
 		 node->pci_address);
-	n = snprintf(dev->devnode, sizeof(dev->devnode), "%s/accel/%s",
+	n = snprintf(dev->id.devnode, sizeof(dev->id.devnode), "%s/accel/%s",
 		     d1_dev_root(), node->name);
-	if (n < 0 || (size_t)n >= sizeof(dev->devnode)) {
+	if (n < 0 || (size_t)n >= sizeof(dev->id.devnode)) {
 		free(dev);
 		return d1_fail_errno(ENAMETOOLONG);
 	}
 
-	dev->fd = open(dev->devnode, O_RDWR | O_CLOEXEC);
+	dev->fd = open(dev->id.devnode, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0) {
 		err = errno;
 		free(dev);
@@ -190,15 +191,7 @@ D1_API d1_status d1_device_info(d1_device *dev, struct d1_device_info *info)
 	if (d1_query(dev, DRM_D1_QUERY_DEVICE_INFO, &di, sizeof(di)))
 		return d1_fail_errno(errno);
 
-	memset(info, 0, sizeof(*info));
-	info->index = dev->index;
-	info->minor = dev->minor;
-	memcpy(info->devnode, dev->devnode, sizeof(info->devnode));
-	memcpy(info->pci_address, dev->pci_address, sizeof(info->pci_address));
-	memcpy(info->driver_name, dev->driver_name, sizeof(info->driver_name));
-	info->driver_major = dev->driver_major;
-	info->driver_minor = dev->driver_minor;
-	info->driver_patch = dev->driver_patch;
+	*info = dev->id;
 	info->hw_major = (di.hw_version >> 16) & 0xffff;
 	info->hw_minor = di.hw_version & 0xffff;
 	info->pci_device = di.pci_device;

@@ -21,14 +21,9 @@
 /* struct d1_device - an open device node */
 struct d1_device {
 	int fd;
-	unsigned int index;
-	unsigned int minor;
-	char devnode[D1_DEVNODE_LEN];
-	char pci_address[D1_PCI_ADDRESS_LEN];
-	char driver_name[D1_DRIVER_NAME_LEN];
-	int driver_major;
-	int driver_minor;
-	int driver_patch;
+	/* Set at open: index, minor, devnode, PCI address, driver name and
+	 * version; the rest is queried by d1_device_info(). */
+	struct d1_device_info id;
 
 	/* Lazily set up by the memory and submission calls, under @lock. */
 	pthread_mutex_t lock;

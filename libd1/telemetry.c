@@ -19,7 +19,7 @@ static int read_value(const d1_device *dev, const char *name, uint64_t *v)
 	int ok;
 
 	if (snprintf(path, sizeof(path), "%s/class/accel/accel%u/device/telemetry/%s",
-		     d1_sysfs_root(), dev->minor, name) >= (int)sizeof(path))
+		     d1_sysfs_root(), dev->id.minor, name) >= (int)sizeof(path))
 		return -1;
 	f = fopen(path, "re");
 	if (!f)

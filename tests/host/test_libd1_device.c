@@ -381,7 +381,7 @@ static d1_device *null_handle(void)
 	if (!dev)
 		return NULL;
 	dev->fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	snprintf(dev->devnode, sizeof(dev->devnode), "/dev/null");
+	snprintf(dev->id.devnode, sizeof(dev->id.devnode), "/dev/null");
 	if (dev->fd < 0) {
 		free(dev);
 		return NULL;
