@@ -5,7 +5,6 @@
 #ifndef __D1_DRV_H__
 #define __D1_DRV_H__
 
-#include <linux/build_bug.h>
 #include <drm/drm_print.h>
 #include <drm/d1_accel.h>
 
@@ -19,12 +18,6 @@ struct drm_sched_entity;
 /* The DRM driver version is the uAPI version. */
 #define D1_DRIVER_MAJOR		DRM_D1_UAPI_VERSION_MAJOR
 #define D1_DRIVER_MINOR		DRM_D1_UAPI_VERSION_MINOR
-
-/*
- * A code the device reports that reaches userspace unchanged: the uAPI
- * value must be the hardware's.
- */
-#define D1_PIN(uapi, hw) static_assert((uapi) == (hw), #uapi " is " #hw)
 
 /*
  * Refuse an ioctl argument: say why in the kernel log when drm.debug has

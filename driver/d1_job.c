@@ -39,43 +39,7 @@
 #include "d1_mmu.h"
 #include "d1_pm.h"
 #include "d1_reset.h"
-
-/*
- * The device writes the launch report straight into the caller's memory:
- * the uAPI struct must be the hardware layout, and the status and fault
- * codes it carries the uAPI's.
- */
-static_assert(sizeof(struct drm_d1_launch_report) == D1_REPORT_HDR_SIZE);
-static_assert(sizeof(struct drm_d1_launch_node) == D1_REPORT_NODE_SIZE);
-static_assert(offsetof(struct drm_d1_launch_report, magic) == D1_REPORT_MAGIC_OFF);
-static_assert(offsetof(struct drm_d1_launch_report, status) == D1_REPORT_STATUS_OFF);
-static_assert(offsetof(struct drm_d1_launch_report, nodes) == D1_REPORT_NODES_OFF);
-static_assert(offsetof(struct drm_d1_launch_report, printf_bytes) == D1_REPORT_PRINTF_OFF);
-static_assert(offsetof(struct drm_d1_launch_report, printf_dropped) == D1_REPORT_DROPPED_OFF);
-static_assert(offsetof(struct drm_d1_launch_report, node_size) == D1_REPORT_NODE_SIZE_OFF);
-static_assert(offsetof(struct drm_d1_launch_report, instret) == D1_REPORT_INSTRET_OFF);
-static_assert(offsetof(struct drm_d1_launch_report, cycles) == D1_REPORT_CYCLES_OFF);
-static_assert(offsetof(struct drm_d1_launch_node, exit_code) == D1_REPORT_N_EXIT_OFF);
-static_assert(offsetof(struct drm_d1_launch_node, fault) == D1_REPORT_N_FAULT_OFF);
-static_assert(offsetof(struct drm_d1_launch_node, hart) == D1_REPORT_N_HART_OFF);
-static_assert(offsetof(struct drm_d1_launch_node, fault_pc) == D1_REPORT_N_PC_OFF);
-static_assert(offsetof(struct drm_d1_launch_node, fault_addr) == D1_REPORT_N_ADDR_OFF);
-D1_PIN(DRM_D1_REPORT_MAGIC, D1_REPORT_MAGIC);
-D1_PIN(DRM_D1_ERROR_NONE, D1_QERR_NONE);
-D1_PIN(DRM_D1_ERROR_MMU_FAULT, D1_QERR_MMU_FAULT);
-D1_PIN(DRM_D1_ERROR_NODE_FAULT, D1_QERR_NODE_FAULT);
-D1_PIN(DRM_D1_ERROR_BUDGET, D1_QERR_TIMEOUT);
-D1_PIN(DRM_D1_ERROR_DEADLOCK, D1_QERR_DEADLOCK);
-D1_PIN(DRM_D1_NODE_FAULT_NONE, D1_NODE_FAULT_NONE);
-D1_PIN(DRM_D1_NODE_FAULT_ILLEGAL, D1_NODE_FAULT_ILLEGAL);
-D1_PIN(DRM_D1_NODE_FAULT_FETCH, D1_NODE_FAULT_FETCH);
-D1_PIN(DRM_D1_NODE_FAULT_MISALIGNED_PC, D1_NODE_FAULT_MISALIGNED_PC);
-D1_PIN(DRM_D1_NODE_FAULT_LOAD, D1_NODE_FAULT_LOAD);
-D1_PIN(DRM_D1_NODE_FAULT_STORE, D1_NODE_FAULT_STORE);
-D1_PIN(DRM_D1_NODE_FAULT_ECALL, D1_NODE_FAULT_ECALL);
-D1_PIN(DRM_D1_NODE_FAULT_BREAKPOINT, D1_NODE_FAULT_BREAKPOINT);
-D1_PIN(DRM_D1_NODE_FAULT_DMA, D1_NODE_FAULT_DMA);
-D1_PIN(DRM_D1_NODE_FAULT_SYNC, D1_NODE_FAULT_SYNC);
+#include "d1_uapi_hw.h"
 
 /* Largest element size accepted for commands and syncs. */
 #define D1_MAX_ELEM_SIZE	4096

@@ -41,17 +41,6 @@
 
 static atomic_t d1_reset_seq = ATOMIC_INIT(0);
 
-/* GET_CONTEXT_STATUS passes the fault record's access and reason on. */
-D1_PIN(DRM_D1_ACCESS_READ, D1_ACCESS_READ);
-D1_PIN(DRM_D1_ACCESS_WRITE, D1_ACCESS_WRITE);
-D1_PIN(DRM_D1_ACCESS_EXEC, D1_ACCESS_EXEC);
-D1_PIN(DRM_D1_FAULT_UNMAPPED, D1_MMU_UNMAPPED);
-D1_PIN(DRM_D1_FAULT_PERMISSION, D1_MMU_PERMISSION);
-D1_PIN(DRM_D1_FAULT_BAD_PTE, D1_MMU_BAD_PTE);
-D1_PIN(DRM_D1_FAULT_RANGE, D1_MMU_RANGE);
-D1_PIN(DRM_D1_FAULT_BUS, D1_MMU_BUS);
-D1_PIN(DRM_D1_FAULT_BAD_CTX, D1_MMU_BAD_CTX);
-
 /*
  * Has the job at the head of @q made no progress for (about) the job
  * timeout?  The caller holds ring_lock.

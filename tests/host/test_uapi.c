@@ -6,11 +6,19 @@
  * is no implicit padding whose content or size could differ between
  * compilers or 32/64-bit userspace.  Also the ioctl number encodings.
  * (tests/host/Makefile separately compiles the header as C++.)
+ *
+ * What the device hands to user space unchanged (the launch report and
+ * its codes, the MMU fault access and reason) is the hardware's
+ * (hw/d1_regs.h): driver/d1_uapi_hw.h pins it at compile time, here as in
+ * d1.ko.
  */
+#include <assert.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 
 #include "drm/d1_accel.h"
+#include "d1_regs.h"
+#include "../../driver/d1_uapi_hw.h"
 #include "kselftest_harness.h"
 
 #define MSIZE(type, member) sizeof(((type *)0)->member)
