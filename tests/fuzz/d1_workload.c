@@ -96,6 +96,8 @@ static struct drm_d1_cmd launch_cmd(struct wl *w, uint32_t cols, uint32_t rows,
 {
 	struct drm_d1_cmd c;
 
+	/* The report BO is reused: the last launch's must not pass. */
+	memset(w->rep.map, 0, sizeof(struct drm_d1_launch_report));
 	memset(&c, 0, sizeof(c));
 	c.op = DRM_D1_CMD_LAUNCH;
 	c.launch.image = w->img.va;
@@ -110,6 +112,34 @@ static struct drm_d1_cmd launch_cmd(struct wl *w, uint32_t cols, uint32_t rows,
 	c.launch.rows = rows;
 	c.launch.budget = budget;
 	return c;
+}
+
+/*
+ * The report of a launch on @cols nodes of row 0 from @x0: @status, and
+ * every node stopped with @fault or, without one, exited with its node id.
+ */
+static int report_ok(struct wl *w, uint32_t cols, uint32_t x0,
+		     uint32_t status, uint32_t fault)
+{
+	const struct drm_d1_launch_report *r = w->rep.map;
+	const struct drm_d1_launch_node *n;
+	uint32_t i;
+
+	if (r->magic != DRM_D1_REPORT_MAGIC || r->status != status ||
+	    r->nodes != cols || r->node_size < sizeof(*n)) {
+		fprintf(stderr, "workload: report magic 0x%x status %u nodes %u (want status %u, %u nodes)\n",
+			r->magic, r->status, r->nodes, status, cols);
+		return 0;
+	}
+	for (i = 0; i < cols; i++) {
+		n = (const void *)((const char *)(r + 1) + i * r->node_size);
+		if (n->fault != fault || (!fault && n->exit_code != x0 + i)) {
+			fprintf(stderr, "workload: node %u: fault %u exit %u (want fault %u)\n",
+				x0 + i, n->fault, n->exit_code, fault);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* COPY in -> HBM -> out with a random size and offsets, verified. */
@@ -164,6 +194,10 @@ static int job_launch(struct wl *w)
 			return -1;
 		}
 	}
+	if (!report_ok(w, cols, x0, DRM_D1_ERROR_NONE, DRM_D1_NODE_FAULT_NONE)) {
+		errno = EBADMSG;
+		return -1;
+	}
 	return 0;
 }
 
@@ -175,7 +209,7 @@ static int job_bad(struct wl *w, const char *mode)
 {
 	struct dev_scale_args a = { w->in.va, w->out.va, N, DEV_SCALE };
 	struct drm_d1_context_status st;
-	uint32_t want;
+	uint32_t want, node_fault = DRM_D1_NODE_FAULT_NONE;
 	uint64_t budget = 10000000;
 	struct drm_d1_cmd c;
 	int ret;
@@ -191,9 +225,11 @@ static int job_bad(struct wl *w, const char *mode)
 	} else if (!strcmp(mode, "illegal")) {
 		a.mode = DEV_ILLEGAL;
 		want = DRM_D1_ERROR_NODE_FAULT;
+		node_fault = DRM_D1_NODE_FAULT_ILLEGAL;
 	} else if (!strcmp(mode, "sram")) {
 		a.mode = DEV_SRAM_OVERFLOW;
 		want = DRM_D1_ERROR_NODE_FAULT;
+		node_fault = DRM_D1_NODE_FAULT_STORE;
 	} else if (!strcmp(mode, "deadlock")) {
 		a.mode = DEV_DEADLOCK;
 		want = DRM_D1_ERROR_DEADLOCK;
@@ -226,6 +262,9 @@ static int job_bad(struct wl *w, const char *mode)
 			return -1;
 		}
 	}
+	/* The report names the node's fault. */
+	if (node_fault && !report_ok(w, 1, 0, want, node_fault))
+		return -1;
 	/* Cleared: the same file runs good work again. */
 	return job_copy(w);
 }

@@ -5,6 +5,7 @@
  * with node DMA translated by the same context; the launch report; budget
  * timeouts, node faults, DMA faults, reset during a launch.
  */
+#include "drm/d1_accel.h"
 #include "dip_harness.h"
 #include "node_harness.h"
 #include "kernels/dev_args.h"
@@ -77,20 +78,18 @@ static void launch(struct bench *b, struct bench_queue *q, uint32_t img_size,
 	bench_submit(b, q, w);
 }
 
-static uint32_t rep32(struct bench *b, unsigned int off)
+/* The launch report, read through the uAPI structs that pin its layout. */
+static const struct drm_d1_launch_report *report(struct bench *b)
 {
-	uint32_t v;
-
-	memcpy(&v, (uint8_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_REP) + off, 4);
-	return v;
+	return bench_ptr(b, BENCH_BUS_BASE + OFF_REP);
 }
 
-static uint64_t rep64(struct bench *b, unsigned int off)
+static const struct drm_d1_launch_node *report_node(struct bench *b,
+						    unsigned int i)
 {
-	uint64_t v;
+	const struct drm_d1_launch_report *r = report(b);
 
-	memcpy(&v, (uint8_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_REP) + off, 8);
-	return v;
+	return (const void *)((const char *)(r + 1) + i * r->node_size);
 }
 
 TEST_F(l, scale_on_every_node)
@@ -111,27 +110,27 @@ TEST_F(l, scale_on_every_node)
 		ASSERT_EQ(in[i] * (int32_t)(i / N + 2), out[i]) {
 			TH_LOG("element %u", i);
 		}
-	EXPECT_EQ(D1_REPORT_MAGIC, rep32(b, 0));
-	EXPECT_EQ(0u, rep32(b, 4));
-	EXPECT_EQ(4u, rep32(b, 8));
+	EXPECT_EQ(D1_REPORT_MAGIC, report(b)->magic);
+	EXPECT_EQ((uint32_t)D1_QERR_NONE, report(b)->status);
+	EXPECT_EQ(4u, report(b)->nodes);
+	EXPECT_EQ((uint32_t)D1_REPORT_NODE_SIZE, report(b)->node_size);
 	for (node = 0; node < 4; node++) {
-		unsigned int r = D1_REPORT_HDR_SIZE + node * D1_REPORT_NODE_SIZE;
-
-		EXPECT_EQ(node, rep32(b, r));		/* exit code */
-		EXPECT_EQ(0u, rep32(b, r + 4));		/* no fault */
+		EXPECT_EQ(node, report_node(b, node)->exit_code);
+		EXPECT_EQ((uint32_t)D1_FAULT_NONE, report_node(b, node)->fault);
 	}
-	EXPECT_LT(0u, rep64(b, 24));			/* instret */
-	EXPECT_EQ(rep64(b, 24), (uint64_t)rd(b, D1_REG_Q(0, D1_Q_INSTRET_LO)));
+	EXPECT_LT(0u, report(b)->instret);
+	EXPECT_EQ(report(b)->instret,
+		  (uint64_t)rd(b, D1_REG_Q(0, D1_Q_INSTRET_LO)));
 	EXPECT_EQ(2u * 4 * N * 4, rd(b, D1_REG_Q(0, D1_Q_DMA_BYTES_LO)));
 	EXPECT_EQ(7u, rd(b, D1_REG_Q(0, D1_Q_FENCE)));
 
 	/* printf text, each line tagged with its node's coordinates */
-	text = (const char *)bench_ptr(b, BENCH_BUS_BASE + OFF_REP) +
-	       D1_REPORT_HDR_SIZE + 4 * D1_REPORT_NODE_SIZE;
-	EXPECT_EQ(strlen("[0,0] scaled 64 by 2\n") * 4, rep32(b, 12));
+	text = (const char *)report_node(b, 4);	/* after the 4 records */
+	EXPECT_EQ(strlen("[0,0] scaled 64 by 2\n") * 4,
+		  report(b)->printf_bytes);
 	EXPECT_EQ(0, strncmp(text, "[0,0] scaled 64 by 2\n[1,0] scaled 64 by 3\n"
 			     "[0,1] scaled 64 by 4\n[1,1] scaled 64 by 5\n",
-			     rep32(b, 12)));
+			     report(b)->printf_bytes));
 }
 
 TEST_F(l, sub_rectangle)
@@ -146,9 +145,9 @@ TEST_F(l, sub_rectangle)
 	/* Column x = 1: nodes 1 and 3. */
 	launch(b, &self->q, self->img_size, rect(1, 0, 1, 2), 1, 1000000, &a);
 	ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
-	EXPECT_EQ(2u, rep32(b, 8));
-	EXPECT_EQ(1u, rep32(b, D1_REPORT_HDR_SIZE));
-	EXPECT_EQ(3u, rep32(b, D1_REPORT_HDR_SIZE + D1_REPORT_NODE_SIZE));
+	EXPECT_EQ(2u, report(b)->nodes);
+	EXPECT_EQ(1u, report_node(b, 0)->exit_code);
+	EXPECT_EQ(3u, report_node(b, 1)->exit_code);
 	for (i = 0; i < N; i++) {
 		EXPECT_EQ((int32_t)(N + i) * 3, out[N + i]);
 		EXPECT_EQ((int32_t)(3 * N + i) * 5, out[3 * N + i]);
@@ -165,8 +164,8 @@ TEST_F(l, budget_timeout)
 	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 50000, &a);
 	st = bench_wait(b, &self->q, 20000);
 	EXPECT_EQ((uint32_t)D1_QERR_TIMEOUT, D1_Q_STATUS_ERROR(st));
-	EXPECT_EQ((uint32_t)D1_QERR_TIMEOUT, rep32(b, 4));
-	EXPECT_LE(50000u, rep64(b, 24));
+	EXPECT_EQ((uint32_t)D1_QERR_TIMEOUT, report(b)->status);
+	EXPECT_LE(50000u, report(b)->instret);
 }
 
 TEST_F(l, node_fault_is_reported)
@@ -178,11 +177,24 @@ TEST_F(l, node_fault_is_reported)
 	launch(b, &self->q, self->img_size, rect(1, 1, 1, 1), 1, 1000000, &a);
 	st = bench_wait(b, &self->q, 20000);
 	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, D1_Q_STATUS_ERROR(st));
-	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, rep32(b, 4));
-	EXPECT_EQ((uint32_t)D1_FAULT_ILLEGAL, rep32(b, D1_REPORT_HDR_SIZE + 4));
-	EXPECT_NE(0u, rep64(b, D1_REPORT_HDR_SIZE + 16));	/* PC */
+	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, report(b)->status);
+	EXPECT_EQ((uint32_t)D1_FAULT_ILLEGAL, report_node(b, 0)->fault);
+	EXPECT_NE(0u, report_node(b, 0)->fault_pc);
 	/* A node fault is not an MMU fault. */
 	EXPECT_EQ(0u, rd(b, D1_REG_FAULT_STATUS));
+}
+
+TEST_F(l, store_past_sram_is_reported)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { 0, 0, 0, DEV_SRAM_OVERFLOW };
+
+	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 1000000, &a);
+	bench_wait(b, &self->q, 20000);
+	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, report(b)->status);
+	EXPECT_EQ((uint32_t)D1_FAULT_STORE, report_node(b, 0)->fault);
+	EXPECT_EQ((uint64_t)D1_SRAM_BASE + D1_SRAM_SIZE,
+		  report_node(b, 0)->fault_addr);
 }
 
 TEST_F(l, node_dma_outside_mappings)
@@ -201,7 +213,7 @@ TEST_F(l, node_dma_outside_mappings)
 	EXPECT_EQ((uint32_t)D1_ACCESS_READ, D1_FAULT_ACCESS(f));
 	EXPECT_EQ((uint32_t)D1_MMU_UNMAPPED, D1_FAULT_REASON(f));
 	EXPECT_EQ((uint32_t)(VA_HBM + (1 << 20)), rd(b, D1_REG_FAULT_VA_LO));
-	EXPECT_EQ((uint32_t)D1_FAULT_DMA, rep32(b, D1_REPORT_HDR_SIZE + 4));
+	EXPECT_EQ((uint32_t)D1_FAULT_DMA, report_node(b, 0)->fault);
 }
 
 TEST_F(l, reset_during_launch)
@@ -215,7 +227,7 @@ TEST_F(l, reset_during_launch)
 	EXPECT_EQ(-1, bench_wait(b, &self->q, 50));
 	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
 	EXPECT_EQ(0u, rd(b, D1_REG_Q(0, D1_Q_STATUS)));
-	EXPECT_NE(D1_REPORT_MAGIC, rep32(b, 0));	/* aborted: no report */
+	EXPECT_NE(D1_REPORT_MAGIC, report(b)->magic);	/* aborted: none */
 
 	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
 	self->q.tail = 0;

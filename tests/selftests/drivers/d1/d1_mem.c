@@ -688,7 +688,8 @@ TEST_F(mem, submit_invalid)
 	c.launch.x0 = self->info.grid_cols - 1;	/* a disabled node */
 	EXPECT_EQ(-EINVAL, CMD(c));
 	c.launch.x0 = c.launch.y0 = 0;
-	c.launch.report_size = 64;
+	/* Room for the header but not for the node's record. */
+	c.launch.report_size = sizeof(struct drm_d1_launch_report);
 	EXPECT_EQ(-EINVAL, CMD(c));
 	c.launch.report_size = 8192;
 	c.launch.report = rova;

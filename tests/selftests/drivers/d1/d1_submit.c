@@ -257,10 +257,12 @@ static struct drm_d1_cmd launch_cmd(struct launch *l, __u32 mode, __u32 n,
 TEST_F(sub, launch_scale)
 {
 	const __u32 n = 64;
+	const struct drm_d1_launch_report *rep;
+	const struct drm_d1_launch_node *node;
 	struct drm_d1_cmd c;
 	struct launch l;
-	__u32 *rep, i;
 	int32_t *in, *out;
+	__u32 i;
 
 	ASSERT_EQ(0, launch_setup(self->fd, &l, 2 * n));
 	in = l.data.map;
@@ -273,12 +275,17 @@ TEST_F(sub, launch_scale)
 		ASSERT_EQ(((int32_t)i - 50) * (int32_t)(i / n + 2), out[i])
 			TH_LOG("element %u", i);
 	rep = l.rep.map;
-	EXPECT_EQ(D1_REPORT_MAGIC, rep[0]);
-	EXPECT_EQ(0u, rep[1]);
-	EXPECT_EQ(2u, rep[2]);
-	EXPECT_EQ(0u, rep[16]);		/* node 0 exit code */
-	EXPECT_EQ(1u, rep[16 + 8]);	/* node 1 exit code */
-	EXPECT_NE(NULL, strstr((char *)l.rep.map + 64 + 2 * 32,
+	EXPECT_EQ(DRM_D1_REPORT_MAGIC, rep->magic);
+	EXPECT_EQ(DRM_D1_ERROR_NONE, rep->status);
+	EXPECT_EQ(2u, rep->nodes);
+	ASSERT_LE(sizeof(*node), rep->node_size);
+	for (i = 0; i < 2; i++) {
+		node = (const void *)((const char *)(rep + 1) +
+				      i * rep->node_size);
+		EXPECT_EQ(i, node->exit_code);	/* its node id */
+		EXPECT_EQ(DRM_D1_NODE_FAULT_NONE, node->fault);
+	}
+	EXPECT_NE(NULL, strstr((const char *)(rep + 1) + 2 * rep->node_size,
 			       "node 1 scaled 64"));
 	launch_free(self->fd, &l);
 }
