@@ -61,7 +61,12 @@ extern "C" {
 
 /**
  * struct drm_d1_query - read a block of device information
- * @param: what to read, a DRM_D1_QUERY_* value.
+ * @param: what to read:
+ *
+ *         %DRM_D1_QUERY_DEVICE_INFO: &struct drm_d1_device_info.
+ *
+ *         %DRM_D1_QUERY_SUBMIT_INFO: &struct drm_d1_submit_info (-EINVAL
+ *         from a driver without memory management and submission).
  * @flags: must be zero.
  * @size: in: bytes available at @data; out: the full size of the block.
  *        The kernel copies min(in, full) bytes, so older userspace with a
@@ -80,18 +85,22 @@ struct drm_d1_query {
 /**
  * struct drm_d1_device_info - DRM_D1_QUERY_DEVICE_INFO block
  * @hw_version: device version, major << 16 | minor.
- * @pci_device: PCI device ID.
- * @grid_rows, @grid_cols: the node mesh.
- * @node_count: usable nodes in the mesh.
+ * @pci_device: PCI device ID (0xd1d1).
+ * @grid_rows: rows of the node mesh.
+ * @grid_cols: columns of the node mesh.
+ * @node_count: usable nodes in the mesh: node y * @grid_cols + x is usable
+ *              when its index is below @node_count.
  * @sram_per_node: bytes of SRAM per node.
  * @num_queues: hardware command queues.
- * @num_contexts: device address-space contexts.
- * @hbm_size: bytes of HBM on the card.
+ * @num_contexts: device address-space contexts (files with a mapping).
+ * @hbm_size: bytes of HBM on the card, the size of PCI BAR2.
  * @uapi_major: major uAPI version the driver implements
  *              (DRM_D1_UAPI_VERSION_MAJOR of its header); drivers before
  *              2.0 do not report it (the field reads as 0 when zeroed).
  * @uapi_minor: minor uAPI version the driver implements.
- * New fields are only ever appended.
+ *
+ * The values are read from the card at probe and do not change while the
+ * driver is bound.  New fields are only ever appended.
  */
 struct drm_d1_device_info {
 	__u32 hw_version;
@@ -155,14 +164,16 @@ struct drm_d1_ping {
 };
 
 /* drm_d1_bo_create.placement */
-#define DRM_D1_BO_HOST		0	/* host pages (shmem), device reads by DMA */
-#define DRM_D1_BO_HBM		1	/* card HBM, CPU access through BAR2 (WC) */
+#define DRM_D1_BO_HOST		0
+#define DRM_D1_BO_HBM		1
 
 /**
  * struct drm_d1_bo_create - allocate a buffer object
  * @size: in: bytes (rounded up to the page size); out: the BO's size.
  *        0 or more than the placement can ever hold is -EINVAL.
- * @placement: DRM_D1_BO_HOST or DRM_D1_BO_HBM.
+ * @placement: where the memory is: %DRM_D1_BO_HOST, host pages the
+ *             device reaches by DMA, or %DRM_D1_BO_HBM, the card's HBM
+ *             (CPU mappings go through PCI BAR2).
  * @flags: must be zero.
  * @handle: out: the GEM handle, valid in this file only.
  * @pad: must be zero.
@@ -197,16 +208,19 @@ struct drm_d1_bo_info {
 };
 
 /* drm_d1_vm_bind.flags */
-#define DRM_D1_VM_READ		(1u << 0)	/* device may read */
-#define DRM_D1_VM_WRITE		(1u << 1)	/* device may write */
-#define DRM_D1_VM_FIXED		(1u << 2)	/* map at @va, else driver picks */
+#define DRM_D1_VM_READ		(1u << 0)
+#define DRM_D1_VM_WRITE		(1u << 1)
+#define DRM_D1_VM_FIXED		(1u << 2)
 #define DRM_D1_VM_FLAGS		(DRM_D1_VM_READ | DRM_D1_VM_WRITE | \
 				 DRM_D1_VM_FIXED)
 
 /**
  * struct drm_d1_vm_bind - map a BO range into this file's device VA space
  * @handle: the BO.
- * @flags: DRM_D1_VM_*; at least one of READ and WRITE.
+ * @flags: at least one of %DRM_D1_VM_READ (the device may read) and
+ *         %DRM_D1_VM_WRITE (it may write); %DRM_D1_VM_FIXED maps at @va,
+ *         without it the driver picks the VA (2 MiB aligned for ranges of
+ *         2 MiB or more).
  * @offset: page-aligned offset into the BO.
  * @size: page-aligned bytes, 1 page up to the end of the BO; 0 means
  *        from @offset to the end of the BO.
@@ -282,6 +296,9 @@ struct drm_d1_cmd_copy {
  *          DRM_D1_ERROR_BUDGET; 0 means none (the job timeout applies).
  * @report: writable VA of the launch report, a &drm_d1_launch_report
  *          followed by its node records and printf text.
+ *
+ * The kernel's own DMA is not checked at SUBMIT: the device MMU checks
+ * it, and a bad address fails the job with %DRM_D1_ERROR_MMU_FAULT.
  */
 struct drm_d1_cmd_launch {
 	__u64 image;
@@ -313,12 +330,29 @@ struct drm_d1_cmd_mem {
 
 /**
  * struct drm_d1_cmd - one command of a SUBMIT (64 bytes)
- * @op: DRM_D1_CMD_*.
+ * @op: what to do:
+ *
+ *      %DRM_D1_CMD_COPY: copy bytes, @copy.
+ *
+ *      %DRM_D1_CMD_LAUNCH: run a kernel on the node grid, @launch.
+ *
+ *      %DRM_D1_CMD_SIGNAL: store a value, @mem; wakes WAITs on every
+ *      queue.
+ *
+ *      %DRM_D1_CMD_WAIT: wait for a value, @mem.  A WAIT that is never
+ *      satisfied is a hang (the job timeout applies).
+ *
+ *      %DRM_D1_CMD_TIMESTAMP: store the device clock, @mem.
  * @flags: must be zero.
- * @copy: DRM_D1_CMD_COPY.
- * @launch: DRM_D1_CMD_LAUNCH.
- * @mem: DRM_D1_CMD_SIGNAL, DRM_D1_CMD_WAIT, DRM_D1_CMD_TIMESTAMP.
+ * @copy: the arguments of %DRM_D1_CMD_COPY.
+ * @launch: the arguments of %DRM_D1_CMD_LAUNCH.
+ * @mem: the arguments of %DRM_D1_CMD_SIGNAL, %DRM_D1_CMD_WAIT and
+ *       %DRM_D1_CMD_TIMESTAMP.
  * @pad: the union's size; bytes an op does not use must be zero.
+ *
+ * Every VA range a command names must be covered, without gaps, by this
+ * file's VM_BIND mappings with the access the command needs, at the time
+ * of the SUBMIT (-EINVAL otherwise).
  */
 struct drm_d1_cmd {
 	__u32 op;
@@ -366,10 +400,11 @@ struct drm_d1_sync {
  *
  * The job's fence signals when its last command completes; with an error
  * when the job failed: -EIO (the device stopped it: MMU or node fault,
- * budget, deadlock), -ETIMEDOUT (it ran past the job timeout and was
+ * budget, deadlock, refused command), -ETIMEDOUT (it ran longer than the
+ * job timeout, counted from when its queue reached it, and its queue was
  * reset), -ECANCELED (not run because this file was guilty), -ENODEV
- * (the card went away).  A failed job makes the file guilty: SUBMIT then
- * returns -ECANCELED until GET_CONTEXT_STATUS with
+ * (the card went away first).  A failed job makes the file guilty:
+ * SUBMIT then returns -ECANCELED until GET_CONTEXT_STATUS with
  * DRM_D1_CONTEXT_STATUS_CLEAR (or a new open).
  */
 struct drm_d1_submit {
@@ -386,14 +421,14 @@ struct drm_d1_submit {
 	__u32 pad;
 };
 
-/* drm_d1_context_status.error: why a job of this file failed */
+/* drm_d1_context_status.error, drm_d1_launch_report.status */
 #define DRM_D1_ERROR_NONE	0
-#define DRM_D1_ERROR_BAD_CMD	2	/* the device refused a command */
-#define DRM_D1_ERROR_MMU_FAULT	3	/* see fault_* */
-#define DRM_D1_ERROR_NODE_FAULT	4	/* a node faulted; see the report */
-#define DRM_D1_ERROR_BUDGET	5	/* a LAUNCH ran out of its budget */
-#define DRM_D1_ERROR_DEADLOCK	6	/* all harts blocked on semaphores */
-#define DRM_D1_ERROR_HANG	16	/* ran past the job timeout; reset */
+#define DRM_D1_ERROR_BAD_CMD	2
+#define DRM_D1_ERROR_MMU_FAULT	3
+#define DRM_D1_ERROR_NODE_FAULT	4
+#define DRM_D1_ERROR_BUDGET	5
+#define DRM_D1_ERROR_DEADLOCK	6
+#define DRM_D1_ERROR_HANG	16
 
 /**
  * DRM_D1_REPORT_MAGIC - &drm_d1_launch_report.magic once the device wrote
@@ -402,23 +437,25 @@ struct drm_d1_submit {
  */
 #define DRM_D1_REPORT_MAGIC	0xd1a0c0deu
 
-/* drm_d1_launch_node.fault: why a node stopped (isa.rst, "Faults") */
+/* drm_d1_launch_node.fault */
 #define DRM_D1_NODE_FAULT_NONE		0
-#define DRM_D1_NODE_FAULT_ILLEGAL	1	/* illegal instruction */
-#define DRM_D1_NODE_FAULT_FETCH		2	/* fetch outside the text */
+#define DRM_D1_NODE_FAULT_ILLEGAL	1
+#define DRM_D1_NODE_FAULT_FETCH		2
 #define DRM_D1_NODE_FAULT_MISALIGNED_PC	3
-#define DRM_D1_NODE_FAULT_LOAD		4	/* load outside SRAM */
-#define DRM_D1_NODE_FAULT_STORE		5	/* store outside writable SRAM */
-#define DRM_D1_NODE_FAULT_ECALL		6	/* unknown system call */
+#define DRM_D1_NODE_FAULT_LOAD		4
+#define DRM_D1_NODE_FAULT_STORE		5
+#define DRM_D1_NODE_FAULT_ECALL		6
 #define DRM_D1_NODE_FAULT_BREAKPOINT	7
-#define DRM_D1_NODE_FAULT_DMA		8	/* DMA refused (see fault_addr) */
-#define DRM_D1_NODE_FAULT_SYNC		9	/* bad semaphore/DMA-wait operand */
+#define DRM_D1_NODE_FAULT_DMA		8
+#define DRM_D1_NODE_FAULT_SYNC		9
 
 /**
  * struct drm_d1_launch_report - header of the report a LAUNCH writes
  * @magic: DRM_D1_REPORT_MAGIC.
- * @status: DRM_D1_ERROR_NONE, or why the launch failed:
- *          DRM_D1_ERROR_MMU_FAULT, _NODE_FAULT, _BUDGET or _DEADLOCK.
+ * @status: %DRM_D1_ERROR_NONE, or why the launch failed:
+ *          %DRM_D1_ERROR_MMU_FAULT, %DRM_D1_ERROR_NODE_FAULT,
+ *          %DRM_D1_ERROR_BUDGET or %DRM_D1_ERROR_DEADLOCK (as
+ *          &drm_d1_context_status.error).
  * @nodes: node records that follow the header, &drm_d1_cmd_launch.cols
  *         times &drm_d1_cmd_launch.rows, in row-major order.
  * @printf_bytes: bytes of device printf text after the node records.
@@ -451,8 +488,29 @@ struct drm_d1_launch_report {
  * struct drm_d1_launch_node - one node's record in a launch report
  * @exit_code: the exit code of the node's hart 0 (its d1_exit() value or
  *             kernel return value).
- * @fault: DRM_D1_NODE_FAULT_*; DRM_D1_NODE_FAULT_NONE when the node did
- *         not fault.
+ * @fault: why the node stopped (Documentation/accel/d1/isa.rst, "Faults"):
+ *
+ *         %DRM_D1_NODE_FAULT_NONE: it did not fault.
+ *
+ *         %DRM_D1_NODE_FAULT_ILLEGAL: illegal instruction.
+ *
+ *         %DRM_D1_NODE_FAULT_FETCH: instruction fetch outside the text.
+ *
+ *         %DRM_D1_NODE_FAULT_MISALIGNED_PC: misaligned jump target.
+ *
+ *         %DRM_D1_NODE_FAULT_LOAD: load outside SRAM.
+ *
+ *         %DRM_D1_NODE_FAULT_STORE: store outside writable SRAM.
+ *
+ *         %DRM_D1_NODE_FAULT_ECALL: unknown system call.
+ *
+ *         %DRM_D1_NODE_FAULT_BREAKPOINT: ebreak.
+ *
+ *         %DRM_D1_NODE_FAULT_DMA: node DMA refused (@fault_addr); when the
+ *         device MMU refused it, the file's context status has the
+ *         details.
+ *
+ *         %DRM_D1_NODE_FAULT_SYNC: bad semaphore or DMA-wait operand.
  * @hart: the hart that faulted.
  * @pad: zero.
  * @fault_pc: PC of the faulting instruction.
@@ -474,8 +532,8 @@ struct drm_d1_launch_node {
 #define DRM_D1_ACCESS_EXEC	2
 
 /* drm_d1_context_status.fault_reason */
-#define DRM_D1_FAULT_UNMAPPED	1	/* no mapping at fault_va */
-#define DRM_D1_FAULT_PERMISSION	2	/* mapped without the access right */
+#define DRM_D1_FAULT_UNMAPPED	1
+#define DRM_D1_FAULT_PERMISSION	2
 #define DRM_D1_FAULT_BAD_PTE	3
 #define DRM_D1_FAULT_RANGE	4
 #define DRM_D1_FAULT_BUS	5
@@ -492,11 +550,35 @@ struct drm_d1_launch_node {
  * @error_count: out: jobs of this file that failed.
  * @reset_count: out: queue or device resets that hit jobs of this file
  *               (as the guilty one or as an innocent bystander).
- * @error: out: DRM_D1_ERROR_* of the first failure recorded.
+ * @error: out: why the first failure recorded failed:
+ *
+ *         %DRM_D1_ERROR_NONE: no failure.
+ *
+ *         %DRM_D1_ERROR_BAD_CMD: the device refused a command.
+ *
+ *         %DRM_D1_ERROR_MMU_FAULT: a device access faulted in the MMU;
+ *         @fault_va, @fault_access and @fault_reason tell where and why.
+ *
+ *         %DRM_D1_ERROR_NODE_FAULT: a node faulted; the launch report
+ *         names node, PC and address (&drm_d1_launch_node).
+ *
+ *         %DRM_D1_ERROR_BUDGET: a LAUNCH ran out of its instruction budget.
+ *
+ *         %DRM_D1_ERROR_DEADLOCK: every running hart waited on a semaphore
+ *         or barrier.
+ *
+ *         %DRM_D1_ERROR_HANG: the job ran past the job timeout and its
+ *         queue was reset.
  * @queue: out: its queue.
- * @fault_va: out: for DRM_D1_ERROR_MMU_FAULT, the faulting VA.
- * @fault_access: out: DRM_D1_ACCESS_*.
- * @fault_reason: out: DRM_D1_FAULT_*.
+ * @fault_va: out: for %DRM_D1_ERROR_MMU_FAULT, the faulting VA; else 0.
+ * @fault_access: out: for %DRM_D1_ERROR_MMU_FAULT, %DRM_D1_ACCESS_READ,
+ *                %DRM_D1_ACCESS_WRITE or %DRM_D1_ACCESS_EXEC; else 0.
+ * @fault_reason: out: for %DRM_D1_ERROR_MMU_FAULT, as the hardware
+ *                reports it: %DRM_D1_FAULT_UNMAPPED (no mapping at
+ *                @fault_va), %DRM_D1_FAULT_PERMISSION (mapped without the
+ *                access right), %DRM_D1_FAULT_BAD_PTE, %DRM_D1_FAULT_RANGE
+ *                (beyond HBM), %DRM_D1_FAULT_BUS or %DRM_D1_FAULT_BAD_CTX;
+ *                else 0.
  * @context_id: out: the hardware context of this file, or ~0 if it has
  *              none yet (it gets one at its first VM_BIND).
  * @pad: out: zero.
