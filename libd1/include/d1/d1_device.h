@@ -35,25 +35,30 @@ typedef struct d1_device d1_device;
 #define D1_DEVNODE_LEN		64
 #define D1_DRIVER_NAME_LEN	32
 
-/*
- * struct d1_device_info - identity and capabilities of an open device.
+/**
+ * struct d1_device_info - identity and capabilities of an open device
  * @index: the device's number (as passed to d1_device_open()).
  * @minor: accel minor number (N of /dev/accel/accelN).
  * @devnode: device node path, e.g. "/dev/accel/accel0".
  * @pci_address: PCI address "dddd:bb:dd.f", or "" if unknown.
  * @driver_name: kernel driver name ("d1").
- * @driver_major, @driver_minor, @driver_patch: kernel driver version.
- * @hw_major, @hw_minor: device (hardware) version.
- * @pci_device: PCI device ID.
- * @grid_rows, @grid_cols: the node mesh.
+ * @driver_major: kernel driver version (drmGetVersion()), major.
+ * @driver_minor: minor.
+ * @driver_patch: patch level.
+ * @hw_major: device (hardware) version, major.
+ * @hw_minor: minor.
+ * @pci_device: PCI device ID (0xd1d1).
+ * @grid_rows: rows of the node mesh.
+ * @grid_cols: columns of the node mesh.
  * @node_count: usable nodes in the mesh.
  * @sram_per_node: bytes of SRAM per node.
  * @num_queues: hardware command queues.
  * @num_contexts: device address-space contexts.
- * @hbm_size: bytes of HBM on the card.
- * @uapi_major, @uapi_minor: uAPI version the driver implements (equal to
- *	@driver_major and @driver_minor); 0.0 from drivers before 2.0, which
- *	do not report it.
+ * @hbm_size: bytes of HBM on the card (the size of PCI BAR2).
+ * @uapi_major: uAPI version the driver implements, major (equal to
+ *              @driver_major); 0 from drivers before 2.0, which do not
+ *              report it.
+ * @uapi_minor: minor (equal to @driver_minor); 0 before 2.0.
  * @reserved: zero; room for new fields without changing the struct size.
  *
  * Fields the running driver does not report are 0.  New fields take the
@@ -126,29 +131,48 @@ D1_API d1_status d1_device_info(d1_device *dev, struct d1_device_info *info);
 D1_API d1_status d1_device_ping(d1_device *dev, uint32_t value, uint32_t *echo,
 				uint64_t timeout_ns);
 
-/* Per-queue counters of struct d1_telemetry. */
+/**
+ * struct d1_queue_telemetry - the counters of one hardware queue
+ * @cmds: commands completed (device).
+ * @busy_ns: time spent executing.
+ * @dma_bytes: bytes moved by COPY and node DMA.
+ * @instret: node instructions retired.
+ * @faults: commands that failed.
+ * @jobs_done: jobs completed (driver).
+ * @jobs_failed: jobs failed, timed out or cancelled.
+ * @resets: queue resets.
+ */
 struct d1_queue_telemetry {
-	uint64_t cmds;			/* commands completed (device) */
-	uint64_t busy_ns;		/* time spent executing */
-	uint64_t dma_bytes;		/* bytes moved by COPY and node DMA */
-	uint64_t instret;		/* node instructions retired */
-	uint64_t faults;		/* commands that failed */
-	uint64_t jobs_done;		/* jobs completed (driver) */
-	uint64_t jobs_failed;		/* jobs failed, timed out or cancelled */
-	uint64_t resets;		/* queue resets */
+	uint64_t cmds;
+	uint64_t busy_ns;
+	uint64_t dma_bytes;
+	uint64_t instret;
+	uint64_t faults;
+	uint64_t jobs_done;
+	uint64_t jobs_failed;
+	uint64_t resets;
 };
 
 #define D1_TELEMETRY_MAX_QUEUES	32
 
-/*
- * struct d1_telemetry - the card's sensors and counters (the driver's
- * sysfs telemetry directory; reading never wakes the card).
+/**
+ * struct d1_telemetry - the card's sensors and counters
+ * @temperature_mc: die temperature, milli-degC.
+ * @power_mw: board power, mW.
+ * @pm_state: 0 active, 1 low power.
+ * @num_queues: entries of @queue filled.
+ * @device_resets: resets of the whole card.
+ * @queue: per hardware queue.
+ * @reserved: zero.
+ *
+ * Read from the driver's sysfs directory
+ * /sys/class/accel/accelN/device/telemetry/; reading never wakes the card.
  */
 struct d1_telemetry {
-	uint32_t temperature_mc;	/* die temperature, milli-degC */
-	uint32_t power_mw;		/* board power, mW */
-	uint32_t pm_state;		/* 0 active, 1 low power */
-	uint32_t num_queues;		/* entries of @queue filled */
+	uint32_t temperature_mc;
+	uint32_t power_mw;
+	uint32_t pm_state;
+	uint32_t num_queues;
 	uint64_t device_resets;
 	struct d1_queue_telemetry queue[D1_TELEMETRY_MAX_QUEUES];
 	uint64_t reserved[8];

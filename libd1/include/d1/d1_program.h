@@ -36,9 +36,17 @@ extern "C" {
 typedef struct d1_program d1_program;
 typedef struct d1_kernel d1_kernel;
 
-/* Optimisation levels of struct d1_build_options. */
+/**
+ * enum d1_opt_level - optimisation level of struct d1_build_options
+ * @D1_OPT_DEFAULT: -O2.
+ * @D1_OPT_O0: -O0.
+ * @D1_OPT_O1: -O1.
+ * @D1_OPT_O2: -O2.
+ * @D1_OPT_O3: -O3.
+ * @D1_OPT_OS: -Os.
+ */
 enum d1_opt_level {
-	D1_OPT_DEFAULT = 0,	/* -O2 */
+	D1_OPT_DEFAULT = 0,
 	D1_OPT_O0,
 	D1_OPT_O1,
 	D1_OPT_O2,
@@ -47,17 +55,21 @@ enum d1_opt_level {
 };
 
 /* Flags of struct d1_build_options. */
-#define D1_BUILD_WERROR		(1u << 0)	/* -Wall -Wextra -Werror */
-#define D1_BUILD_DEBUG		(1u << 1)	/* -g */
-#define D1_BUILD_NO_CACHE	(1u << 2)	/* neither read nor fill the cache */
+#define D1_BUILD_WERROR		(1u << 0)
+#define D1_BUILD_DEBUG		(1u << 1)
+#define D1_BUILD_NO_CACHE	(1u << 2)
 #define D1_BUILD_FLAGS_ALL	0x7u
 
-/*
- * struct d1_build_options - how to build a program (all-zero = defaults).
+/**
+ * struct d1_build_options - how to build a program (all-zero = defaults)
  * @defines: "NAME" or "NAME=VALUE" (-D), @num_defines of them.
- * @include_dirs: directories searched for #include (-I).
- * @opt_level: an enum d1_opt_level.
- * @flags: D1_BUILD_* bits.
+ * @include_dirs: directories searched for #include (-I), @num_include_dirs
+ *                of them; relative ones from the current directory.
+ * @num_defines: entries of @defines.
+ * @num_include_dirs: entries of @include_dirs.
+ * @opt_level: an &enum d1_opt_level.
+ * @flags: %D1_BUILD_WERROR (-Wall -Wextra -Werror), %D1_BUILD_DEBUG (-g),
+ *         %D1_BUILD_NO_CACHE (neither read nor fill the program cache).
  * @reserved: must be zero.
  */
 struct d1_build_options {
@@ -70,22 +82,31 @@ struct d1_build_options {
 	uint64_t reserved[4];
 };
 
-/* Where a build's result came from (struct d1_program_info.cache). */
+/**
+ * enum d1_cache_result - where a build's result came from
+ * @D1_CACHE_NONE: not built, or created from an ELF.
+ * @D1_CACHE_HIT: loaded from the program cache.
+ * @D1_CACHE_MISS: compiled, then stored.
+ * @D1_CACHE_REBUILT: the entry was corrupt or stale: compiled.
+ * @D1_CACHE_DISABLED: compiled; the cache was not used.
+ */
 enum d1_cache_result {
-	D1_CACHE_NONE = 0,	/* not built, or created from an ELF */
-	D1_CACHE_HIT,		/* loaded from the cache */
-	D1_CACHE_MISS,		/* compiled, then stored */
-	D1_CACHE_REBUILT,	/* the entry was corrupt or stale: compiled */
-	D1_CACHE_DISABLED,	/* compiled; the cache was not used */
+	D1_CACHE_NONE = 0,
+	D1_CACHE_HIT,
+	D1_CACHE_MISS,
+	D1_CACHE_REBUILT,
+	D1_CACHE_DISABLED,
 };
 
-/*
- * struct d1_program_info - state of a program.
+/**
+ * struct d1_program_info - state of a program
  * @built: 1 once the program has an executable image.
- * @cache: an enum d1_cache_result for the last build.
+ * @cache: an &enum d1_cache_result for the last build.
  * @num_kernels: kernels of the image.
+ * @reserved0: zero.
  * @image_size: bytes of the ELF image.
  * @cache_key: hex SHA-256 of the last build's inputs ("" if none).
+ * @reserved: zero.
  */
 struct d1_program_info {
 	unsigned int built;
@@ -159,24 +180,39 @@ D1_API d1_status d1_program_kernel_name(d1_program *prog, unsigned int index,
 /* d1_program_destroy - release @prog; its kernels stay usable. */
 D1_API d1_status d1_program_destroy(d1_program *prog);
 
-/* What a kernel parameter is (struct d1_kernel_arg_info.kind). */
+/**
+ * enum d1_arg_kind - what a kernel parameter is
+ * @D1_ARG_INT: integer, enum or _Bool.
+ * @D1_ARG_FLOAT: float.
+ * @D1_ARG_BUFFER: d1_devptr: set with d1_kernel_set_arg_buffer().
+ * @D1_ARG_SRAM_PTR: a pointer into node SRAM.
+ * @D1_ARG_OTHER: a struct by value.
+ * @D1_ARG_RAW: the whole argument block of a raw (d1_main) kernel.
+ */
 enum d1_arg_kind {
-	D1_ARG_INT = 1,		/* integer, enum, _Bool */
-	D1_ARG_FLOAT = 2,	/* float */
-	D1_ARG_BUFFER = 3,	/* d1_devptr: set with d1_kernel_set_arg_buffer */
-	D1_ARG_SRAM_PTR = 4,	/* a pointer into node SRAM */
-	D1_ARG_OTHER = 5,	/* a struct by value */
-	D1_ARG_RAW = 6,		/* the whole argument block of a raw kernel */
+	D1_ARG_INT = 1,
+	D1_ARG_FLOAT = 2,
+	D1_ARG_BUFFER = 3,
+	D1_ARG_SRAM_PTR = 4,
+	D1_ARG_OTHER = 5,
+	D1_ARG_RAW = 6,
 };
 
-/*
- * struct d1_kernel_arg_info - one kernel parameter, as declared.
- * Strings live as long as the kernel.
+/**
+ * struct d1_kernel_arg_info - one kernel parameter, as declared
+ * @name: the parameter's name.
+ * @type: its type as written in the source, e.g. "uint32_t".
+ * @kind: an &enum d1_arg_kind.
+ * @size: bytes of the value.
+ * @offset: of the value in the kernel's argument struct.
+ * @reserved: zero.
+ *
+ * The strings live as long as the kernel.
  */
 struct d1_kernel_arg_info {
 	const char *name;
-	const char *type;	/* as written in the source, e.g. "uint32_t" */
-	unsigned int kind;	/* enum d1_arg_kind */
+	const char *type;
+	unsigned int kind;
 	unsigned int size;
 	unsigned int offset;
 	unsigned int reserved;

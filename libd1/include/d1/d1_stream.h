@@ -86,35 +86,61 @@ D1_API d1_status d1_stream_set_printf_handler(d1_stream *stream,
 					      d1_printf_handler handler,
 					      void *user);
 
-/* Kinds of struct d1_error_info. */
+/**
+ * enum d1_error_kind - what kind of failure a struct d1_error_info is
+ * @D1_ERRKIND_NONE: no failure.
+ * @D1_ERRKIND_NODE_FAULT: a node faulted: node, hart, pc, fault, address;
+ *                         a DMA fault adds the MMU's access and reason.
+ * @D1_ERRKIND_MMU_FAULT: a copy (or another command) touched an unmapped
+ *                        or read-only device address: address, access,
+ *                        reason.
+ * @D1_ERRKIND_TIMEOUT: the job outlived the driver's job timeout (the
+ *                      kernel hung) and its queue was reset;
+ *                      D1_ERROR_TIMEOUT.
+ * @D1_ERRKIND_BUDGET: a hart ran out of its instruction budget;
+ *                     D1_ERROR_TIMEOUT.
+ * @D1_ERRKIND_DEADLOCK: every running hart waits on a semaphore or
+ *                       barrier.
+ * @D1_ERRKIND_BAD_COMMAND: the device refused a command.
+ * @D1_ERRKIND_EXIT_CODE: with D1_LAUNCH_CHECK_EXIT, a node exited with a
+ *                        non-zero code: node, exit_code.
+ * @D1_ERRKIND_CANCELLED: not run because an earlier job of the device
+ *                        handle failed.
+ * @D1_ERRKIND_DISPATCH: the argument block did not match the image: node,
+ *                       exit_code (the dispatcher's code).
+ */
 enum d1_error_kind {
 	D1_ERRKIND_NONE = 0,
-	D1_ERRKIND_NODE_FAULT,		/* node, hart, pc, address, fault */
-	D1_ERRKIND_MMU_FAULT,		/* va, access, reason */
-	D1_ERRKIND_TIMEOUT,		/* job timeout: the kernel hung */
-	D1_ERRKIND_BUDGET,		/* instruction budget exhausted */
-	D1_ERRKIND_DEADLOCK,		/* every hart blocked on semaphores */
-	D1_ERRKIND_BAD_COMMAND,		/* the device refused a command */
-	D1_ERRKIND_EXIT_CODE,		/* kernel exited non-zero (info only) */
-	D1_ERRKIND_CANCELLED,		/* not run: an earlier job failed */
-	D1_ERRKIND_DISPATCH,		/* argument block did not fit the image */
+	D1_ERRKIND_NODE_FAULT,
+	D1_ERRKIND_MMU_FAULT,
+	D1_ERRKIND_TIMEOUT,
+	D1_ERRKIND_BUDGET,
+	D1_ERRKIND_DEADLOCK,
+	D1_ERRKIND_BAD_COMMAND,
+	D1_ERRKIND_EXIT_CODE,
+	D1_ERRKIND_CANCELLED,
+	D1_ERRKIND_DISPATCH,
 };
 
-/* D1_FAULT_* node fault codes: the ISA's (Documentation/accel/d1/isa.rst). */
-/*
- * struct d1_error_info - what went wrong in the last failed job.
+/**
+ * struct d1_error_info - what went wrong in the last failed job
  * @status: the d1_status the synchronising call returned.
- * @kind: an enum d1_error_kind.
- * @node_x, @node_y, @hart: the (first) faulting node and hart.
- * @fault: the node fault code (D1_FAULT_* of the ISA), for NODE_FAULT.
+ * @kind: an &enum d1_error_kind.
+ * @node_x: column of the (first) faulting node.
+ * @node_y: its row.
+ * @hart: the faulting hart.
+ * @fault: for D1_ERRKIND_NODE_FAULT, the node fault code (D1_FAULT_* of
+ *         the ISA, Documentation/accel/d1/isa.rst).
  * @exit_code: the node's exit code.
- * @pc: faulting PC.
- * @address: the node fault's address (see the ISA), or the MMU fault VA.
  * @access: for MMU faults: 0 read, 1 write, 2 exec.
  * @reason: for MMU faults: 1 unmapped, 2 permission, 3 bad PTE, 4 range,
  *          5 bus, 6 bad context.
+ * @reserved0: zero.
+ * @pc: faulting PC.
+ * @address: the node fault's address (see the ISA), or the MMU fault VA.
  * @kernel: the kernel's name ("" for copies).
  * @message: all of it as one line.
+ * @reserved: zero.
  */
 struct d1_error_info {
 	d1_status status;
@@ -193,15 +219,21 @@ D1_API d1_status d1_memcpy_dtod_async(d1_stream *stream, d1_buffer *dst,
 
 /* ---- launches -------------------------------------------------------- */
 
-/*
- * struct d1_launch_config - where and how a kernel runs.
- * @x0, @y0: first column and row of the node rectangle.
- * @cols, @rows: its size (0 is taken as 1).
+/**
+ * struct d1_launch_config - where and how a kernel runs
+ * @x0: first column of the node rectangle.
+ * @y0: first row.
+ * @cols: columns (0 is taken as 1).
+ * @rows: rows (0 is taken as 1).
  * @harts: hardware threads per node, 1..4 (0 is taken as 1).
+ * @flags: %D1_LAUNCH_CHECK_EXIT fails the launch when a node exits with a
+ *         non-zero code.
  * @budget: instructions per hart before the launch fails with
  *          D1_ERROR_TIMEOUT (0: none; the driver's job timeout applies).
- * @flags: D1_LAUNCH_* bits.
  * @reserved: zero.
+ *
+ * A rectangle outside the grid or on unusable nodes is
+ * D1_ERROR_INVALID_VALUE.
  */
 struct d1_launch_config {
 	unsigned int x0;
