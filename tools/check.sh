@@ -105,8 +105,32 @@ run_qtest() {
 		timeout 300 "$q/d1-dip-test" --tap
 }
 
+# kernel-doc: the comments of the uAPI header, the driver and the SDK's
+# public headers parse without a warning, and every identifier or DOC
+# section a ".. kernel-doc::" directive in Documentation/ names exists
+# (one run each: kernel-doc only warns when it finds none of its names).
+kernel_doc() {
+	local kd=$D1_CACHE/linux-tools/scripts/kernel-doc rc=0 file name
+	perl "$kd" -Wall -Werror -none uapi/drm/d1_accel.h driver/*.[ch] \
+		libd1/include/d1/*.h || rc=1
+	while IFS=$'\t' read -r file name; do
+		perl "$kd" -Werror -rst -sphinx-version 5.3.0 -function "$name" \
+			"$file" >/dev/null || rc=1
+	done < <(awk '
+		/^\.\. kernel-doc::/ { f = $3; next }
+		f && /^ +:identifiers:/ {
+			sub(/^ +:identifiers: */, "")
+			for (i = 1; i <= NF; i++) print f "\t" $i
+			next
+		}
+		f && /^ +:doc:/ { sub(/^ +:doc: */, ""); print f "\t" $0; next }
+		f && /^ +:/ { next }
+		{ f = "" }' Documentation/accel/d1/*.rst)
+	return $rc
+}
+
 run_static() {
-	echo "== static checks (checkpatch --strict, sparse)"
+	echo "== static checks (checkpatch --strict, sparse, kernel-doc)"
 	local cp=$D1_CACHE/linux-tools/scripts/checkpatch.pl
 	local log=$res/checkpatch.log
 	if perl "$cp" --strict --no-tree --terse --show-types -f \
@@ -116,6 +140,13 @@ run_static() {
 		echo "not ok 1 checkpatch --strict driver/" >>"$log"
 	fi
 	record checkpatch "$log" 0
+	log=$res/kernel-doc.log
+	if kernel_doc >"$log" 2>&1; then
+		echo "ok 1 kernel-doc" >>"$log"
+	else
+		echo "not ok 1 kernel-doc" >>"$log"
+	fi
+	record kernel-doc "$log" 0
 	log=$res/sparse.log
 	make -s -C "/lib/modules/$KVER/build" M="$top" C=2 modules >"$log" 2>&1
 	local rc=$?

@@ -91,10 +91,14 @@ do_kernel() {
 		"linux-image-$KVER" "linux-headers-$KVER"
 }
 
-# Debian's linux-source carries the kselftest harness and checkpatch.pl.
+# Debian's linux-source carries the kselftest harness, checkpatch.pl and
+# kernel-doc.
 do_kselftest() {
 	local dst=$D1_CACHE/linux-tools
-	if [ -f "$dst/.done" ]; then echo SKIP; return 0; fi
+	# The last file added to the list below: older caches lack it.
+	if [ -f "$dst/.done" ] && [ -f "$dst/scripts/kernel-doc" ]; then
+		echo SKIP; return 0
+	fi
 	apt_update
 	local tmp
 	tmp=$(mktemp -d)
@@ -108,7 +112,7 @@ do_kselftest() {
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/tools/testing/selftests/lib.mk' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
+		'*/scripts/const_structs.checkpatch' '*/scripts/kernel-doc'
 	rm -rf "$tmp"
 	touch "$dst/.done"
 }
