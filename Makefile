@@ -46,7 +46,7 @@ host-tests:
 
 # Programs that run inside the VM.
 vm-tests: libd1 tools
-	@$(SUBMAKE) -C tests/libd1
+	@$(SUBMAKE) -C tests/vm/libd1
 	@$(SUBMAKE) -C tests/selftests/drivers/d1 OUTPUT=$(BUILD)/selftests
 	@$(SUBMAKE) -C tests/fuzz
 	@$(SUBMAKE) -C tests/host $(BUILD)/tests/kernels/dev_scale.elf

@@ -4,7 +4,7 @@
  * without a device: every call's invalid arguments, range checks done
  * before any ioctl, and D1_ERROR_NOT_SUPPORTED from a handle whose driver
  * has no memory management (/dev/null answers every ioctl with ENOTTY).
- * The real behaviour is tested in the VM (tests/libd1/).
+ * The real behaviour is tested in the VM (tests/vm/libd1/).
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -34,7 +34,7 @@ tap module-load "$D1_KMOD" load "$D1_KO"
 for t in build/selftests/d1_*; do
 	[ -x "$t" ] && run "selftests-$(basename "$t")" "$t"
 done
-for t in build/tests/libd1/test_*; do
+for t in build/tests/vm/libd1/test_*; do
 	[ -x "$t" ] && run "libd1-$(basename "$t")" "$t"
 done
 tap module-unload "$D1_KMOD" unload

@@ -2,7 +2,7 @@
 /*
  * Helpers of the in-VM libd1 SDK tests: a device handle that supports
  * memory management (else the test is skipped: the driver is too old),
- * and the test kernels built from tests/libd1/kernels/ through the
+ * and the test kernels built from tests/vm/libd1/kernels/ through the
  * program cache the build warmed (D1_TEST_KCACHE).
  */
 #ifndef SDK_TEST_H

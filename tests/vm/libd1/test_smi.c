@@ -1,39 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * d1-smi (build/bin/d1-smi, found next to this program's build tree)
- * against the real device: the device line and capabilities agree with
- * libd1, exit codes.
+ * d1-smi (build/bin/d1-smi) against the real device: the device line
+ * and capabilities agree with libd1, exit codes.
  */
 #include <sys/wait.h>
 
 #include "d1_test.h"
 #include "kselftest_harness.h"
 
-/* build/tests/libd1/test_smi -> build/bin/d1-smi; $D1_SMI overrides. */
+#ifndef D1_BIN_DIR
+#error "D1_BIN_DIR"
+#endif
+
+/* The build's d1-smi; $D1_SMI overrides. */
 static int smi_path(char *out, size_t len)
 {
-	char self[PATH_MAX], *slash;
 	const char *env = getenv("D1_SMI");
-	ssize_t n;
-	int i;
 
-	if (env && *env) {
-		snprintf(out, len, "%s", env);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return -1;
-	self[n] = '\0';
-	for (i = 0; i < 3; i++) {	/* strip test_smi, libd1, tests */
-		slash = strrchr(self, '/');
-		if (!slash)
-			return -1;
-		*slash = '\0';
-	}
-	if ((size_t)snprintf(out, len, "%s/bin/d1-smi", self) >= len)
-		return -1;
-	return 0;
+	if (env && *env)
+		return (size_t)snprintf(out, len, "%s", env) >= len ? -1 : 0;
+	return (size_t)snprintf(out, len, "%s/d1-smi", D1_BIN_DIR) >= len ?
+	       -1 : 0;
 }
 
 /* Runs d1-smi @args; its stdout into @buf; returns its exit code. */

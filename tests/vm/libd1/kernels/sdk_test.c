@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernels of the in-VM libd1 tests (tests/libd1/test_launch.c), built at
+ * Kernels of the in-VM libd1 tests (tests/vm/libd1/test_launch.c), built at
  * run time with d1_program_create_from_file() (the test build warms the
  * cache with d1cc, so the guest finds them there).
  */
