@@ -44,11 +44,7 @@ FIXTURE_SETUP(run)
 {
 	d1_device *dev;
 
-	ASSERT_EQ(D1_SUCCESS, d1_device_open(0, &dev));
-	if (!sdk_supported(dev)) {
-		d1_device_close(dev);
-		SKIP(return, "the d1 driver has no memory management yet");
-	}
+	SDK_SETUP(dev);
 	d1_device_close(dev);
 	use_test_cache();
 	snprintf(self->dir, sizeof(self->dir), "/tmp/d1run.XXXXXX");

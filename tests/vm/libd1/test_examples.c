@@ -24,11 +24,7 @@ static void run_example(struct __test_metadata *_metadata, const char *name)
 	d1_device *dev;
 	FILE *f;
 
-	ASSERT_EQ(D1_SUCCESS, d1_device_open(0, &dev));
-	if (!sdk_supported(dev)) {
-		d1_device_close(dev);
-		SKIP(return, "the d1 driver has no memory management yet");
-	}
+	SDK_SETUP(dev);
 	d1_device_close(dev);
 	use_test_cache();
 	snprintf(cmd, sizeof(cmd), "%s/%s 2>&1", D1_EXAMPLES_DIR, name);
