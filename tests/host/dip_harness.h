@@ -243,4 +243,18 @@ static inline int64_t bench_wait(struct bench *b, struct bench_queue *q,
 	return -1;
 }
 
+/* Wait until register @reg has a bit of @mask set; false on timeout. */
+static inline bool bench_until(struct bench *b, uint64_t reg, uint32_t mask,
+			       unsigned int ms)
+{
+	uint64_t end = bench_now(NULL) + (uint64_t)ms * 1000000;
+
+	while (!(rd(b, reg) & mask)) {
+		if (bench_now(NULL) >= end)
+			return false;
+		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+	}
+	return true;
+}
+
 #endif /* D1_DIP_HARNESS_H */

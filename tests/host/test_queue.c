@@ -418,8 +418,10 @@ TEST_F(q, reset_aborts_a_blocked_wait)
 	w[1] = VA_HOST;
 	w[2] = 1;
 	bench_submit(b, &self->q0, w);
+	/* The queue thread picks the WAIT up when the host schedules it. */
+	EXPECT_TRUE(bench_until(b, D1_REG_Q(0, D1_Q_STATUS),
+				D1_Q_STATUS_BUSY, 5000));
 	EXPECT_EQ(-1, bench_wait(b, &self->q0, 20));
-	EXPECT_TRUE(rd(b, D1_REG_Q(0, D1_Q_STATUS)) & D1_Q_STATUS_BUSY);
 
 	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
 	/* The reset write returns once the queue is idle. */
