@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bits.h"
 #include "d1_isa.h"
 #include "fmt.h"
 
@@ -67,17 +68,9 @@ double d1_fp_decode(const struct d1_fpfmt *f, uint32_t bits)
 	return neg ? -v : v;
 }
 
-static uint64_t dbl_bits(double x)
-{
-	uint64_t u;
-
-	memcpy(&u, &x, sizeof(u));
-	return u;
-}
-
 uint32_t d1_fp_encode(const struct d1_fpfmt *f, double x, uint64_t *rng)
 {
-	uint64_t u = dbl_bits(x);
+	uint64_t u = d1_dbl_bits(x);
 	uint32_t sign = (uint32_t)(u >> 63) << (f->ebits + f->mbits);
 	uint32_t efmax = (1u << f->ebits) - (f->ieee ? 2 : 1);
 	uint32_t maxfin = (efmax << f->mbits) | ((1u << f->mbits) - 1);

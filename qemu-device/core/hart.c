@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bits.h"
 #include "hostfp.h"
 #include "sim.h"
 
@@ -42,8 +43,6 @@
 
 #define D1_OP_ENUM(op) op,
 enum d1_op { D1_OPS(D1_OP_ENUM) OP_COUNT };
-
-#define CANON_NAN 0x7fc00000u
 
 /* ---------------------------------------------------------------- decode */
 
@@ -316,10 +315,7 @@ void d1_predecode(const uint8_t *text, uint64_t n, struct d1_insn *out)
 	out[n].op = OP_END;
 
 	for (i = 0; i < n; i++) {
-		const uint8_t *p = text + 4 * i;
-		uint32_t w = p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-
-		decode_one(w, &out[i]);
+		decode_one((uint32_t)d1_ld_le(text + 4 * i, 4), &out[i]);
 		/*
 		 * Static targets (branches, JAL) inside the text become
 		 * instruction-index offsets (rs3 = 0); others keep the byte
@@ -340,39 +336,6 @@ void d1_predecode(const uint8_t *text, uint64_t n, struct d1_insn *out)
 }
 
 /* ---------------------------------------------------------------- memory */
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-static inline uint64_t ld_le(const uint8_t *p, int sz)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, p, (size_t)sz);
-	return v;
-}
-
-static inline void st_le(uint8_t *p, uint64_t v, int sz)
-{
-	memcpy(p, &v, (size_t)sz);
-}
-#else
-static inline uint64_t ld_le(const uint8_t *p, int sz)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = sz - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static inline void st_le(uint8_t *p, uint64_t v, int sz)
-{
-	int i;
-
-	for (i = 0; i < sz; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-#endif
 
 bool d1_sram_readable(uint64_t addr, uint64_t len)
 {
@@ -406,39 +369,6 @@ void d1_fp_flush(struct d1_hart *h)
 		h->fflags |= d1_hostfe_to_rv(raw);
 		d1_hostfe_set_raw(0);
 	}
-}
-
-static inline float b2f(uint32_t b)
-{
-	float f;
-
-	memcpy(&f, &b, sizeof(f));
-	return f;
-}
-
-static inline uint32_t f2b(float f)
-{
-	uint32_t b;
-
-	memcpy(&b, &f, sizeof(b));
-	return b;
-}
-
-static inline bool b_isnan(uint32_t b)
-{
-	return (b & 0x7fffffff) > 0x7f800000;
-}
-
-static inline bool b_issnan(uint32_t b)
-{
-	return b_isnan(b) && !(b & 0x00400000);
-}
-
-static inline uint32_t canon(float r)
-{
-	uint32_t b = f2b(r);
-
-	return b_isnan(b) ? CANON_NAN : b;
 }
 
 /* Effective rounding mode, or -1 if illegal. */
@@ -515,12 +445,11 @@ static uint32_t rmm_pack(uint64_t m, int e, bool neg, uint32_t *flags)
  * binary32 tie) to binary32 with RMM. */
 static uint32_t rmm_from_double(double d, uint32_t *flags)
 {
-	uint64_t u;
+	uint64_t u = d1_dbl_bits(d);
 	int e;
 
-	memcpy(&u, &d, sizeof(u));
 	if (((u >> 52) & 0x7ff) == 0x7ff)	/* Inf/NaN: exact */
-		return ((u & 0x000fffffffffffffull) ? CANON_NAN :
+		return ((u & 0x000fffffffffffffull) ? D1_F32_CANON_NAN :
 			((uint32_t)(u >> 63) << 31 | 0x7f800000));
 	if ((u & ~(1ull << 63)) == 0)
 		return (uint32_t)(u >> 63) << 31;
@@ -532,8 +461,8 @@ static uint32_t rmm_from_double(double d, uint32_t *flags)
 /* An FP instruction in round-to-nearest, ties-away (RMM). */
 static uint32_t fp_rmm(struct d1_hart *h, const struct d1_insn *in)
 {
-	volatile double a = b2f(h->f[in->rs1]), b = b2f(h->f[in->rs2]);
-	volatile double c = b2f(h->f[in->rs3]);
+	volatile double a = d1_b2f(h->f[in->rs1]), b = d1_b2f(h->f[in->rs2]);
+	volatile double c = d1_b2f(h->f[in->rs3]);
 	uint64_t x = h->x[in->rs1];
 	uint32_t flags = 0, r;
 	double d = 0;
@@ -595,8 +524,8 @@ static uint32_t fp_rmm(struct d1_hart *h, const struct d1_insn *in)
 static uint32_t fp_rounded(struct d1_hart *h, const struct d1_insn *in,
 			   int rm)
 {
-	volatile float a = b2f(h->f[in->rs1]), b = b2f(h->f[in->rs2]);
-	volatile float c = b2f(h->f[in->rs3]);
+	volatile float a = d1_b2f(h->f[in->rs1]), b = d1_b2f(h->f[in->rs2]);
+	volatile float c = d1_b2f(h->f[in->rs3]);
 	volatile int64_t xi = (int64_t)h->x[in->rs1];
 	volatile float r = 0;
 
@@ -620,7 +549,7 @@ static uint32_t fp_rounded(struct d1_hart *h, const struct d1_insn *in,
 	default: break;
 	}
 	fesetround(FE_TONEAREST);
-	return canon(r);
+	return d1_f32_canon(r);
 }
 
 /* FCVT.{W,WU,L,LU}.S: RISC-V saturation and flags (host flags raised by
@@ -647,11 +576,11 @@ static uint64_t fcvt_to_int_(struct d1_hart *h, uint32_t b, int rm, int kind)
 					  UINT64_MAX };
 	double d, fl, frac, r;
 
-	if (b_isnan(b)) {
+	if (d1_f32_isnan(b)) {
 		h->fflags |= RV_NV;
 		return vmax[kind];
 	}
-	d = (double)b2f(b);
+	d = (double)d1_b2f(b);
 	if (fabs(d) >= 0x1p52) {	/* already an integer, or Inf */
 		r = d;
 	} else {
@@ -696,33 +625,33 @@ static uint32_t fminmax(struct d1_hart *h, uint32_t a, uint32_t b, bool max)
 {
 	float fa, fb;
 
-	if (b_issnan(a) || b_issnan(b))
+	if (d1_f32_issnan(a) || d1_f32_issnan(b))
 		h->fflags |= RV_NV;
-	if (b_isnan(a) && b_isnan(b))
-		return CANON_NAN;
-	if (b_isnan(a))
+	if (d1_f32_isnan(a) && d1_f32_isnan(b))
+		return D1_F32_CANON_NAN;
+	if (d1_f32_isnan(a))
 		return b;
-	if (b_isnan(b))
+	if (d1_f32_isnan(b))
 		return a;
 	if (((a | b) & 0x7fffffff) == 0)	/* zeros: -0 < +0 */
 		return max ? (a & b) : (a | b);
-	fa = b2f(a);
-	fb = b2f(b);
+	fa = d1_b2f(a);
+	fb = d1_b2f(b);
 	return (max ? fa > fb : fa < fb) ? a : b;
 }
 
 static uint64_t fcmp(struct d1_hart *h, uint32_t a, uint32_t b, int op)
 {
-	if (b_isnan(a) || b_isnan(b)) {
-		if (op != OP_FEQ || b_issnan(a) || b_issnan(b))
+	if (d1_f32_isnan(a) || d1_f32_isnan(b)) {
+		if (op != OP_FEQ || d1_f32_issnan(a) || d1_f32_issnan(b))
 			h->fflags |= RV_NV;
 		return 0;
 	}
 	if (op == OP_FEQ)
-		return b2f(a) == b2f(b);
+		return d1_b2f(a) == d1_b2f(b);
 	if (op == OP_FLT)
-		return b2f(a) < b2f(b);
-	return b2f(a) <= b2f(b);
+		return d1_b2f(a) < d1_b2f(b);
+	return d1_b2f(a) <= d1_b2f(b);
 }
 
 static uint64_t fclass(uint32_t b)
@@ -912,7 +841,8 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 	do {								\
 		uint64_t a_ = x[in->rs1] + (int64_t)in->imm;		\
 		SRAM_CHECK(a_, sz, D1_FAULT_LOAD);			\
-		x[in->rd] = (uint64_t)(int64_t)(type)ld_le(mem + o, sz);\
+		x[in->rd] = (uint64_t)(int64_t)(type)			\
+			    d1_ld_le(mem + o, sz);			\
 	} while (0)
 
 #define STORE(sz)							\
@@ -924,7 +854,7 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 			faddr = a_;					\
 			goto fault;					\
 		}							\
-		st_le(mem + o, x[in->rs2], sz);				\
+		d1_st_le(mem + o, x[in->rs2], sz);			\
 	} while (0)
 
 /* Jump: NEXT then steps from the entry before the target onto it. */
@@ -958,7 +888,7 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 	do {								\
 		int rm_ = eff_rm(h, in);				\
 		if (rm_ == 0) {						\
-			f[in->rd] = canon(expr);			\
+			f[in->rd] = d1_f32_canon(expr);			\
 		} else if (rm_ > 0) {					\
 			f[in->rd] = fp_rounded(h, in, rm_);		\
 		} else {						\
@@ -1220,7 +1150,7 @@ next:
 			uint64_t a_ = x[in->rs1] + (int64_t)in->imm;
 
 			SRAM_CHECK(a_, 4, D1_FAULT_LOAD);
-			f[in->rd] = (uint32_t)ld_le(mem + o, 4);
+			f[in->rd] = (uint32_t)d1_ld_le(mem + o, 4);
 			NEXT;
 		}
 		CASE(OP_FSW) {
@@ -1232,15 +1162,15 @@ next:
 				faddr = a_;
 				goto fault;
 			}
-			st_le(mem + o, f[in->rs2], 4);
+			d1_st_le(mem + o, f[in->rs2], 4);
 			NEXT;
 		}
 		CASE(OP_FMADD)
 		CASE(OP_FMSUB)
 		CASE(OP_FNMSUB)
 		CASE(OP_FNMADD) {
-			float a = b2f(f[in->rs1]), b = b2f(f[in->rs2]);
-			float c = b2f(f[in->rs3]);
+			float a = d1_b2f(f[in->rs1]), b = d1_b2f(f[in->rs2]);
+			float c = d1_b2f(f[in->rs3]);
 			int rm = eff_rm(h, in);
 
 			if (rm < 0)
@@ -1250,20 +1180,20 @@ next:
 			if (rm)
 				f[in->rd] = fp_rounded(h, in, rm);
 			else if (in->op == OP_FMADD)
-				f[in->rd] = canon(fmaf(a, b, c));
+				f[in->rd] = d1_f32_canon(fmaf(a, b, c));
 			else if (in->op == OP_FMSUB)
-				f[in->rd] = canon(fmaf(a, b, -c));
+				f[in->rd] = d1_f32_canon(fmaf(a, b, -c));
 			else if (in->op == OP_FNMSUB)
-				f[in->rd] = canon(fmaf(-a, b, c));
+				f[in->rd] = d1_f32_canon(fmaf(-a, b, c));
 			else
-				f[in->rd] = canon(fmaf(-a, b, -c));
+				f[in->rd] = d1_f32_canon(fmaf(-a, b, -c));
 			NEXT;
 		}
-		CASE(OP_FADD) FP_RM(b2f(f[in->rs1]) + b2f(f[in->rs2])); NEXT;
-		CASE(OP_FSUB) FP_RM(b2f(f[in->rs1]) - b2f(f[in->rs2])); NEXT;
-		CASE(OP_FMUL) FP_RM(b2f(f[in->rs1]) * b2f(f[in->rs2])); NEXT;
-		CASE(OP_FDIV) FP_RM(b2f(f[in->rs1]) / b2f(f[in->rs2])); NEXT;
-		CASE(OP_FSQRT) FP_RM(sqrtf(b2f(f[in->rs1]))); NEXT;
+		CASE(OP_FADD) FP_RM(d1_b2f(f[in->rs1]) + d1_b2f(f[in->rs2])); NEXT;
+		CASE(OP_FSUB) FP_RM(d1_b2f(f[in->rs1]) - d1_b2f(f[in->rs2])); NEXT;
+		CASE(OP_FMUL) FP_RM(d1_b2f(f[in->rs1]) * d1_b2f(f[in->rs2])); NEXT;
+		CASE(OP_FDIV) FP_RM(d1_b2f(f[in->rs1]) / d1_b2f(f[in->rs2])); NEXT;
+		CASE(OP_FSQRT) FP_RM(sqrtf(d1_b2f(f[in->rs1]))); NEXT;
 		CASE(OP_FSGNJ)
 			f[in->rd] = (f[in->rs1] & 0x7fffffff) | (f[in->rs2] & 0x80000000u);
 			NEXT;
@@ -1328,7 +1258,7 @@ fetch_fault:
 illegal:
 	fcode = D1_FAULT_ILLEGAL;
 	faddr = (uint32_t)(in->op == OP_ILLEGAL ? (uint32_t)in->imm :
-			   (uint32_t)ld_le(mem + (PC() - D1_SRAM_BASE), 4));
+			   (uint32_t)d1_ld_le(mem + (PC() - D1_SRAM_BASE), 4));
 fault:
 	d1_node_fault(n, h, fcode, PC(), faddr);
 	h->state = H_STOPPED;

@@ -14,11 +14,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "bits.h"
 #include "fmt.h"
 #include "hostfp.h"
 #include "sim.h"
-
-#define CANON32 0x7fc00000u
 
 /*
  * 16-lane FP32 fused multiply-add.  On x86-64 with GCC/clang and an FMA
@@ -92,20 +91,15 @@ static inline void vset(d1_vreg *v, unsigned int bits, unsigned int i,
 	}
 }
 
-static inline float b2f(uint32_t b)
+/* Store 16 FP32 lanes, NaNs canonical: the FP32 fast paths' epilogue. */
+static inline void vset_f32x16(d1_vreg *out, const float *r)
 {
-	float f;
+	unsigned int i;
 
-	memcpy(&f, &b, sizeof(f));
-	return f;
-}
-
-static inline uint32_t f2b(float f)
-{
-	uint32_t b;
-
-	memcpy(&b, &f, sizeof(b));
-	return b;
+	memcpy(out->b, r, 64);
+	for (i = 0; i < 16; i++)
+		if (d1_f32_isnan(vget(out, 32, i)))
+			vset(out, 32, i, D1_F32_CANON_NAN);
 }
 
 static inline int64_t sext_bits(uint32_t v, unsigned int bits)
@@ -119,9 +113,9 @@ static inline double elem_val(const struct d1_fpfmt *f, unsigned int t,
 			      uint32_t raw)
 {
 	if (t == D1_T_FP32)
-		return (double)b2f(raw);
+		return (double)d1_b2f(raw);
 	if (t == D1_T_BF16)
-		return (double)b2f(raw << 16);
+		return (double)d1_bf16_to_f32(raw);
 	if (d1_type_is_float(t))
 		return d1_fp_decode(f, raw);
 	return (double)sext_bits(raw, d1_type_bits(t));
@@ -131,26 +125,23 @@ static inline double elem_val(const struct d1_fpfmt *f, unsigned int t,
 static inline uint32_t fp_round(const struct d1_fpfmt *f, unsigned int t,
 				double x, uint64_t *rng)
 {
-	if (t == D1_T_FP32 && !rng) {
-		uint32_t b = f2b((float)x);
-
-		return (b & 0x7fffffff) > 0x7f800000 ? CANON32 : b;
-	}
+	if (t == D1_T_FP32 && !rng)
+		return d1_f32_canon((float)x);
 	return d1_fp_encode(f, x, rng);
 }
 
 static inline bool fp_isnan(unsigned int t, uint32_t raw)
 {
 	if (t == D1_T_FP32)
-		return (raw & 0x7fffffff) > 0x7f800000;
+		return d1_f32_isnan(raw);
 	if (t == D1_T_BF16)
-		return (raw & 0x7fff) > 0x7f80;
+		return d1_bf16_isnan(raw);
 	return false;
 }
 
 static uint32_t canon_nan(unsigned int t)
 {
-	return t == D1_T_FP32 ? CANON32 : 0x7fc0;
+	return t == D1_T_FP32 ? D1_F32_CANON_NAN : D1_BF16_CANON_NAN;
 }
 
 /* maximumNumber / minimumNumber on raw elements. */
@@ -302,10 +293,7 @@ static int varith(struct d1_hart *h, const struct d1_insn *in)
 			else
 				for (i = 0; i < 16; i++)
 					r[i] = x[i] * y[i];
-			memcpy(out.b, r, 64);
-			for (i = 0; i < 16; i++)
-				if ((vget(&out, 32, i) & 0x7fffffff) > 0x7f800000)
-					vset(&out, 32, i, CANON32);
+			vset_f32x16(&out, r);
 			break;
 		}
 		for (i = 0; i < n; i++) {
@@ -375,7 +363,7 @@ static void mma_decode(struct d1_node *n, const struct d1_fpfmt *f,
 			for (i = 0; i < 32; i++)
 				raw[i] = (uint16_t)vget(v, 16, i);
 		for (i = 0; i < 32; i++)
-			out[i] = (double)b2f((uint32_t)raw[i] << 16);
+			out[i] = (double)d1_bf16_to_f32(raw[i]);
 		return;
 	}
 	if (n->mma_lut_cfg[k] != fpcfg) {
@@ -401,7 +389,7 @@ static void vmma(struct d1_node *n, struct d1_hart *h,
 		memcpy(C, h->v[in->rd].b, sizeof(C));	/* vd..vd+3 */
 	else
 		for (e = 0; e < 64; e++)
-			C[e] = b2f(vget(&h->v[in->rd + e / 16], 32, e % 16));
+			C[e] = d1_b2f(vget(&h->v[in->rd + e / 16], 32, e % 16));
 	for (r = 0; r < 8; r++) {
 		for (col = 0; col < 8; col++) {
 			double s = 0;
@@ -411,17 +399,14 @@ static void vmma(struct d1_node *n, struct d1_hart *h,
 			C[r * 8 + col] = (float)((double)C[r * 8 + col] + s);
 		}
 	}
-	for (e = 0; e < 64; e++) {
-		uint32_t rb = f2b(C[e]);
-
-		if ((rb & 0x7fffffff) > 0x7f800000)
-			C[e] = b2f(CANON32);
-	}
+	for (e = 0; e < 64; e++)
+		if (d1_f32_isnan(d1_f2b(C[e])))
+			C[e] = d1_b2f(D1_F32_CANON_NAN);
 	if (D1_VEC_LE) {
 		memcpy(h->v[in->rd].b, C, sizeof(C));
 	} else {
 		for (e = 0; e < 64; e++)
-			vset(&h->v[in->rd + e / 16], 32, e % 16, f2b(C[e]));
+			vset(&h->v[in->rd + e / 16], 32, e % 16, d1_f2b(C[e]));
 	}
 }
 
@@ -443,10 +428,7 @@ static int v3(struct d1_node *node, struct d1_hart *h,
 			memcpy(y, b->b, 64);
 			memcpy(z, c->b, 64);
 			fma16(r, x, y, z);
-			memcpy(out.b, r, 64);
-			for (i = 0; i < 16; i++)
-				if ((vget(&out, 32, i) & 0x7fffffff) > 0x7f800000)
-					vset(&out, 32, i, CANON32);
+			vset_f32x16(&out, r);
 			h->v[in->rd] = out;
 			return 0;
 		}
@@ -455,9 +437,8 @@ static int v3(struct d1_node *node, struct d1_hart *h,
 			uint32_t z = vget(c, bits, i), r;
 
 			if (t == D1_T_FP32) {
-				r = f2b(fmaf(b2f(x), b2f(y), b2f(z)));
-				if ((r & 0x7fffffff) > 0x7f800000)
-					r = CANON32;
+				r = d1_f32_canon(fmaf(d1_b2f(x), d1_b2f(y),
+						       d1_b2f(z)));
 			} else if (d1_type_is_float(t)) {
 				r = fp_round(&f, t, elem_val(&f, t, x) *
 					     elem_val(&f, t, y) +
