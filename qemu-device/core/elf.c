@@ -10,22 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits.h"
 #include "sim.h"
 
 #define EM_RISCV	243
 #define PT_LOAD		1
 #define PF_X		1
 #define SHT_SYMTAB	2
-
-static uint64_t rd(const uint8_t *p, int sz)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = sz - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -46,8 +37,9 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
  * name, padded to 8 bytes.  A missing or bad table is not an error. */
 static void load_symtab(struct d1_grid *g, const uint8_t *e, size_t size)
 {
-	uint64_t shoff = rd(e + 0x28, 8);
-	uint32_t shentsize = (uint32_t)rd(e + 0x3a, 2), shnum = (uint32_t)rd(e + 0x3c, 2);
+	uint64_t shoff = d1_ld_le(e + 0x28, 8);
+	uint32_t shentsize = (uint32_t)d1_ld_le(e + 0x3a, 2);
+	uint32_t shnum = (uint32_t)d1_ld_le(e + 0x3c, 2);
 	uint32_t i;
 
 	if (shentsize < 64 || shoff > size ||
@@ -55,20 +47,21 @@ static void load_symtab(struct d1_grid *g, const uint8_t *e, size_t size)
 		return;
 	for (i = 0; i < shnum; i++) {
 		const uint8_t *sh = e + shoff + (uint64_t)i * shentsize;
-		const uint8_t *str;
+		const uint8_t *str, *strsh;
 		uint64_t off, sz, stroff, strsz, j, n, cap, len = 0;
 		uint32_t link;
 		char *out;
 
-		if (rd(sh + 4, 4) != SHT_SYMTAB)
+		if (d1_ld_le(sh + 4, 4) != SHT_SYMTAB)
 			continue;
-		off = rd(sh + 0x18, 8);
-		sz = rd(sh + 0x20, 8);
-		link = (uint32_t)rd(sh + 0x28, 4);
+		off = d1_ld_le(sh + 0x18, 8);
+		sz = d1_ld_le(sh + 0x20, 8);
+		link = (uint32_t)d1_ld_le(sh + 0x28, 4);
 		if (off > size || sz > size - off || link >= shnum)
 			return;
-		stroff = rd(e + shoff + (uint64_t)link * shentsize + 0x18, 8);
-		strsz = rd(e + shoff + (uint64_t)link * shentsize + 0x20, 8);
+		strsh = e + shoff + (uint64_t)link * shentsize;
+		stroff = d1_ld_le(strsh + 0x18, 8);
+		strsz = d1_ld_le(strsh + 0x20, 8);
 		if (stroff > size || strsz > size - stroff || strsz == 0)
 			return;
 		str = e + stroff;
@@ -79,7 +72,8 @@ static void load_symtab(struct d1_grid *g, const uint8_t *e, size_t size)
 			return;
 		for (j = 1; j < n; j++) {
 			const uint8_t *s = e + off + j * 24;
-			uint64_t name = rd(s, 4), value = rd(s + 8, 8);
+			uint64_t name = d1_ld_le(s, 4);
+			uint64_t value = d1_ld_le(s + 8, 8);
 			size_t nl;
 
 			if (name >= strsz || !str[name])
@@ -115,18 +109,18 @@ int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 		return fail(err, errlen, "not an ELF file");
 	if (e[4] != 2 || e[5] != 1)
 		return fail(err, errlen, "not a 64-bit little-endian ELF");
-	if (rd(e + 0x12, 2) != EM_RISCV)
+	if (d1_ld_le(e + 0x12, 2) != EM_RISCV)
 		return fail(err, errlen, "not a RISC-V ELF (e_machine %u)",
-			    (unsigned int)rd(e + 0x12, 2));
-	if (rd(e + 0x10, 2) != 2)
+			    (unsigned int)d1_ld_le(e + 0x12, 2));
+	if (d1_ld_le(e + 0x10, 2) != 2)
 		return fail(err, errlen, "not an executable (ET_EXEC)");
-	if (rd(e + 0x30, 4) & 0x1)
+	if (d1_ld_le(e + 0x30, 4) & 0x1)
 		return fail(err, errlen,
 			    "compressed (RVC) code is not supported");
-	entry = rd(e + 0x18, 8);
-	phoff = rd(e + 0x20, 8);
-	phentsize = (uint32_t)rd(e + 0x36, 2);
-	phnum = (uint32_t)rd(e + 0x38, 2);
+	entry = d1_ld_le(e + 0x18, 8);
+	phoff = d1_ld_le(e + 0x20, 8);
+	phentsize = (uint32_t)d1_ld_le(e + 0x36, 2);
+	phnum = (uint32_t)d1_ld_le(e + 0x38, 2);
 	if (phentsize < 56 || phoff > size ||
 	    (uint64_t)phnum * phentsize > size - phoff)
 		return fail(err, errlen, "bad program header table");
@@ -136,10 +130,11 @@ int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 		return fail(err, errlen, "out of memory");
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *ph = e + phoff + (uint64_t)i * phentsize;
-		uint64_t off = rd(ph + 8, 8), va = rd(ph + 0x10, 8);
-		uint64_t fsz = rd(ph + 0x20, 8), msz = rd(ph + 0x28, 8);
+		uint64_t off = d1_ld_le(ph + 8, 8), va = d1_ld_le(ph + 0x10, 8);
+		uint64_t fsz = d1_ld_le(ph + 0x20, 8);
+		uint64_t msz = d1_ld_le(ph + 0x28, 8);
 
-		if (rd(ph, 4) != PT_LOAD || msz == 0)
+		if (d1_ld_le(ph, 4) != PT_LOAD || msz == 0)
 			continue;
 		if (fsz > msz || off > size || fsz > size - off) {
 			free(img);
@@ -157,7 +152,7 @@ int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 			lo = va;
 		if (va + msz > hi)
 			hi = va + msz;
-		if (rd(ph + 4, 4) & PF_X) {
+		if (d1_ld_le(ph + 4, 4) & PF_X) {
 			if (va < tlo)
 				tlo = va;
 			if (va + msz > thi)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits.h"
 #include "fmt.h"
 #include "sim.h"
 
@@ -172,16 +173,6 @@ const char *d1_fault_name(uint32_t fault)
 
 /* ------------------------------------------------------- sync and DMA */
 
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static bool push(void **arr, uint32_t *n, uint32_t *cap, size_t sz)
 {
 	void *p;
@@ -224,18 +215,18 @@ static int dma_start(struct d1_node *n, struct d1_hart *h, uint64_t desc,
 			return D1_FAULT_DMA;
 		}
 		op = &n->dma[n->ndma++];
-		kind = (uint16_t)(d[D1_DMA_OFF_KIND] | d[D1_DMA_OFF_KIND + 1] << 8);
+		kind = (uint16_t)d1_ld_le(d + D1_DMA_OFF_KIND, 2);
 		op->kind = kind & D1_DMA_KIND_MASK;
-		op->peer = (uint16_t)(d[D1_DMA_OFF_NODE] | d[D1_DMA_OFF_NODE + 1] << 8);
-		op->len = (uint32_t)(rd64(d + D1_DMA_OFF_LEN) & 0xffffffffu);
-		op->src = rd64(d + D1_DMA_OFF_SRC);
-		op->dst = rd64(d + D1_DMA_OFF_DST);
+		op->peer = (uint16_t)d1_ld_le(d + D1_DMA_OFF_NODE, 2);
+		op->len = (uint32_t)d1_ld_le(d + D1_DMA_OFF_LEN, 8);
+		op->src = d1_ld_le(d + D1_DMA_OFF_SRC, 8);
+		op->dst = d1_ld_le(d + D1_DMA_OFF_DST, 8);
 		op->tag = tag;
 		op->pc = h->pc;
 		op->hart = h->id;
 		if (!(kind & D1_DMA_LIST))
 			break;
-		desc = rd64(d + D1_DMA_OFF_NEXT);
+		desc = d1_ld_le(d + D1_DMA_OFF_NEXT, 8);
 	}
 	n->dma_issued = tag;
 	return 0;
