@@ -118,9 +118,9 @@ struct d1_grid {
 	atomic_int abort;
 };
 
-/* hart.c: decode n words into out[0..n); out[-1] and out[n] must exist */
+/* decode.c: decode n words into out[0..n); out[-1] and out[n] must exist */
 void d1_predecode(const uint8_t *text, uint64_t n, struct d1_insn *out);
-/* Run hart @h of node @n for at most @n_insns instructions. */
+/* hart.c: run hart @h of node @n for at most @n_insns instructions. */
 void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns);
 void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 		   uint64_t pc, uint64_t addr);
@@ -134,8 +134,16 @@ int d1_vec_exec(struct d1_node *n, struct d1_hart *h,
 /* Is [addr, addr + len) writable SRAM for this grid (not image text)? */
 bool d1_sram_writable(const struct d1_grid *g, uint64_t addr, uint64_t len);
 bool d1_sram_readable(uint64_t addr, uint64_t len);
-/* Fold the host FP exception flags into h->fflags and clear them. */
+/* The fault address reported for an access at @addr outside SRAM. */
+uint64_t d1_sram_fault_addr(uint64_t addr);
+/* fp.c: fold the host FP exception flags into h->fflags and clear them. */
 void d1_fp_flush(struct d1_hart *h);
+
+/* sys.c: CSR access (false: unknown CSR, or a write to a read-only one)
+ * and ecall services (0, or a D1_FAULT_* code with *addr set). */
+bool d1_csr_access(struct d1_node *n, struct d1_hart *h, uint32_t csr,
+		   bool write, uint64_t val, uint64_t *old);
+int d1_ecall(struct d1_node *n, struct d1_hart *h, uint64_t *addr);
 
 /* grid.c: D1 synchronisation instructions; 0, or a D1_FAULT_* code with
  * *addr set.  May block the hart (changes h->state). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Node simulator (qemu-device/core/grid.c, hart.c): launches of a
+ * Node simulator (qemu-device/core/grid.c, hart.c, sys.c): launches of a
  * clang-built kernel on small grids - CSRs and start-up state, device
  * printf, scalar results against host references, every fault type,
  * timeout, deadlock, argument checks.
