@@ -57,7 +57,7 @@ static const uint8_t *va_ptr(const struct elfv *e, uint64_t va, uint64_t len)
 		if (va < s->sh_addr || va - s->sh_addr > s->sh_size ||
 		    len > s->sh_size - (va - s->sh_addr))
 			continue;
-		if (!range_ok(e, s->sh_offset + (va - s->sh_addr), len))
+		if (!range_ok(e, s->sh_offset, s->sh_size))
 			return NULL;
 		return e->p + s->sh_offset + (va - s->sh_addr);
 	}
@@ -110,6 +110,7 @@ static int sym_bind(const struct elfv *e, const char *name)
 	size_t i, n;
 
 	if (!st || st->sh_link >= e->shnum ||
+	    st->sh_offset % _Alignof(Elf64_Sym) ||
 	    !range_ok(e, st->sh_offset, st->sh_size))
 		return -1;
 	str = &e->sh[st->sh_link];
@@ -118,12 +119,13 @@ static int sym_bind(const struct elfv *e, const char *name)
 	sym = (const Elf64_Sym *)(e->p + st->sh_offset);
 	n = st->sh_size / sizeof(*sym);
 	for (i = 0; i < n; i++) {
-		const char *s = (const char *)e->p + str->sh_offset +
-				sym[i].st_name;
+		const char *s;
 
 		if (sym[i].st_name >= str->sh_size ||
-		    sym[i].st_shndx == SHN_UNDEF ||
-		    !memchr(s, '\0', str->sh_size - sym[i].st_name))
+		    sym[i].st_shndx == SHN_UNDEF)
+			continue;
+		s = (const char *)e->p + str->sh_offset + sym[i].st_name;
+		if (!memchr(s, '\0', str->sh_size - sym[i].st_name))
 			continue;
 		if (!strcmp(s, name))
 			return ELF64_ST_BIND(sym[i].st_info);
@@ -147,10 +149,13 @@ static int open_elf(struct elfv *e, const void *data, size_t size, char *err,
 	if (eh->e_type != ET_EXEC)
 		return fail(err, errlen, "not an executable (ET_EXEC) image");
 	if (eh->e_phentsize != sizeof(Elf64_Phdr) || !eh->e_phnum ||
+	    eh->e_phoff % _Alignof(Elf64_Phdr) ||
 	    !range_ok(e, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
 		return fail(err, errlen, "bad program headers");
 	e->eh = eh;
+	/* Section headers are optional: an unusable table is none. */
 	if (eh->e_shnum && eh->e_shentsize == sizeof(Elf64_Shdr) &&
+	    eh->e_shoff % _Alignof(Elf64_Shdr) == 0 &&
 	    range_ok(e, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr))) {
 		e->sh = (const Elf64_Shdr *)(e->p + eh->e_shoff);
 		e->shnum = eh->e_shnum;
@@ -253,37 +258,27 @@ d1_status d1_image_parse(const void *data, size_t size, struct d1_image **out,
 	int main_bind;
 	unsigned int i, n = 0;
 
-	if (open_elf(&e, data, size, err, errlen))
-		return D1_ERROR_INVALID_VALUE;
+	/* Parse a copy: the caller's bytes may be misaligned for the ELF
+	 * structures, and the image keeps the copy anyway. */
+	img = calloc(1, sizeof(*img));
+	if (!img)
+		return D1_ERROR_OUT_OF_MEMORY;
+	atomic_init(&img->refs, 1);
+	img->elf = malloc(size ? size : 1);
+	if (!img->elf)
+		goto oom;
+	memcpy(img->elf, data, size);
+	img->size = size;
+	if (open_elf(&e, img->elf, size, err, errlen))
+		goto invalid;
 	ks = section(&e, D1_KERNEL_SECTION);
 	if (ks && (ks->sh_size % sizeof(struct d1_kernel_desc) ||
 		   ks->sh_type == SHT_NOBITS ||
 		   !range_ok(&e, ks->sh_offset, ks->sh_size))) {
 		fail(err, errlen, "bad %s section", D1_KERNEL_SECTION);
-		return D1_ERROR_INVALID_VALUE;
+		goto invalid;
 	}
 	main_bind = sym_bind(&e, "d1_main");
-
-	img = calloc(1, sizeof(*img));
-	if (!img)
-		return D1_ERROR_OUT_OF_MEMORY;
-	atomic_init(&img->refs, 1);
-	img->elf = malloc(size);
-	if (!img->elf)
-		goto oom;
-	memcpy(img->elf, data, size);
-	img->size = size;
-	e.p = img->elf;
-	e.eh = (const Elf64_Ehdr *)img->elf;
-	if (e.sh) {
-		e.sh = (const Elf64_Shdr *)(img->elf + e.eh->e_shoff);
-		if (e.shstr)
-			e.shstr = (const char *)img->elf +
-				  e.sh[e.eh->e_shstrndx].sh_offset;
-		if (ks)
-			ks = &e.sh[ks - (const Elf64_Shdr *)
-				   ((const uint8_t *)data + e.eh->e_shoff)];
-	}
 
 	/* A strong d1_main is the program's own: one raw kernel. */
 	if (main_bind == STB_GLOBAL || (!ks && main_bind < 0)) {
@@ -296,6 +291,11 @@ d1_status d1_image_parse(const void *data, size_t size, struct d1_image **out,
 	}
 	if (ks)
 		n = ks->sh_size / sizeof(struct d1_kernel_desc);
+	if (!n) {
+		/* A weak d1_main (the dispatcher) with an empty table. */
+		fail(err, errlen, "no kernels in the image");
+		goto invalid;
+	}
 	img->kernels = calloc(n + 1, sizeof(*img->kernels));
 	if (!img->kernels)
 		goto oom;
@@ -306,10 +306,8 @@ d1_status d1_image_parse(const void *data, size_t size, struct d1_image **out,
 		       sizeof(kd));
 		img->nkernels = i + 1;
 		if (load_kernel(img, &e, &kd, i, &img->kernels[i], err,
-				errlen)) {
-			d1_image_put(img);
-			return D1_ERROR_INVALID_VALUE;
-		}
+				errlen))
+			goto invalid;
 	}
 	for (i = 0; i < n; i++) {
 		unsigned int j;
@@ -318,12 +316,14 @@ d1_status d1_image_parse(const void *data, size_t size, struct d1_image **out,
 			if (!strcmp(img->kernels[i].name, img->kernels[j].name)) {
 				fail(err, errlen, "kernel %s defined twice",
 				     img->kernels[i].name);
-				d1_image_put(img);
-				return D1_ERROR_INVALID_VALUE;
+				goto invalid;
 			}
 	}
 	*out = img;
 	return D1_SUCCESS;
+invalid:
+	d1_image_put(img);
+	return D1_ERROR_INVALID_VALUE;
 oom:
 	d1_image_put(img);
 	fail(err, errlen, "out of memory");
