@@ -103,7 +103,7 @@ void d1_launch_fini(struct d1_dip *d)
 /*
  * Device printf: each node's text, every line prefixed with the node's
  * coordinates, into @out (up to @cap bytes).  Returns bytes written; adds
- * what did not fit to @dropped.
+ * what did not fit to @dropped.  With @out NULL only counts.
  */
 static uint32_t gather_printf(struct d1_grid *g, uint32_t x0, uint32_t y0,
 			      uint32_t cols, uint32_t rows, char *out,
@@ -132,14 +132,19 @@ static uint32_t gather_printf(struct d1_grid *g, uint32_t x0, uint32_t y0,
 					*dropped += len - i;
 					break;
 				}
-				memcpy(out + used, pre, n);
-				used += n;
-				out[used++] = s[i];
+				if (out) {
+					memcpy(out + used, pre, n);
+					out[used + n] = s[i];
+				}
+				used += n + 1;
 				bol = s[i] == '\n';
 			}
 			/* Keep nodes apart even without a final newline. */
-			if (!bol && len && used < cap)
-				out[used++] = '\n';
+			if (!bol && len && used < cap) {
+				if (out)
+					out[used] = '\n';
+				used++;
+			}
 		}
 	}
 	return used;
@@ -153,12 +158,16 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 				 const struct d1_launch_result *res)
 {
 	uint32_t nodes = cols * rows, head = D1_REPORT_SIZE(nodes);
-	uint32_t dropped = 0, used = 0;
+	uint32_t dropped = 0, used;
 	uint64_t cycles = 0;
-	uint8_t *rep = calloc(1, report_bytes);
+	uint8_t *rep;
 	uint32_t x, y, i = 0;
 	int err;
 
+	/* Only what is written: the guest may name a 4 GiB report. */
+	used = gather_printf(d->grid, x0, y0, cols, rows, NULL,
+			     report_bytes - head, &dropped);
+	rep = calloc(1, head + used);
 	if (!rep)
 		return D1_QERR_BAD_DESC;
 	for (y = y0; y < y0 + rows; y++) {
@@ -177,8 +186,9 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 				cycles = r->cycles;
 		}
 	}
+	dropped = 0;
 	used = gather_printf(d->grid, x0, y0, cols, rows, (char *)rep + head,
-			     report_bytes - head, &dropped);
+			     used, &dropped);
 	put32(rep + D1_REPORT_MAGIC_OFF, D1_REPORT_MAGIC);
 	put32(rep + D1_REPORT_STATUS_OFF, status);
 	put32(rep + D1_REPORT_NODES_OFF, nodes);
