@@ -253,7 +253,12 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 			.threads = d->cfg.sim_threads,
 		};
 
-		d->grid = d1_grid_create(&gc);
+		struct d1_grid *g = d1_grid_create(&gc);
+
+		/* A queue reset reads d->grid under the lock to abort it. */
+		pthread_mutex_lock(&d->lock);
+		d->grid = g;
+		pthread_mutex_unlock(&d->lock);
 	}
 	if (!d->grid || d1_grid_load_elf(d->grid, image, image_bytes, msg,
 					 sizeof(msg))) {
