@@ -4,9 +4,12 @@
 # Runs the d1 test suites and sums their results into one closing line,
 # "N passed, N failed, N skipped"; exits non-zero on any failure.
 #
-# Usage: tools/check.sh host    host unit tests (plain and ASan+UBSan)
-#        tools/check.sh all     host + qtest + static checks + VM suites
-#        tools/check.sh stress  the long reliability runs (make stress)
+# Usage: tools/check.sh host    host unit tests (plain and ASan+UBSan),
+#                               the fuzz targets' seed corpora
+#        tools/check.sh all     host + short fuzzing + qtest + static
+#                               checks + VM suites
+#        tools/check.sh stress  long fuzzing, the long reliability runs
+#                               (make stress)
 #
 # Every suite writes build/results/<suite>.log; kselftest-harness
 # "# Totals:" lines or TAP "ok"/"not ok" lines are counted.  A suite that
@@ -91,6 +94,18 @@ run_host() {
 			[ -x "$t" ] || continue
 			suite "$v/$(basename "$t")" "$t"
 		done
+	done
+}
+
+# run_fuzz_host SECONDS: every libFuzzer target over its seed corpus,
+# then fuzzing SECONDS each (0: the seeds only).
+run_fuzz_host() {
+	echo "== libFuzzer targets (ASan+UBSan), ${1} s of fuzzing each"
+	local c
+	build_step fuzz-host make -s -C tests/fuzz-host BUILD="$top/build" || return
+	for c in tests/fuzz-host/corpus/*/; do
+		c=$(basename "$c")
+		suite "fuzz-host/$c" tests/fuzz-host/run.sh -t "$1" "$top/build" "$c"
 	done
 }
 
@@ -214,14 +229,17 @@ timed() {
 case $mode in
 host)
 	timed "host tests" run_host
+	timed "fuzz seeds" run_fuzz_host 0
 	;;
 all)
 	timed "host tests" run_host
+	timed "fuzzing" run_fuzz_host "${D1_FUZZ_SECONDS:-10}"
 	timed qtest run_qtest
 	timed "static checks" run_static
 	timed "guest suites" run_vm
 	;;
 stress)
+	timed "fuzzing" run_fuzz_host "${D1_FUZZ_SECONDS:-300}"
 	timed "stress runs" run_stress
 	;;
 *)
