@@ -6,8 +6,8 @@
 #
 # Usage: tools/check.sh host    host unit tests (plain and ASan+UBSan),
 #                               the fuzz targets' seed corpora
-#        tools/check.sh all     host + short fuzzing + qtest + static
-#                               checks + VM suites
+#        tools/check.sh all     host + short fuzzing + ThreadSanitizer +
+#                               qtest + static checks + VM suites
 #        tools/check.sh stress  long fuzzing, the long reliability runs
 #                               (make stress)
 #
@@ -106,6 +106,16 @@ run_fuzz_host() {
 	for c in tests/fuzz-host/corpus/*/; do
 		c=$(basename "$c")
 		suite "fuzz-host/$c" tests/fuzz-host/run.sh -t "$1" "$top/build" "$c"
+	done
+}
+
+run_tsan() {
+	echo "== host concurrency tests under ThreadSanitizer"
+	local t
+	build_step host-tsan make -s -C tests/host BUILD="$top/build" SAN=thread || return
+	for t in $(make -s -C tests/host BUILD="$top/build" SAN=thread list); do
+		suite "host-tsan/$(basename "$t")" \
+			env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$t"
 	done
 }
 
@@ -234,6 +244,7 @@ host)
 all)
 	timed "host tests" run_host
 	timed "fuzzing" run_fuzz_host "${D1_FUZZ_SECONDS:-10}"
+	timed "ThreadSanitizer" run_tsan
 	timed qtest run_qtest
 	timed "static checks" run_static
 	timed "guest suites" run_vm
