@@ -509,6 +509,563 @@ static void test_register_fuzz(void)
 	queue_stop(&q);
 }
 
+/* ---- rings, descriptors, faults and sizes on any queue ---- */
+
+typedef struct {
+	unsigned int idx;
+	uint64_t ring;
+	uint32_t tail;
+} D1Ring;
+
+/* Queue 1 as queue_start() set it up. */
+static void ring_of_queue1(D1Queue *q, D1Ring *r)
+{
+	r->idx = 1;
+	r->ring = q->ring;
+	r->tail = q->tail;
+}
+
+/* Queue @idx on a 16-entry ring, running in context @ctx. */
+static void ring_start(D1Queue *q, D1Ring *r, unsigned int idx,
+		       unsigned int ctx)
+{
+	D1Test *t = &q->t;
+
+	r->idx = idx;
+	r->tail = 0;
+	r->ring = zalloc(q, 16 * D1_DESC_SIZE);
+	wr(t, D1_REG_Q(idx, D1_Q_RING_LO), (uint32_t)r->ring);
+	wr(t, D1_REG_Q(idx, D1_Q_RING_HI), (uint32_t)(r->ring >> 32));
+	wr(t, D1_REG_Q(idx, D1_Q_RING_SIZE), 16);
+	wr(t, D1_REG_Q(idx, D1_Q_CTX), ctx);
+	wr(t, D1_REG_Q(idx, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	g_assert_cmpuint(rd(t, D1_REG_Q(idx, D1_Q_STATUS)), ==, 0);
+}
+
+static void ring_submit(D1Queue *q, D1Ring *r, const uint64_t *w)
+{
+	uint64_t a = r->ring + r->tail * D1_DESC_SIZE;
+	int i;
+
+	for (i = 0; i < D1_DESC_WORDS; i++)
+		qtest_writeq(q->t.qts, a + i * 8, w[i]);
+	r->tail = (r->tail + 1) % 16;
+	wr(&q->t, D1_REG_Q(r->idx, D1_Q_TAIL), r->tail);
+}
+
+static uint32_t ring_wait(D1Queue *q, D1Ring *r)
+{
+	gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+	for (;;) {
+		uint32_t st = rd(&q->t, D1_REG_Q(r->idx, D1_Q_STATUS));
+
+		if ((st & D1_Q_STATUS_STOPPED) ||
+		    (!(st & D1_Q_STATUS_BUSY) &&
+		     rd(&q->t, D1_REG_Q(r->idx, D1_Q_HEAD)) == r->tail))
+			return st;
+		g_assert_cmpint(g_get_monotonic_time(), <, end);
+		g_usleep(1000);
+	}
+}
+
+/* Queue reset, enable again, clear the fault record. */
+static void ring_recover(D1Queue *q, D1Ring *r)
+{
+	wr(&q->t, D1_REG_Q(r->idx, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	g_assert_cmpuint(rd(&q->t, D1_REG_Q(r->idx, D1_Q_STATUS)), ==, 0);
+	wr(&q->t, D1_REG_Q(r->idx, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	wr(&q->t, D1_REG_FAULT_STATUS, 0);
+	r->tail = 0;
+}
+
+/* Run one descriptor; it must stop the queue with @qerr. */
+static void expect_qerr(D1Queue *q, D1Ring *r, const uint64_t *w,
+			unsigned int qerr)
+{
+	uint32_t st;
+
+	ring_submit(q, r, w);
+	st = ring_wait(q, r);
+	g_assert_true(st & D1_Q_STATUS_STOPPED);
+	g_assert_cmpuint(D1_Q_STATUS_ERROR(st), ==, qerr);
+	g_assert_cmpuint(rd(&q->t, D1_REG_Q(r->idx, D1_Q_HEAD)), ==,
+			 (r->tail + 15) % 16);
+	ring_recover(q, r);
+}
+
+/*
+ * Run one descriptor; it must stop the queue with an MMU fault whose
+ * record names @reason, @access, @va (UINT64_MAX: not checked), this
+ * queue and context @ctx; the device's fault count goes up by one.
+ */
+static void expect_fault(D1Queue *q, D1Ring *r, const uint64_t *w,
+			 unsigned int ctx, unsigned int reason,
+			 unsigned int access, uint64_t va)
+{
+	uint32_t count = rd(&q->t, D1_REG_FAULT_COUNT), st, f;
+
+	ring_submit(q, r, w);
+	st = ring_wait(q, r);
+	g_assert_true(st & D1_Q_STATUS_STOPPED);
+	g_assert_cmpuint(D1_Q_STATUS_ERROR(st), ==, D1_QERR_MMU_FAULT);
+	f = rd(&q->t, D1_REG_FAULT_STATUS);
+	g_assert_true(f & D1_FAULT_VALID);
+	g_assert_cmpuint(D1_FAULT_REASON(f), ==, reason);
+	g_assert_cmpuint(D1_FAULT_ACCESS(f), ==, access);
+	g_assert_cmpuint(D1_FAULT_QUEUE(f), ==, r->idx);
+	g_assert_cmpuint(D1_FAULT_CTX(f), ==, ctx);
+	if (va != UINT64_MAX) {
+		g_assert_cmphex(rd(&q->t, D1_REG_FAULT_VA_LO), ==, (uint32_t)va);
+		g_assert_cmphex(rd(&q->t, D1_REG_FAULT_VA_HI), ==,
+				(uint32_t)(va >> 32));
+	}
+	g_assert_cmpuint(rd(&q->t, D1_REG_FAULT_COUNT), ==, count + 1);
+	ring_recover(q, r);
+}
+
+#define DESC(op, ...) ((const uint64_t[8]){ D1_DESC_HDR(op, 0, 0), __VA_ARGS__ })
+
+/* The device still works: a SIGNAL on @r lands in guest memory. */
+static void expect_alive(D1Queue *q, D1Ring *r)
+{
+	ring_submit(q, r, DESC(D1_OP_SIGNAL, VA_BUF + 0xff00, 0x5a5a));
+	g_assert_cmpuint(ring_wait(q, r), ==, 0);
+	g_assert_cmphex(qtest_readq(q->t.qts, q->buf + 0xff00), ==, 0x5a5a);
+	qtest_writeq(q->t.qts, q->buf + 0xff00, 0);
+}
+
+/* A WAIT on one queue is released by a SIGNAL from another. */
+static void test_wait_across_queues(void)
+{
+	D1Queue q;
+	D1Ring waiter, signaller;
+	uint32_t st;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &signaller);
+	ring_start(&q, &waiter, 3, 2);
+	ring_submit(&q, &waiter, (const uint64_t[8]){
+		D1_DESC_HDR(D1_OP_WAIT, D1_DESC_F_FENCE, 7), VA_BUF + 0x100, 3 });
+	ring_submit(&q, &waiter, DESC(D1_OP_SIGNAL, VA_BUF + 0x108, 1));
+	/* Not yet: 2 < 3. */
+	ring_submit(&q, &signaller, DESC(D1_OP_SIGNAL, VA_BUF + 0x100, 2));
+	g_assert_cmpuint(ring_wait(&q, &signaller), ==, 0);
+	g_usleep(50 * 1000);
+	st = rd(&q.t, D1_REG_Q(3, D1_Q_STATUS));
+	g_assert_true(st & D1_Q_STATUS_BUSY);
+	g_assert_false(st & D1_Q_STATUS_STOPPED);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(3, D1_Q_HEAD)), ==, 0);
+	g_assert_cmpuint(qtest_readq(q.t.qts, q.buf + 0x108), ==, 0);
+	/* >= releases it, and what follows the WAIT runs. */
+	ring_submit(&q, &signaller, DESC(D1_OP_SIGNAL, VA_BUF + 0x100, 5));
+	g_assert_cmpuint(ring_wait(&q, &signaller), ==, 0);
+	g_assert_cmpuint(ring_wait(&q, &waiter), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(3, D1_Q_FENCE)), ==, 7);
+	g_assert_cmpuint(qtest_readq(q.t.qts, q.buf + 0x108), ==, 1);
+
+	/* A WAIT nobody satisfies holds its queue only: a reset ends it. */
+	ring_submit(&q, &waiter, DESC(D1_OP_WAIT, VA_BUF + 0x100, 100));
+	g_usleep(20 * 1000);
+	g_assert_true(rd(&q.t, D1_REG_Q(3, D1_Q_STATUS)) & D1_Q_STATUS_BUSY);
+	expect_alive(&q, &signaller);
+	ring_recover(&q, &waiter);
+	expect_alive(&q, &waiter);
+	queue_stop(&q);
+}
+
+/* MMU fault reasons, each with its access, VA, queue and context. */
+static void test_fault_unmapped(void)
+{
+	D1Queue q;
+	D1Ring r;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	/* Source never mapped: a read fault at its first byte. */
+	expect_fault(&q, &r, DESC(D1_OP_COPY, 0x123456789ull, VA_BUF, 8), 2,
+		     D1_MMU_UNMAPPED, D1_ACCESS_READ, 0x123456789ull);
+	/* A copy running off the end of a mapping faults at the first
+	 * unmapped page. */
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF, VA_HBM + 0x8000,
+				  0x10000), 2, D1_MMU_UNMAPPED,
+		     D1_ACCESS_WRITE, VA_HBM + 0x10000);
+	/* Beyond the 39-bit VA space. */
+	expect_fault(&q, &r, DESC(D1_OP_TIMESTAMP, 1ull << 39), 2,
+		     D1_MMU_UNMAPPED, D1_ACCESS_WRITE, 1ull << 39);
+	/* A copy whose end wraps around 2^64. */
+	expect_fault(&q, &r, DESC(D1_OP_COPY, ~0ull - 3, VA_BUF, 8), 2,
+		     D1_MMU_UNMAPPED, D1_ACCESS_READ, ~0ull - 3);
+	expect_alive(&q, &r);
+	queue_stop(&q);
+}
+
+static void test_fault_permission(void)
+{
+	D1Queue q;
+	D1Ring r;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	map(&q, VA_BUF + 0x100000, q.buf, 4096, D1_PTE_WRITE);	/* no R */
+	map(&q, VA_BUF + 0x200000, q.buf, 4096, D1_PTE_READ);	/* no W */
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0x100008, VA_BUF, 8),
+		     2, D1_MMU_PERMISSION, D1_ACCESS_READ, VA_BUF + 0x100008);
+	expect_fault(&q, &r, DESC(D1_OP_WAIT, VA_BUF + 0x100000, 0), 2,
+		     D1_MMU_PERMISSION, D1_ACCESS_READ, VA_BUF + 0x100000);
+	expect_fault(&q, &r, DESC(D1_OP_SIGNAL, VA_BUF + 0x200010, 1), 2,
+		     D1_MMU_PERMISSION, D1_ACCESS_WRITE, VA_BUF + 0x200010);
+	/* Nothing was written through the read-only alias. */
+	g_assert_cmpuint(qtest_readq(q.t.qts, q.buf + 0x10), ==, 0);
+	expect_alive(&q, &r);
+	queue_stop(&q);
+}
+
+/* Malformed page tables: reserved bits, bad levels, misaligned pages,
+ * cycles, tables outside RAM. */
+static void test_fault_bad_pte(void)
+{
+	D1Queue q;
+	D1Ring r;
+	uint64_t root_slot, mid, leaf, slot;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	map(&q, VA_BUF + 0x100000, q.buf, 4096, D1_PTE_READ);
+	root_slot = q.root + ((VA_BUF >> 30) & 511) * 8;
+	mid = qtest_readq(q.t.qts, root_slot) & D1_PTE_ADDR_MASK;
+	leaf = qtest_readq(q.t.qts, mid + ((VA_BUF + 0x100000) >> 21 & 511) * 8) &
+	       D1_PTE_ADDR_MASK;
+	slot = leaf + ((VA_BUF + 0x100000) >> 12 & 511) * 8;
+
+	/* Reserved bits in a leaf entry. */
+	qtest_writeq(q.t.qts, slot, q.buf | D1_PTE_VALID | D1_PTE_READ |
+		     D1_PTE_LEAF | 1ull << 62);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0x100000, VA_BUF, 8),
+		     2, D1_MMU_BAD_PTE, D1_ACCESS_READ, VA_BUF + 0x100000);
+	/* A leaf-level entry without LEAF. */
+	qtest_writeq(q.t.qts, slot, q.buf | D1_PTE_VALID | D1_PTE_READ);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0x100000, VA_BUF, 8),
+		     2, D1_MMU_BAD_PTE, D1_ACCESS_READ, VA_BUF + 0x100000);
+	/* A table entry with the HBM bit. */
+	qtest_writeq(q.t.qts, mid + 8, leaf | D1_PTE_VALID | D1_PTE_HBM);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0x200000, VA_BUF, 8),
+		     2, D1_MMU_BAD_PTE, D1_ACCESS_READ, VA_BUF + 0x200000);
+	/* A 2 MiB page whose base is not 2 MiB aligned. */
+	qtest_writeq(q.t.qts, mid + 16, 0x1000 | D1_PTE_VALID | D1_PTE_READ |
+		     D1_PTE_LEAF | D1_PTE_HBM);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0x400000, VA_BUF, 8),
+		     2, D1_MMU_BAD_PTE, D1_ACCESS_READ, VA_BUF + 0x400000);
+	/* A cycle: the middle entry points back at the root table, whose
+	 * entry 1 is then read as a leaf-level entry without LEAF. */
+	qtest_writeq(q.t.qts, mid + 24, q.root | D1_PTE_VALID);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0x601000, VA_BUF, 8),
+		     2, D1_MMU_BAD_PTE, D1_ACCESS_READ, VA_BUF + 0x601000);
+	/* A table outside guest RAM, and one inside the registers BAR. */
+	qtest_writeq(q.t.qts, mid + 32, 0xfff00000000ull | D1_PTE_VALID);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0x800000, VA_BUF, 8),
+		     2, D1_MMU_BUS, D1_ACCESS_READ, VA_BUF + 0x800000);
+	qtest_writeq(q.t.qts, mid + 40, (q.t.regs.addr & ~4095ull) |
+		     D1_PTE_VALID);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF + 0xa00000, VA_BUF, 8),
+		     2, D1_MMU_BUS, D1_ACCESS_READ, VA_BUF + 0xa00000);
+	g_assert_cmphex(rd(&q.t, D1_REG_ID), ==, D1_ID_MAGIC);
+	expect_alive(&q, &r);
+	queue_stop(&q);
+}
+
+/* An HBM page beyond the card's HBM; a queue on an invalid context. */
+static void test_fault_range_and_context(void)
+{
+	D1Queue q;
+	D1Ring r, r0;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	/* 256 MiB of HBM: a page at 256 MiB is out of range. */
+	map(&q, VA_HBM + 0x100000, 256ull << 20, 4096,
+	    D1_PTE_READ | D1_PTE_WRITE | D1_PTE_HBM);
+	expect_fault(&q, &r, DESC(D1_OP_SIGNAL, VA_HBM + 0x100000, 1), 2,
+		     D1_MMU_RANGE, D1_ACCESS_WRITE, VA_HBM + 0x100000);
+	/* Context 5 is not valid: any command but NOP faults. */
+	ring_start(&q, &r0, 0, 5);
+	ring_submit(&q, &r0, DESC(D1_OP_NOP, 0));
+	g_assert_cmpuint(ring_wait(&q, &r0), ==, 0);
+	expect_fault(&q, &r0, DESC(D1_OP_SIGNAL, VA_BUF, 1), 5,
+		     D1_MMU_BAD_CTX, 0, UINT64_MAX);
+	/* A descriptor naming an invalid context (F_CTX) faults the same. */
+	expect_fault(&q, &r, (const uint64_t[8]){
+		D1_DESC_HDR(D1_OP_SIGNAL, D1_DESC_F_CTX, 0) | D1_DESC_HDR_CTX(9),
+		VA_BUF, 1 }, 9, D1_MMU_BAD_CTX, 0, UINT64_MAX);
+	/* Once valid with context 2's tables, the queue runs. */
+	wr(&q.t, D1_REG_CTX(5, D1_CTX_PT_LO), (uint32_t)q.root);
+	wr(&q.t, D1_REG_CTX(5, D1_CTX_PT_HI), (uint32_t)(q.root >> 32));
+	wr(&q.t, D1_REG_CTX(5, D1_CTX_CTRL), D1_CTX_VALID);
+	expect_alive(&q, &r0);
+	queue_stop(&q);
+}
+
+/* A descriptor may run in another context (F_CTX): its own tables. */
+static void test_descriptor_context(void)
+{
+	D1Queue q;
+	D1Ring r;
+	uint64_t root7, other;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	other = zalloc(&q, 4096);
+	root7 = q.root;
+	q.root = zalloc(&q, 4096);
+	map(&q, VA_BUF, other, 4096, D1_PTE_READ | D1_PTE_WRITE);
+	wr(&q.t, D1_REG_CTX(7, D1_CTX_PT_LO), (uint32_t)q.root);
+	wr(&q.t, D1_REG_CTX(7, D1_CTX_PT_HI), (uint32_t)(q.root >> 32));
+	wr(&q.t, D1_REG_CTX(7, D1_CTX_CTRL), D1_CTX_VALID);
+	q.root = root7;
+	/* The same VA lands in context 7's page, then in context 2's. */
+	ring_submit(&q, &r, (const uint64_t[8]){
+		D1_DESC_HDR(D1_OP_SIGNAL, D1_DESC_F_CTX, 0) | D1_DESC_HDR_CTX(7),
+		VA_BUF + 8, 0x77 });
+	ring_submit(&q, &r, DESC(D1_OP_SIGNAL, VA_BUF + 8, 0x22));
+	g_assert_cmpuint(ring_wait(&q, &r), ==, 0);
+	g_assert_cmphex(qtest_readq(q.t.qts, other + 8), ==, 0x77);
+	g_assert_cmphex(qtest_readq(q.t.qts, q.buf + 8), ==, 0x22);
+	/* Context bits without F_CTX are reserved. */
+	expect_qerr(&q, &r, (const uint64_t[8]){
+		D1_DESC_HDR(D1_OP_SIGNAL, 0, 0) | D1_DESC_HDR_CTX(7),
+		VA_BUF + 8, 1 }, D1_QERR_BAD_DESC);
+	queue_stop(&q);
+}
+
+/* Reserved header bits, unknown flags, stray words: BAD_DESC, no effect. */
+static void test_descriptor_validation(void)
+{
+	static const unsigned int ops[] = { D1_OP_NOP, D1_OP_COPY,
+		D1_OP_SIGNAL, D1_OP_WAIT, D1_OP_TIMESTAMP };
+	D1Queue q;
+	D1Ring r;
+	unsigned int i, w;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	expect_qerr(&q, &r, (const uint64_t[8]){ D1_DESC_HDR(D1_OP_NOP, 0, 0) |
+		    1ull << 24 }, D1_QERR_BAD_DESC);
+	expect_qerr(&q, &r, (const uint64_t[8]){
+		    D1_DESC_HDR(D1_OP_NOP, 0x80, 0) }, D1_QERR_BAD_DESC);
+	expect_qerr(&q, &r, DESC(0x06, 0), D1_QERR_BAD_OPCODE);
+	expect_qerr(&q, &r, DESC(0xff, 0), D1_QERR_BAD_OPCODE);
+	/* A word no opcode uses must be zero (the VAs are valid). */
+	for (i = 0; i < G_N_ELEMENTS(ops); i++) {
+		for (w = ops[i] == D1_OP_COPY ? 4 : ops[i] == D1_OP_NOP ? 1 :
+			 ops[i] == D1_OP_TIMESTAMP ? 2 : 3; w < 8; w += 3) {
+			uint64_t d[8] = { D1_DESC_HDR(ops[i], 0, 0) };
+
+			if (ops[i] != D1_OP_NOP) {
+				d[1] = VA_BUF + 0x200;
+				if (ops[i] == D1_OP_COPY) {
+					d[2] = VA_BUF + 0x300;
+					d[3] = 8;
+				}
+			}
+			d[w] = 1;
+			expect_qerr(&q, &r, d, D1_QERR_BAD_DESC);
+		}
+	}
+	/* None of them wrote anything. */
+	g_assert_cmpuint(qtest_readq(q.t.qts, q.buf + 0x200), ==, 0);
+	g_assert_cmpuint(qtest_readq(q.t.qts, q.buf + 0x300), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_FAULT_COUNT), ==, 0);
+	expect_alive(&q, &r);
+	queue_stop(&q);
+}
+
+/* Ring set-up: alignment, sizes, context, doorbell range, live config. */
+static void test_ring_validation(void)
+{
+	static const struct { uint64_t ring; uint32_t size, ctx; } bad[] = {
+		{ 0x100040 + 8, 16, 2 },	/* not 64-byte aligned */
+		{ 0x100000, 0, 2 }, { 0x100000, 1, 2 }, { 0x100000, 24, 2 },
+		{ 0x100000, 131072, 2 },	/* sizes: 2..65536, powers of 2 */
+		{ 0x100000, 16, 16 },		/* context beyond NUM_CONTEXTS */
+	};
+	D1Queue q;
+	D1Ring r;
+	unsigned int i;
+	uint32_t st;
+
+	queue_start(&q);
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		wr(&q.t, D1_REG_Q(0, D1_Q_RING_LO), (uint32_t)bad[i].ring);
+		wr(&q.t, D1_REG_Q(0, D1_Q_RING_HI), 0);
+		wr(&q.t, D1_REG_Q(0, D1_Q_RING_SIZE), bad[i].size);
+		wr(&q.t, D1_REG_Q(0, D1_Q_CTX), bad[i].ctx);
+		wr(&q.t, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+		st = rd(&q.t, D1_REG_Q(0, D1_Q_STATUS));
+		g_assert_true(st & D1_Q_STATUS_STOPPED);
+		g_assert_cmpuint(D1_Q_STATUS_ERROR(st), ==, D1_QERR_RING);
+		g_assert_cmpuint(rd(&q.t, D1_REG_Q(0, D1_Q_CTRL)), ==, 0);
+		g_assert_cmpuint(rd(&q.t, D1_REG_ERROR), ==, D1_ERROR_BAD_ACCESS);
+		wr(&q.t, D1_REG_ERROR, 0);
+	}
+	/* A valid ring; a doorbell past its end is refused. */
+	ring_start(&q, &r, 0, 2);
+	wr(&q.t, D1_REG_Q(0, D1_Q_TAIL), 16);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(0, D1_Q_TAIL)), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_ERROR), ==, D1_ERROR_BAD_ACCESS);
+	wr(&q.t, D1_REG_ERROR, 0);
+	/* Configuration does not change under a running queue. */
+	wr(&q.t, D1_REG_Q(0, D1_Q_RING_SIZE), 64);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(0, D1_Q_RING_SIZE)), ==, 16);
+	wr(&q.t, D1_REG_Q(0, D1_Q_CTX), 3);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(0, D1_Q_CTX)), ==, 2);
+	expect_alive(&q, &r);
+	/* A ring in memory nobody backs: RING error on the first fetch. */
+	wr(&q.t, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	wr(&q.t, D1_REG_Q(0, D1_Q_RING_LO), 0);
+	wr(&q.t, D1_REG_Q(0, D1_Q_RING_HI), 0xfff);
+	wr(&q.t, D1_REG_Q(0, D1_Q_RING_SIZE), 65536);
+	wr(&q.t, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(0, D1_Q_STATUS)), ==, 0);
+	wr(&q.t, D1_REG_Q(0, D1_Q_TAIL), 65535);
+	r.tail = 65535;
+	st = ring_wait(&q, &r);
+	g_assert_cmpuint(D1_Q_STATUS_ERROR(st), ==, D1_QERR_RING);
+	g_assert_true(st & D1_Q_STATUS_STOPPED);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(0, D1_Q_HEAD)), ==, 0);
+	queue_stop(&q);
+}
+
+/* Sizes at and past every limit are refused before any work. */
+static void test_huge_sizes(void)
+{
+	const char *path = getenv("D1_QTEST_KERNEL");
+	D1Queue q;
+	D1Ring r;
+	gchar *elf = NULL;
+	gsize len = 0;
+	uint64_t img;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	/* COPY: more than 1 GiB is a bad descriptor, 1 GiB faults where the
+	 * mapping ends. */
+	expect_qerr(&q, &r, DESC(D1_OP_COPY, VA_BUF, VA_HBM,
+				 D1_COPY_MAX + 1), D1_QERR_BAD_DESC);
+	expect_qerr(&q, &r, DESC(D1_OP_COPY, VA_BUF, VA_HBM, ~0ull),
+		    D1_QERR_BAD_DESC);
+	expect_fault(&q, &r, DESC(D1_OP_COPY, VA_BUF, VA_HBM, D1_COPY_MAX), 2,
+		     D1_MMU_UNMAPPED, D1_ACCESS_READ, VA_BUF + 0x10000);
+	/* LAUNCH limits: image, arguments, harts, rectangle, report. */
+	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF,
+				 D1_LAUNCH_W2(D1_LAUNCH_IMAGE_MAX + 1, 4096), 0,
+				 D1_LAUNCH_W4(0, 0, 1, 1), D1_LAUNCH_W5(0, 1), 0,
+				 VA_BUF), D1_QERR_BAD_DESC);
+	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
+				 VA_BUF, D1_LAUNCH_W4(0, 0, 1, 1),
+				 D1_LAUNCH_W5(D1_LAUNCH_ARGS_MAX + 1, 1), 0,
+				 VA_BUF), D1_QERR_BAD_DESC);
+	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
+				 0, D1_LAUNCH_W4(0, 0, 1, 1),
+				 D1_LAUNCH_W5(0, D1_LAUNCH_HARTS_MAX + 1), 0,
+				 VA_BUF), D1_QERR_BAD_DESC);
+	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
+				 0, D1_LAUNCH_W4(0xffff, 0xffff, 0xffff, 0xffff),
+				 D1_LAUNCH_W5(0, 1), 0, VA_BUF), D1_QERR_BAD_DESC);
+	/* The last row's spare nodes (354 of 18 x 20) cannot run. */
+	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
+				 0, D1_LAUNCH_W4(19, 17, 1, 1),
+				 D1_LAUNCH_W5(0, 1), 0, VA_BUF), D1_QERR_BAD_DESC);
+	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF,
+				 D1_LAUNCH_W2(64, D1_REPORT_SIZE(4) - 1), 0,
+				 D1_LAUNCH_W4(0, 0, 2, 2), D1_LAUNCH_W5(0, 1), 0,
+				 VA_BUF), D1_QERR_BAD_DESC);
+	g_assert_cmpuint(rd(&q.t, D1_REG_FAULT_COUNT), ==, 1);
+
+	/* A 4 GiB report size is legal: the device writes what it has. */
+	if (path && g_file_get_contents(path, &elf, &len, NULL)) {
+		img = zalloc(&q, (len + 4095) & ~4095ul);
+		qtest_memwrite(q.t.qts, img, elf, len);
+		map(&q, VA_IMG, img, (len + 4095) & ~4095ul, D1_PTE_READ);
+		qtest_memset(q.t.qts, q.buf + 0x2000, 0xee, 0x1000);
+		/* dev_scale in DEV_SPIN mode, budget-bound: a timeout report */
+		qtest_writeq(q.t.qts, q.buf + 0x100 + 16, (uint64_t)1 << 32);
+		ring_submit(&q, &r, DESC(D1_OP_LAUNCH, VA_IMG,
+					 D1_LAUNCH_W2(len, 0xffffffffu),
+					 VA_BUF + 0x100, D1_LAUNCH_W4(0, 0, 1, 1),
+					 D1_LAUNCH_W5(24, 1), 5000,
+					 VA_BUF + 0x1000));
+		g_assert_cmpuint(D1_Q_STATUS_ERROR(ring_wait(&q, &r)), ==,
+				 D1_QERR_TIMEOUT);
+		g_assert_cmphex(qtest_readl(q.t.qts, q.buf + 0x1000), ==,
+				D1_REPORT_MAGIC);
+		g_assert_cmpuint(qtest_readl(q.t.qts, q.buf + 0x1000 +
+					     D1_REPORT_NODES_OFF), ==, 1);
+		/* Nothing past the header, node record and text. */
+		g_assert_cmphex(qtest_readb(q.t.qts, q.buf + 0x2000 + 0x800), ==,
+				0xee);
+		g_free(elf);
+		ring_recover(&q, &r);
+	}
+	expect_alive(&q, &r);
+	queue_stop(&q);
+}
+
+/* Random config-space writes never crash the device; re-enabled, it works. */
+static void test_config_space_fuzz(void)
+{
+	GRand *rnd = g_rand_new_with_seed(0xc0f1);
+	D1Queue q;
+	D1Ring r;
+	int i;
+
+	queue_start(&q);
+	ring_of_queue1(&q, &r);
+	for (i = 0; i < 3000; i++) {
+		uint32_t off = g_rand_int_range(rnd, 0, 256);
+		uint32_t v = g_rand_int(rnd);
+
+		switch (g_rand_int_range(rnd, 0, 4)) {
+		case 0:
+			qpci_config_writeb(q.t.dev, off, v);
+			break;
+		case 1:
+			qpci_config_writew(q.t.dev, off & ~1u, v);
+			break;
+		case 2:
+			qpci_config_writel(q.t.dev, off & ~3u, v);
+			break;
+		default:
+			qpci_config_readl(q.t.dev, off & ~3u);
+		}
+	}
+	g_rand_free(rnd);
+	/* Identity is read-only. */
+	g_assert_cmphex(qpci_config_readw(q.t.dev, PCI_VENDOR_ID), ==,
+			D1_PCI_VENDOR_ID);
+	g_assert_cmphex(qpci_config_readw(q.t.dev, PCI_DEVICE_ID), ==,
+			D1_PCI_DEVICE_ID);
+	/* An FLR puts the function back in its power-on state. */
+	{
+		uint8_t cap = qpci_find_capability(q.t.dev, PCI_CAP_ID_EXP, 0);
+
+		g_assert_cmpuint(cap, !=, 0);
+		qpci_config_writew(q.t.dev, cap + PCI_EXP_DEVCTL,
+				   PCI_EXP_DEVCTL_BCR_FLR);
+	}
+	q.t.dev->msix_enabled = false;
+	qpci_device_enable(q.t.dev);
+	q.t.regs = qpci_iomap(q.t.dev, D1_BAR_REGS, NULL);
+	g_assert_cmphex(rd(&q.t, D1_REG_ID), ==, D1_ID_MAGIC);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(1, D1_Q_CTRL)), ==, 0);
+	/* Set up again, it runs commands. */
+	wr(&q.t, D1_REG_CTX(2, D1_CTX_PT_LO), (uint32_t)q.root);
+	wr(&q.t, D1_REG_CTX(2, D1_CTX_PT_HI), (uint32_t)(q.root >> 32));
+	wr(&q.t, D1_REG_CTX(2, D1_CTX_CTRL), D1_CTX_VALID);
+	ring_start(&q, &r, 1, 2);
+	expect_alive(&q, &r);
+	queue_stop(&q);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -522,5 +1079,17 @@ int main(int argc, char **argv)
 	qtest_add_func("/d1-dip/flr", test_flr);
 	qtest_add_func("/d1-dip/reset-during-launch", test_reset_during_launch);
 	qtest_add_func("/d1-dip/register-fuzz", test_register_fuzz);
+	qtest_add_func("/d1-dip/wait-across-queues", test_wait_across_queues);
+	qtest_add_func("/d1-dip/fault-unmapped", test_fault_unmapped);
+	qtest_add_func("/d1-dip/fault-permission", test_fault_permission);
+	qtest_add_func("/d1-dip/fault-bad-pte", test_fault_bad_pte);
+	qtest_add_func("/d1-dip/fault-range-and-context",
+		       test_fault_range_and_context);
+	qtest_add_func("/d1-dip/descriptor-context", test_descriptor_context);
+	qtest_add_func("/d1-dip/descriptor-validation",
+		       test_descriptor_validation);
+	qtest_add_func("/d1-dip/ring-validation", test_ring_validation);
+	qtest_add_func("/d1-dip/huge-sizes", test_huge_sizes);
+	qtest_add_func("/d1-dip/config-space-fuzz", test_config_space_fuzz);
 	return g_test_run();
 }
