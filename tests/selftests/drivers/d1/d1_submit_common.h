@@ -20,6 +20,19 @@
 
 #define D1_SEC		1000000000ll
 
+/* Linux 6.6's syncobj eventfd; Debian 12's libdrm headers predate it. */
+#ifndef DRM_IOCTL_SYNCOBJ_EVENTFD
+struct drm_syncobj_eventfd {
+	__u32 handle;
+	__u32 flags;
+	__u64 point;
+	__s32 fd;
+	__u32 pad;
+};
+
+#define DRM_IOCTL_SYNCOBJ_EVENTFD DRM_IOWR(0xCF, struct drm_syncobj_eventfd)
+#endif
+
 /* A BO, where it is bound and where the CPU sees it. */
 struct d1_buf {
 	__u32 handle;
