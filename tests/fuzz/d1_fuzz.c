@@ -1,19 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ioctl fuzzer for d1.ko: random and mutation-based calls over every d1
- * ioctl and the DRM core ones on our fd (GEM close, PRIME, syncobj,
- * version), with random sizes, handles, pointers (NULL, unmapped,
- * read-only, misaligned, kernel addresses), flags and padding.
+ * ioctl and the DRM core ones on our fd (GEM close, PRIME, every syncobj
+ * ioctl: create, destroy, wait, timeline wait, signal, timeline signal,
+ * reset, query, transfer, handle<->fd and sync_file, eventfd), with random
+ * sizes, handles, pointers (NULL, unmapped, read-only, misaligned, kernel
+ * addresses), flags and padding; BOs mapped at (and around) the offsets
+ * BO_INFO gives, touched so they fault, partly unmapped, kept mapped past
+ * GEM_CLOSE.  Several threads and a forked child share the fd.
  *
- * Pass: no call crashes us, the kernel log stays clean (the VM runner
- * fails the run on any WARNING/BUG/Oops), the device still runs a
- * known-good job afterwards, and closing the fd releases every BO and
- * context (checked through the driver's debugfs counters when present).
+ * Counts the DRM core trusts are clamped, not skipped: Linux 6.12's
+ * drm_syncobj_array_find() kmallocs a syncobj count without __GFP_NOWARN
+ * and WARNs on a huge one (a core issue, not ours), and a wait's timeout
+ * is bounded so an unsignalled fence is no hang.
  *
- * D1_FUZZ_CALLS (default 5000) and D1_FUZZ_SEED (default fixed; "random")
+ * Pass: no call crashes us or the child, the kernel log stays clean (the
+ * VM runner fails the run on any WARNING/BUG/Oops), the device still runs
+ * a known-good job afterwards, and closing the fd releases every BO and
+ * context (checked through the driver's debugfs counters).
+ *
+ * D1_FUZZ_CALLS (default 5000, spread over the threads and the child),
+ * D1_FUZZ_THREADS (default 3) and D1_FUZZ_SEED (default fixed; "random")
  * set the run; the figures are printed at the end.
  */
 #include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -24,8 +36,10 @@
 #include "kselftest_harness.h"
 
 #define MAX_HANDLES	32
+#define MAX_MAPS	8
+#define MAX_SYNC_COUNT	64	/* syncobj array counts are clamped to this */
 
-static uint64_t rng;
+static __thread uint64_t rng;
 
 static uint64_t rnd(void)
 {
@@ -44,7 +58,10 @@ struct fuzz {
 	uint32_t syncs[MAX_HANDLES], nsyncs;
 	uint64_t vas[MAX_HANDLES];
 	uint32_t nvas;
-	unsigned long calls, ok_calls, faults;
+	struct { uint8_t *p; size_t len; int prot; } maps[MAX_MAPS];
+	int efd;		/* an eventfd for SYNCOBJ_EVENTFD */
+	uint64_t seed;
+	unsigned long calls, ok_calls, touched;
 	unsigned long err[140];
 };
 
@@ -151,6 +168,225 @@ static void remember(uint64_t *arr, uint32_t *n, uint64_t v)
 		arr[rnd() % MAX_HANDLES] = v;
 }
 
+union syncobj_arg {
+	struct drm_syncobj_create create;
+	struct drm_syncobj_destroy destroy;
+	struct drm_syncobj_handle fd;
+	struct drm_syncobj_wait wait;
+	struct drm_syncobj_timeline_wait twait;
+	struct drm_syncobj_array array;
+	struct drm_syncobj_timeline_array tarray;
+	struct drm_syncobj_transfer transfer;
+	struct drm_syncobj_eventfd eventfd;
+};
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * D1_SEC + ts.tv_nsec;
+}
+
+/* Handles and points for a syncobj array: ours, junk, or bad pointers. */
+static __u64 sync_handles(struct fuzz *f, uint32_t *buf, unsigned int n)
+{
+	unsigned int i;
+
+	if (rnd() % 8 == 0)
+		return pick_ptr(f, n * 4);
+	for (i = 0; i < n; i++)
+		buf[i] = pick_handle(f->syncs, f->nsyncs);
+	return (uintptr_t)buf;
+}
+
+static __u64 sync_points(struct fuzz *f, uint64_t *buf, unsigned int n)
+{
+	unsigned int i;
+
+	if (rnd() % 8 == 0)
+		return pick_ptr(f, n * 8);
+	for (i = 0; i < n; i++)
+		buf[i] = rnd() % 4 ? rnd() % 8 : rnd();
+	return (uintptr_t)buf;
+}
+
+/* A syncobj ioctl with mostly valid-looking arguments; returns its number. */
+static unsigned long syncobj_call(struct fuzz *f, union syncobj_arg *a)
+{
+	static __thread uint32_t handles[MAX_SYNC_COUNT];
+	static __thread uint64_t points[MAX_SYNC_COUNT];
+	unsigned int n = rnd() % 4 ? 1 + rnd() % 3 : rnd() % MAX_SYNC_COUNT;
+	uint32_t h = pick_handle(f->syncs, f->nsyncs);
+
+	switch (rnd() % 14) {
+	case 0:
+		a->create.flags = rnd() % 2 ? rnd() % 2 : (uint32_t)rnd();
+		return DRM_IOCTL_SYNCOBJ_CREATE;
+	case 1:
+		a->destroy.handle = h;
+		a->destroy.pad = rnd() % 8 ? 0 : (uint32_t)rnd();
+		return DRM_IOCTL_SYNCOBJ_DESTROY;
+	case 2:
+		a->fd.handle = h;
+		a->fd.flags = rnd() % 2 ?
+			DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE :
+			rnd() % 2 ? 0 : (uint32_t)rnd();
+		return DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD;
+	case 3:
+		a->fd.fd = rnd() % 2 ? (int)(rnd() % 40) : -1;
+		a->fd.handle = rnd() % 2 ? 0 : h;
+		a->fd.flags = rnd() % 2 ?
+			DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE : 0;
+		return DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE;
+	case 4:
+	case 5:
+		a->wait.handles = sync_handles(f, handles, n);
+		a->wait.count_handles = n;
+		a->wait.flags = rnd() % 8 ? rnd() % 8 : (uint32_t)rnd();
+		a->wait.timeout_nsec = rnd() % 2 ? 0 : now_ns() + rnd() % 1000000;
+		return DRM_IOCTL_SYNCOBJ_WAIT;
+	case 6:
+	case 7:
+		a->twait.handles = sync_handles(f, handles, n);
+		a->twait.points = sync_points(f, points, n);
+		a->twait.count_handles = n;
+		a->twait.flags = rnd() % 8 ? rnd() % 16 : (uint32_t)rnd();
+		a->twait.timeout_nsec = rnd() % 2 ? 0 : now_ns() + rnd() % 1000000;
+		return DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT;
+	case 8:
+		a->array.handles = sync_handles(f, handles, n);
+		a->array.count_handles = n;
+		a->array.pad = rnd() % 8 ? 0 : (uint32_t)rnd();
+		return rnd() % 2 ? DRM_IOCTL_SYNCOBJ_SIGNAL : DRM_IOCTL_SYNCOBJ_RESET;
+	case 9:
+	case 10:
+		a->tarray.handles = sync_handles(f, handles, n);
+		a->tarray.points = sync_points(f, points, n);
+		a->tarray.count_handles = n;
+		a->tarray.flags = rnd() % 4 ? 0 : rnd() % 2 ?
+			DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED : (uint32_t)rnd();
+		return rnd() % 2 ? DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL :
+				   DRM_IOCTL_SYNCOBJ_QUERY;
+	case 11:
+	case 12:
+		a->transfer.src_handle = h;
+		a->transfer.dst_handle = pick_handle(f->syncs, f->nsyncs);
+		a->transfer.src_point = rnd() % 3 ? rnd() % 8 : rnd();
+		a->transfer.dst_point = rnd() % 3 ? rnd() % 8 : rnd();
+		a->transfer.flags = rnd() % 8 ? 0 : (uint32_t)rnd();
+		a->transfer.pad = rnd() % 8 ? 0 : (uint32_t)rnd();
+		return DRM_IOCTL_SYNCOBJ_TRANSFER;
+	default:
+		a->eventfd.handle = h;
+		a->eventfd.point = rnd() % 8;
+		a->eventfd.fd = rnd() % 4 ? f->efd : (int)(rnd() % 40);
+		a->eventfd.flags = rnd() % 4 ? 0 : rnd() % 2 ?
+			DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE : (uint32_t)rnd();
+		a->eventfd.pad = rnd() % 8 ? 0 : (uint32_t)rnd();
+		return DRM_IOCTL_SYNCOBJ_EVENTFD;
+	}
+}
+
+/*
+ * After mutation: counts within MAX_SYNC_COUNT (the core WARNs on huge
+ * ones), waits of at most 1 ms (an unsignalled fence is not a hang), no
+ * transfer that waits for submission (5 s each).
+ */
+static void syncobj_clamp(unsigned long req, union syncobj_arg *a)
+{
+	__s64 deadline = (__s64)now_ns() + 1000000;
+
+	switch (req) {
+	case DRM_IOCTL_SYNCOBJ_WAIT:
+		a->wait.count_handles %= MAX_SYNC_COUNT + 1;
+		if (a->wait.timeout_nsec > deadline)
+			a->wait.timeout_nsec = deadline;
+		break;
+	case DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT:
+		a->twait.count_handles %= MAX_SYNC_COUNT + 1;
+		if (a->twait.timeout_nsec > deadline)
+			a->twait.timeout_nsec = deadline;
+		break;
+	case DRM_IOCTL_SYNCOBJ_SIGNAL:
+	case DRM_IOCTL_SYNCOBJ_RESET:
+		a->array.count_handles %= MAX_SYNC_COUNT + 1;
+		break;
+	case DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL:
+	case DRM_IOCTL_SYNCOBJ_QUERY:
+		a->tarray.count_handles %= MAX_SYNC_COUNT + 1;
+		break;
+	case DRM_IOCTL_SYNCOBJ_TRANSFER:
+		a->transfer.flags &= ~DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
+		break;
+	}
+}
+
+/* Drop mapping @i (its BO may be closed long since). */
+static void unmap_one(struct fuzz *f, unsigned int i)
+{
+	if (f->maps[i].p)
+		munmap(f->maps[i].p, f->maps[i].len);
+	f->maps[i].p = NULL;
+}
+
+/*
+ * Map a BO at its offset, or around it (a page before, past its end, a
+ * length beyond the BO), with any protection; touch what was mapped so
+ * it faults in; sometimes unmap part of it; keep it for later touches.
+ */
+static void map_bo(struct fuzz *f, uint64_t offset, uint64_t size)
+{
+	static const int prots[] = { PROT_READ, PROT_READ | PROT_WRITE,
+				     PROT_WRITE, PROT_NONE };
+	int prot = prots[rnd() % 4];
+	uint64_t len = rnd() % 4 ? size : rnd() % 2 ? 4096 : size + 4096;
+	uint64_t off = offset;
+	unsigned int i = rnd() % MAX_MAPS;
+	uint8_t *p;
+
+	if (rnd() % 8 == 0)
+		off += (rnd() % 3) * 4096 - 4096;
+	p = mmap(NULL, len, prot, MAP_SHARED, f->fd, (off_t)off);
+	note(f, p == MAP_FAILED ? -1 : 0);
+	if (p == MAP_FAILED)
+		return;
+	unmap_one(f, i);
+	/* Only what lies within the BO is touched: past it is SIGBUS. */
+	if (off == offset && len <= size) {
+		f->maps[i].p = p;
+		f->maps[i].len = len;
+		f->maps[i].prot = prot;
+		if (rnd() % 4 == 0 && len > 4096) {
+			/* Split the VMA: drop its first page. */
+			munmap(p, 4096);
+			f->maps[i].p = p + 4096;
+			f->maps[i].len = len - 4096;
+		}
+	} else {
+		munmap(p, len);
+	}
+}
+
+/* Read or write a random page of a kept mapping, as its prot allows. */
+static void touch_map(struct fuzz *f)
+{
+	unsigned int i = rnd() % MAX_MAPS;
+	volatile uint8_t *p = f->maps[i].p;
+	size_t at;
+
+	if (!p || f->maps[i].prot == PROT_NONE)
+		return;
+	at = (rnd() % (f->maps[i].len / 4096)) * 4096 + rnd() % 4096;
+	if (f->maps[i].prot & PROT_WRITE)
+		p[at] = (uint8_t)rnd();
+	else
+		(void)p[at];
+	f->touched++;
+	if (rnd() % 16 == 0)
+		unmap_one(f, i);
+}
+
 static void one_call(struct fuzz *f)
 {
 	union {
@@ -164,10 +400,7 @@ static void one_call(struct fuzz *f)
 		struct drm_d1_context_status cs;
 		struct drm_gem_close gc;
 		struct drm_prime_handle ph;
-		struct drm_syncobj_create sc;
-		struct drm_syncobj_destroy sd;
-		struct drm_syncobj_wait sw;
-		struct drm_syncobj_timeline_array ta;
+		union syncobj_arg so;
 		uint8_t raw[512];
 	} a;
 	static struct drm_d1_cmd cmds[8];
@@ -176,6 +409,8 @@ static void one_call(struct fuzz *f)
 	unsigned int i;
 	int ret, mutable = 1, map = 0;
 
+	if (rnd() % 8 == 0)
+		touch_map(f);
 	memset(&a, 0, sizeof(a));
 	switch (rnd() % 16) {
 	case 0:
@@ -256,28 +491,16 @@ static void one_call(struct fuzz *f)
 		}
 		break;
 	case 14:
-		switch (rnd() % 3) {
-		case 0:
-			a.sc.flags = rnd() % 2 ? rnd() % 2 : (uint32_t)rnd();
-			req = DRM_IOCTL_SYNCOBJ_CREATE;
-			break;
-		case 1:
-			a.sd.handle = pick_handle(f->syncs, f->nsyncs);
-			req = DRM_IOCTL_SYNCOBJ_DESTROY;
-			break;
-		default:
-			a.ta.handles = rnd() % 2 ? (uintptr_t)f->syncs : pick_ptr(f, 16);
-			a.ta.points = pick_ptr(f, 16);
-			a.ta.count_handles = rnd() % 3;
-			req = DRM_IOCTL_SYNCOBJ_QUERY;
-			break;
+		req = syncobj_call(f, &a.so);
+		if (rnd() % 6 == 0)
+			mutate(a.raw, sizeof(a.so));
+		syncobj_clamp(req, &a.so);
+		/* A bad argument pointer, but never readable junk. */
+		if (rnd() % 50 == 0) {
+			ret = ioctl(f->fd, req, rnd() % 2 ? NULL : f->none);
+			note(f, ret);
+			return;
 		}
-		/*
-		 * Neither mutated nor pointed at junk: Linux 6.12's
-		 * drm_syncobj_array_find() kmallocs a huge count without
-		 * __GFP_NOWARN and WARNs - a DRM core issue, not ours, that
-		 * would fail every run.
-		 */
 		mutable = 0;
 		break;
 	default:
@@ -300,14 +523,7 @@ static void one_call(struct fuzz *f)
 
 	/* Keep what the calls created, so later ones use real handles. */
 	if (req == DRM_IOCTL_D1_BO_INFO && map && a.bi.size <= (16u << 20)) {
-		volatile uint8_t *p = mmap(NULL, a.bi.size,
-					   PROT_READ | PROT_WRITE, MAP_SHARED,
-					   f->fd, (off_t)a.bi.mmap_offset);
-
-		if (p != MAP_FAILED) {
-			p[0] = p[a.bi.size - 1];
-			munmap((void *)p, a.bi.size);
-		}
+		map_bo(f, a.bi.mmap_offset, a.bi.size);
 	} else if (req == DRM_IOCTL_D1_BO_CREATE) {
 		uint64_t h = a.bc.handle;
 
@@ -332,8 +548,14 @@ static void one_call(struct fuzz *f)
 		f->bos[f->nbos++] = (uint32_t)h;
 	} else if (req == DRM_IOCTL_D1_VM_BIND) {
 		remember(f->vas, &f->nvas, a.vb.va);
-	} else if (req == DRM_IOCTL_SYNCOBJ_CREATE && f->nsyncs < MAX_HANDLES) {
-		f->syncs[f->nsyncs++] = a.sc.handle;
+	} else if (req == DRM_IOCTL_SYNCOBJ_CREATE) {
+		if (f->nsyncs < MAX_HANDLES)
+			f->syncs[f->nsyncs++] = a.so.create.handle;
+	} else if (req == DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD) {
+		close(a.so.fd.fd);
+	} else if (req == DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE) {
+		if (f->nsyncs < MAX_HANDLES)
+			f->syncs[f->nsyncs++] = a.so.fd.handle;
 	} else if (req == DRM_IOCTL_PRIME_HANDLE_TO_FD) {
 		close(a.ph.fd);
 	}
@@ -362,14 +584,51 @@ static long debugfs_count(const struct d1_dev *dev, const char *name)
 	return n;
 }
 
+#define MAX_THREADS	8
+
+/* One worker's share of the calls; its own handles, maps and figures. */
+static void fuzz_run(struct fuzz *f, unsigned long calls)
+{
+	unsigned long i;
+	unsigned int m;
+
+	rng = f->seed ? f->seed : 1;
+	f->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	for (i = 0; i < calls; i++)
+		one_call(f);
+	for (m = 0; m < MAX_MAPS; m++)
+		unmap_one(f, m);
+	close(f->efd);
+}
+
+struct worker {
+	pthread_t thread;
+	struct fuzz f;
+	unsigned long calls;
+};
+
+static void *fuzz_thread(void *arg)
+{
+	struct worker *w = arg;
+
+	fuzz_run(&w->f, w->calls);
+	return NULL;
+}
+
 TEST(ioctl_fuzz)
 {
 	const char *c = getenv("D1_FUZZ_CALLS"), *s = getenv("D1_FUZZ_SEED");
-	unsigned long calls = c ? strtoul(c, NULL, 0) : 5000, i;
+	const char *t = getenv("D1_FUZZ_THREADS");
+	unsigned long calls = c ? strtoul(c, NULL, 0) : 5000, share;
+	unsigned int nthreads = t ? strtoul(t, NULL, 0) : 3, i;
+	static struct worker w[1 + MAX_THREADS];
+	unsigned long total = 0, ok = 0, touched = 0, err[140] = { 0 };
 	long bos_before, ctx_before;
 	struct d1_dev dev;
-	struct fuzz f;
-	int e;
+	uint8_t *mem;
+	uint64_t seed;
+	int e, fd, status;
+	pid_t child;
 
 	if (d1_find(&dev))
 		SKIP(return, "no d1 device (is d1.ko loaded?)");
@@ -378,47 +637,81 @@ TEST(ioctl_fuzz)
 	/* The leak check below needs the driver's debugfs lists. */
 	ASSERT_LE(0, bos_before) TH_LOG("no d1 debugfs (debugfs not mounted?)");
 	if (s && !strcmp(s, "random"))
-		rng = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull;
+		seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull;
 	else
-		rng = s ? strtoull(s, NULL, 0) : 0xd1f0221ull;
-	if (!rng)
-		rng = 1;
-	TH_LOG("seed 0x%llx, %lu calls", (unsigned long long)rng, calls);
+		seed = s ? strtoull(s, NULL, 0) : 0xd1f0221ull;
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+	/* The main thread, the others, and a forked child share the calls. */
+	share = calls / (nthreads + 2);
+	TH_LOG("seed 0x%llx, %lu calls over %u threads and a child",
+	       (unsigned long long)seed, calls, nthreads + 1);
 
-	memset(&f, 0, sizeof(f));
-	f.fd = open(dev.node, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, f.fd);
-	f.ok = mmap(NULL, 65536 + 3 * 4096, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, f.ok);
-	f.ro = f.ok + 65536 + 4096;
-	f.none = f.ok + 65536 + 2 * 4096;
-	ASSERT_EQ(0, mprotect(f.ok + 65536, 4096, PROT_NONE));
-	ASSERT_EQ(0, mprotect(f.ro, 4096, PROT_READ));
-	ASSERT_EQ(0, mprotect(f.none, 4096, PROT_NONE));
+	fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	mem = mmap(NULL, 65536 + 3 * 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, mprotect(mem + 65536, 4096, PROT_NONE));
+	ASSERT_EQ(0, mprotect(mem + 65536 + 4096, 4096, PROT_READ));
+	ASSERT_EQ(0, mprotect(mem + 65536 + 2 * 4096, 4096, PROT_NONE));
+	for (i = 0; i <= nthreads; i++) {
+		memset(&w[i].f, 0, sizeof(w[i].f));
+		w[i].f.fd = fd;
+		w[i].f.ok = mem;
+		w[i].f.ro = mem + 65536 + 4096;
+		w[i].f.none = mem + 65536 + 2 * 4096;
+		w[i].f.seed = seed + i * 0x9e3779b97f4a7c15ull;
+		w[i].calls = i ? share : calls - nthreads * share - share;
+	}
 
-	for (i = 0; i < calls; i++)
-		one_call(&f);
+	/* The child uses the same file (same handles) from its own mm. */
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		struct fuzz cf = w[0].f;
 
-	TH_LOG("%lu calls: %lu succeeded", f.calls, f.ok_calls);
+		cf.seed = ~seed;
+		fuzz_run(&cf, share);
+		_exit(0);
+	}
+	for (i = 1; i <= nthreads; i++)
+		ASSERT_EQ(0, pthread_create(&w[i].thread, NULL, fuzz_thread,
+					    &w[i]));
+	fuzz_run(&w[0].f, w[0].calls);
+	for (i = 1; i <= nthreads; i++)
+		pthread_join(w[i].thread, NULL);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the forked child died: status 0x%x", status);
+
+	for (i = 0; i <= nthreads; i++) {
+		total += w[i].f.calls;
+		ok += w[i].f.ok_calls;
+		touched += w[i].f.touched;
+		for (e = 1; e < 140; e++)
+			err[e] += w[i].f.err[e];
+	}
+	TH_LOG("%lu calls (and %lu in the child): %lu succeeded, %lu touches of mapped BOs",
+	       total, share, ok, touched);
 	for (e = 1; e < 140; e++)
-		if (f.err[e])
-			TH_LOG("  %-10s %lu", strerror(e), f.err[e]);
-	EXPECT_LT(0ul, f.ok_calls);
-	EXPECT_LT(0ul, f.err[EINVAL]);
+		if (err[e])
+			TH_LOG("  %-10s %lu", strerror(e), err[e]);
+	EXPECT_LT(0ul, ok);
+	EXPECT_LT(0ul, err[EINVAL]);
 
 	/* The fuzzed file may be guilty now; a fresh one must work. */
-	close(f.fd);
-	f.fd = open(dev.node, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, f.fd);
-	ASSERT_EQ(1, d1_copy_round_trip(f.fd, 1));
-	close(f.fd);
+	close(fd);
+	fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, d1_copy_round_trip(fd, 1));
+	close(fd);
 
 	/* Every BO and context of both files is gone. */
 	usleep(200000);	/* deferred frees */
 	EXPECT_EQ(bos_before, debugfs_count(&dev, "bos"));
 	EXPECT_EQ(ctx_before, debugfs_count(&dev, "contexts"));
-	munmap(f.ok, 65536 + 3 * 4096);
+	munmap(mem, 65536 + 3 * 4096);
 }
 
 TEST_HARNESS_MAIN
