@@ -1066,6 +1066,157 @@ static void test_config_space_fuzz(void)
 	queue_stop(&q);
 }
 
+/* ---- hot-unplug through a PCIe root port ---- */
+
+#define RP_DEVFN	QPCI_DEVFN(5, 0)
+#define RP_BUS		1
+#define UNPLUG_VA	0x40000000ull
+
+/* The root port: bus 1 behind it, memory windows over libqos' MMIO. */
+static void rp_setup(QPCIDevice *rp)
+{
+	qpci_config_writeb(rp, PCI_PRIMARY_BUS, 0);
+	qpci_config_writeb(rp, PCI_SECONDARY_BUS, RP_BUS);
+	qpci_config_writeb(rp, PCI_SUBORDINATE_BUS, RP_BUS);
+	qpci_config_writew(rp, PCI_MEMORY_BASE, 0xe000);
+	qpci_config_writew(rp, PCI_MEMORY_LIMIT, 0xfff0);
+	qpci_config_writew(rp, PCI_PREF_MEMORY_BASE, 0xe000);
+	qpci_config_writew(rp, PCI_PREF_MEMORY_LIMIT, 0xfff0);
+	qpci_config_writel(rp, PCI_PREF_BASE_UPPER32, 0);
+	qpci_config_writel(rp, PCI_PREF_LIMIT_UPPER32, 0);
+	qpci_config_writew(rp, PCI_COMMAND,
+			   PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+}
+
+/* The slot's power controller and power indicator, as pciehp does. */
+static void rp_slot_power(QPCIDevice *rp, bool on)
+{
+	uint8_t cap = qpci_find_capability(rp, PCI_CAP_ID_EXP, 0);
+	uint16_t ctl = qpci_config_readw(rp, cap + PCI_EXP_SLTCTL);
+
+	g_assert_cmpuint(cap, !=, 0);
+	ctl &= ~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC);
+	ctl |= on ? PCI_EXP_SLTCTL_PWR_ON | PCI_EXP_SLTCTL_PWR_IND_ON :
+		    PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_OFF;
+	qpci_config_writew(rp, cap + PCI_EXP_SLTCTL, ctl);
+}
+
+/*
+ * device_del while queues are busy (a WAIT nobody satisfies, a COPY
+ * stream): the guest (this test) powers the slot off as pciehp does,
+ * QEMU removes the card and its queue threads stop; then device_add puts
+ * a fresh card in the slot that works.
+ */
+static void test_device_del(void)
+{
+	QTestState *qts;
+	QPCIBus *bus;
+	QPCIDevice *rp, *dev;
+	QGuestAllocator alloc;
+	QPCIBar regs;
+	uint64_t root, ring0, ring1, buf, pte, table;
+	int round, level, i;
+
+	qts = qtest_init("-machine q35 -nodefaults "
+			 "-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off "
+			 "-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,addr=05.0 "
+			 "-device d1-dip,id=d1,bus=rp0,hbm-size=16M");
+	bus = qpci_new_pc(qts, NULL);
+	pc_alloc_init(&alloc, qts, ALLOC_NO_FLAGS);
+	rp = qpci_device_find(bus, RP_DEVFN);
+	g_assert_nonnull(rp);
+	rp_setup(rp);
+
+	for (round = 0; round < 2; round++) {
+		dev = qpci_device_find(bus, RP_BUS << 8);
+		g_assert_nonnull(dev);
+		g_assert_cmphex(qpci_config_readw(dev, PCI_VENDOR_ID), ==,
+				D1_PCI_VENDOR_ID);
+		qpci_device_enable(dev);
+		regs = qpci_iomap(dev, D1_BAR_REGS, NULL);
+		g_assert_cmphex(qpci_io_readl(dev, regs, D1_REG_ID), ==,
+				D1_ID_MAGIC);
+
+		/* Context 0 maps 64 KiB of guest memory at UNPLUG_VA. */
+		root = guest_alloc(&alloc, 4096);
+		buf = guest_alloc(&alloc, 64 * 1024);
+		ring0 = guest_alloc(&alloc, 16 * D1_DESC_SIZE);
+		ring1 = guest_alloc(&alloc, 16 * D1_DESC_SIZE);
+		qtest_memset(qts, root, 0, 4096);
+		qtest_memset(qts, buf, 0, 64 * 1024);
+		for (table = root, level = D1_PT_LEVELS - 1; level > 0; level--) {
+			uint64_t next = guest_alloc(&alloc, 4096);
+
+			qtest_memset(qts, next, 0, 4096);
+			qtest_writeq(qts, table + ((UNPLUG_VA >> D1_PT_SHIFT(level)) & 511) * 8,
+				     next | D1_PTE_VALID);
+			table = next;
+		}
+		for (i = 0; i < 16; i++) {
+			pte = (buf + i * 4096) | D1_PTE_VALID | D1_PTE_READ |
+			      D1_PTE_WRITE | D1_PTE_LEAF;
+			qtest_writeq(qts, table + i * 8, pte);
+		}
+		qpci_io_writel(dev, regs, D1_REG_CTX(0, D1_CTX_PT_LO), (uint32_t)root);
+		qpci_io_writel(dev, regs, D1_REG_CTX(0, D1_CTX_PT_HI), root >> 32);
+		qpci_io_writel(dev, regs, D1_REG_CTX(0, D1_CTX_CTRL), D1_CTX_VALID);
+
+		/* Queue 0: SIGNAL then a WAIT nobody satisfies; queue 1: COPYs. */
+		for (i = 0; i < 16; i++) {
+			uint64_t a0 = ring0 + i * D1_DESC_SIZE;
+			uint64_t a1 = ring1 + i * D1_DESC_SIZE;
+			int w;
+
+			for (w = 0; w < 8; w++) {
+				qtest_writeq(qts, a0 + w * 8, 0);
+				qtest_writeq(qts, a1 + w * 8, 0);
+			}
+			qtest_writeq(qts, a1, D1_DESC_HDR(D1_OP_COPY, 0, 0));
+			qtest_writeq(qts, a1 + 8, UNPLUG_VA);
+			qtest_writeq(qts, a1 + 16, UNPLUG_VA + 0x8000);
+			qtest_writeq(qts, a1 + 24, 0x8000);
+		}
+		qtest_writeq(qts, ring0, D1_DESC_HDR(D1_OP_SIGNAL, 0, 0));
+		qtest_writeq(qts, ring0 + 8, UNPLUG_VA + 0x100);
+		qtest_writeq(qts, ring0 + 16, 7);
+		qtest_writeq(qts, ring0 + D1_DESC_SIZE, D1_DESC_HDR(D1_OP_WAIT, 0, 0));
+		qtest_writeq(qts, ring0 + D1_DESC_SIZE + 8, UNPLUG_VA + 0x100);
+		qtest_writeq(qts, ring0 + D1_DESC_SIZE + 16, 8);
+		for (i = 0; i < 2; i++) {
+			uint64_t ring = i ? ring1 : ring0;
+
+			qpci_io_writel(dev, regs, D1_REG_Q(i, D1_Q_RING_LO), (uint32_t)ring);
+			qpci_io_writel(dev, regs, D1_REG_Q(i, D1_Q_RING_HI), ring >> 32);
+			qpci_io_writel(dev, regs, D1_REG_Q(i, D1_Q_RING_SIZE), 16);
+			qpci_io_writel(dev, regs, D1_REG_Q(i, D1_Q_CTX), 0);
+			qpci_io_writel(dev, regs, D1_REG_Q(i, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+			qpci_io_writel(dev, regs, D1_REG_Q(i, D1_Q_TAIL), i ? 15 : 2);
+		}
+		/* The SIGNAL went through the root port to guest memory. */
+		for (i = 0; i < 5000 && qtest_readq(qts, buf + 0x100) != 7; i++)
+			g_usleep(1000);
+		g_assert_cmpuint(qtest_readq(qts, buf + 0x100), ==, 7);
+		g_assert_true(qpci_io_readl(dev, regs, D1_REG_Q(0, D1_Q_STATUS)) &
+			      D1_Q_STATUS_BUSY);
+
+		/* device_del; the guest answers the attention button. */
+		qtest_qmp_device_del_send(qts, "d1");
+		rp_slot_power(rp, false);
+		qtest_qmp_eventwait(qts, "DEVICE_DELETED");
+		g_assert_cmphex(qpci_config_readw(dev, PCI_VENDOR_ID), ==, 0xffff);
+		g_free(dev);
+
+		/* A new card in the powered slot. */
+		qtest_qmp_device_add(qts, "d1-dip", "d1",
+				     "{'bus': 'rp0', 'hbm-size': 16777216}");
+		rp_slot_power(rp, true);
+	}
+	g_free(rp);
+	alloc_destroy(&alloc);
+	qpci_free_pc(bus);
+	qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -1091,5 +1242,6 @@ int main(int argc, char **argv)
 	qtest_add_func("/d1-dip/ring-validation", test_ring_validation);
 	qtest_add_func("/d1-dip/huge-sizes", test_huge_sizes);
 	qtest_add_func("/d1-dip/config-space-fuzz", test_config_space_fuzz);
+	qtest_add_func("/d1-dip/device-del", test_device_del);
 	return g_test_run();
 }
