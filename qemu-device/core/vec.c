@@ -37,11 +37,15 @@ __attribute__((target("fma"))) static void fma16_hw(float *r, const float *x,
 
 static int have_hw_fma(void)
 {
-	static int cached = -1;
+	/* The grid's pool threads ask at once: atomic, not a data race. */
+	static atomic_int cached = -1;
+	int v = atomic_load_explicit(&cached, memory_order_relaxed);
 
-	if (cached < 0)
-		cached = __builtin_cpu_supports("fma") ? 1 : 0;
-	return cached;
+	if (v < 0) {
+		v = __builtin_cpu_supports("fma") ? 1 : 0;
+		atomic_store_explicit(&cached, v, memory_order_relaxed);
+	}
+	return v;
 }
 #endif
 
