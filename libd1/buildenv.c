@@ -310,11 +310,11 @@ static int rt_hash(struct d1_toolchain *tc, char *err, size_t errlen)
 		"d1/device/d1_kernel.h", "d1/device/d1_launch.h",
 		"d1/device/d1_abi.h", "d1_isa.h",
 	};
-	struct d1_sha256 h;
+	struct sha256_ctx h;
 	char path[4096];
 	unsigned int i;
 
-	d1_sha256_init(&h);
+	sha256_init(&h);
 	for (i = 0; i < D1_RT_NFILES + 1 + 4; i++) {
 		const char *p;
 		char *data;
@@ -340,7 +340,7 @@ static int rt_hash(struct d1_toolchain *tc, char *err, size_t errlen)
 		d1_sha256_update(&h, data, size);
 		free(data);
 	}
-	d1_sha256_final(&h, tc->rt_hash);
+	sha256_digest(&h, D1_SHA256_LEN, tc->rt_hash);
 	return 0;
 }
 

@@ -184,7 +184,7 @@ int d1_cache_store(const char *dir, const uint8_t key[32], const void *elf,
 		   size_t elf_size, const char *log, size_t log_size,
 		   const char *deps, size_t deps_size)
 {
-	struct d1_sha256 s;
+	struct sha256_ctx s;
 	struct cache_hdr hd;
 	char path[4096], tmp[4096];
 	int fd, n;
@@ -203,11 +203,11 @@ int d1_cache_store(const char *dir, const uint8_t key[32], const void *elf,
 	hd.elf_size = elf_size;
 	hd.log_size = log_size;
 	hd.deps_size = deps_size;
-	d1_sha256_init(&s);
+	sha256_init(&s);
 	d1_sha256_update(&s, elf, elf_size);
 	d1_sha256_update(&s, log, log_size);
 	d1_sha256_update(&s, deps, deps_size);
-	d1_sha256_final(&s, hd.sum);
+	sha256_digest(&s, D1_SHA256_LEN, hd.sum);
 	if (fchmod(fd, 0644) || write_all(fd, &hd, sizeof(hd)) ||
 	    write_all(fd, elf, elf_size) || write_all(fd, log, log_size) ||
 	    write_all(fd, deps, deps_size)) {

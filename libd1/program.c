@@ -306,7 +306,7 @@ static void user_flags(struct argv_buf *a, const d1_program *p,
 		add(a, "-D%s", o->defines[i]);
 }
 
-static void key_str(struct d1_sha256 *h, const char *s)
+static void key_str(struct sha256_ctx *h, const char *s)
 {
 	d1_sha256_update(h, s, strlen(s) + 1);
 }
@@ -314,11 +314,11 @@ static void key_str(struct d1_sha256 *h, const char *s)
 static void compute_key(const d1_program *p, const struct d1_toolchain *tc,
 			const struct argv_buf *uf, uint8_t key[32])
 {
-	struct d1_sha256 h;
+	struct sha256_ctx h;
 	char ver[64];
 	size_t i;
 
-	d1_sha256_init(&h);
+	sha256_init(&h);
 	key_str(&h, "d1-program-cache-v1");
 	snprintf(ver, sizeof(ver), "libd1 %d.%d.%d", D1_SDK_VERSION_MAJOR,
 		 D1_SDK_VERSION_MINOR, D1_SDK_VERSION_PATCH);
@@ -333,7 +333,7 @@ static void compute_key(const d1_program *p, const struct d1_toolchain *tc,
 	key_str(&h, p->name);
 	d1_sha256_update(&h, &p->source_len, sizeof(p->source_len));
 	d1_sha256_update(&h, p->source, p->source_len);
-	d1_sha256_final(&h, key);
+	sha256_digest(&h, D1_SHA256_LEN, key);
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int flag,

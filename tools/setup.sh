@@ -50,7 +50,7 @@ as_root() {
 }
 
 HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
-	kmod sparse perl qemu-user xz-utils zstd rsync libopenblas0
+	nettle-dev kmod sparse perl qemu-user xz-utils zstd rsync libopenblas0
 	libfuzzer-14-dev"
 VM_PKGS="meson ninja-build python3 libglib2.0-dev libpixman-1-dev libattr1-dev
 	libcap-ng-dev libfdt-dev zlib1g-dev ccache seabios dpkg-dev busybox-static
