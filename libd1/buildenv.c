@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,45 +143,43 @@ int d1_write_file(const char *path, const void *data, size_t size)
 }
 
 /*
- * Runs argv[0] (a path) with @cwd as working directory, stdout and stderr
- * to @out_fd (or /dev/null if < 0); its wait status in *status.
+ * Runs argv[0] (a path) with @cwd as working directory, stdin from
+ * /dev/null, stdout and stderr to @out_fd (or /dev/null if < 0); its wait
+ * status in *status.  posix_spawn() rather than fork(): a large caller (a
+ * Python process with PyTorch loaded) does not copy its page tables to
+ * start clang.  -1 with errno set if the program could not be started.
  */
 int d1_run(char *const argv[], const char *cwd, int out_fd, int *status)
 {
+	posix_spawn_file_actions_t fa;
 	pid_t pid, w;
-	int null_fd = -1;
+	int err;
 
-	if (out_fd < 0) {
-		null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (null_fd < 0)
-			return -1;
-		out_fd = null_fd;
-	}
-	pid = fork();
-	if (pid < 0) {
-		if (null_fd >= 0)
-			close(null_fd);
-		return -1;
-	}
-	if (pid == 0) {
-		/* Only async-signal-safe calls until exec. */
-		int in = open("/dev/null", O_RDONLY);
-
-		if (in >= 0)
-			dup2(in, 0);
-		dup2(out_fd, 1);
-		dup2(out_fd, 2);
-		if (cwd && chdir(cwd))
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (null_fd >= 0)
-		close(null_fd);
+	err = posix_spawn_file_actions_init(&fa);
+	if (err)
+		goto fail;
+	err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!err)
+		err = out_fd < 0 ?
+		      posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+						       O_WRONLY, 0) :
+		      posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	if (!err)
+		err = posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	if (!err && cwd)
+		err = posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	if (!err)
+		err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err)
+		goto fail;
 	do {
 		w = waitpid(pid, status, 0);
 	} while (w < 0 && errno == EINTR);
 	return w < 0 ? -1 : 0;
+fail:
+	errno = err;
+	return -1;
 }
 
 /*
