@@ -303,6 +303,12 @@ static int set_layout(struct d1_toolchain *tc, const char *root, int tree)
 		     "%s/device/d1.ld", root);
 }
 
+/*
+ * A hash of every runtime file's contents, each under its role (its name
+ * in the runtime layout), not its path: the same runtime in the work tree,
+ * under /usr/share/d1 or in $D1_RUNTIME_DIR builds the same images, so
+ * the program cache keys agree wherever the SDK is installed.
+ */
 static int rt_hash(struct d1_toolchain *tc, char *err, size_t errlen)
 {
 	static const char *const hdrs[] = {
@@ -315,27 +321,29 @@ static int rt_hash(struct d1_toolchain *tc, char *err, size_t errlen)
 
 	sha256_init(&h);
 	for (i = 0; i < D1_RT_NFILES + 1 + 4; i++) {
-		const char *p;
+		const char *p, *role;
 		char *data;
 		size_t size;
 
 		if (i < D1_RT_NFILES) {
 			p = tc->rtsrc[i];
+			role = rt_names[i];
 		} else if (i == D1_RT_NFILES) {
 			p = tc->ldscript;
+			role = "d1.ld";
 		} else {
-			const char *hd = hdrs[i - D1_RT_NFILES - 1];
-
-			if (pathf(path, "%s/%s", tc->incdir[0], hd) ||
+			role = hdrs[i - D1_RT_NFILES - 1];
+			if (pathf(path, "%s/%s", tc->incdir[0], role) ||
 			    access(path, R_OK))
-				pathf(path, "%s/%s", tc->incdir[1], hd);
+				pathf(path, "%s/%s", tc->incdir[1], role);
 			p = path;
 		}
 		if (d1_read_file(p, &data, &size))
 			return fail(err, errlen,
 				    "device runtime file %s: %s (set D1_RUNTIME_DIR)",
 				    p, strerror(errno));
-		d1_sha256_update(&h, p, strlen(p) + 1);
+		d1_sha256_update(&h, role, strlen(role) + 1);
+		d1_sha256_update(&h, &size, sizeof(size));
 		d1_sha256_update(&h, data, size);
 		free(data);
 	}

@@ -422,6 +422,86 @@ TEST_F(prog, changed_header_is_rebuilt)
 	d1_program_destroy(p);
 }
 
+/* @src copied to @dst (a new file). */
+static int copy_file(const char *src, const char *dst)
+{
+	char *data;
+	size_t size;
+	int ret;
+
+	if (d1_read_file(src, &data, &size))
+		return -1;
+	ret = d1_write_file(dst, data, size);
+	free(data);
+	return ret;
+}
+
+/*
+ * The runtime copied to another place, laid out as installed (include/,
+ * device/), gives the same cache key: an installed SDK finds what the work
+ * tree built.  Changing a runtime file there changes the key.
+ */
+TEST_F(prog, runtime_location_is_not_in_the_key)
+{
+	static const char *const hdrs[] = {
+		"d1/device/d1_kernel.h", "d1/device/d1_launch.h",
+		"d1/device/d1_abi.h", "d1_isa.h",
+	};
+	struct d1_program_info a, b;
+	struct d1_toolchain tc;
+	static const char *const dirs[] = {
+		"", "/include", "/include/d1", "/include/d1/device", "/device",
+	};
+	char rt[128], path[8192], from[8192], err[256];
+	unsigned int i;
+	d1_program *p;
+	FILE *f;
+
+	ASSERT_EQ(0, d1_toolchain_find(&tc, NULL, err, sizeof(err))) TH_LOG("%s", err);
+	snprintf(rt, sizeof(rt), "%s/rt", self->dir);
+	for (i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s%s", rt, dirs[i]);
+		ASSERT_EQ(0, mkdir(path, 0755));
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(from, sizeof(from), "%s/%s", tc.incdir[0], hdrs[i]);
+		if (access(from, R_OK))
+			snprintf(from, sizeof(from), "%s/%s", tc.incdir[1], hdrs[i]);
+		snprintf(path, sizeof(path), "%s/include/%s", rt, hdrs[i]);
+		ASSERT_EQ(0, copy_file(from, path)) TH_LOG("%s", from);
+	}
+	for (i = 0; i < D1_RT_NFILES; i++) {
+		snprintf(path, sizeof(path), "%s/device/%s", rt,
+			 strrchr(tc.rtsrc[i], '/') + 1);
+		ASSERT_EQ(0, copy_file(tc.rtsrc[i], path));
+	}
+	snprintf(path, sizeof(path), "%s/device/d1.ld", rt);
+	ASSERT_EQ(0, copy_file(tc.ldscript, path));
+
+	ASSERT_EQ(D1_SUCCESS, build_src(vadd_src, NULL, &p));
+	ASSERT_EQ(D1_SUCCESS, d1_program_info(p, &a));
+	EXPECT_EQ(D1_CACHE_MISS, a.cache);
+	d1_program_destroy(p);
+
+	setenv("D1_RUNTIME_DIR", rt, 1);
+	ASSERT_EQ(D1_SUCCESS, build_src(vadd_src, NULL, &p));
+	ASSERT_EQ(D1_SUCCESS, d1_program_info(p, &b));
+	EXPECT_EQ(D1_CACHE_HIT, b.cache);
+	EXPECT_STREQ(a.cache_key, b.cache_key);
+	d1_program_destroy(p);
+
+	snprintf(path, sizeof(path), "%s/device/d1_rt.c", rt);
+	f = fopen(path, "a");
+	ASSERT_NE(NULL, f);
+	fputs("/* changed */\n", f);
+	fclose(f);
+	ASSERT_EQ(D1_SUCCESS, build_src(vadd_src, NULL, &p));
+	ASSERT_EQ(D1_SUCCESS, d1_program_info(p, &b));
+	EXPECT_EQ(D1_CACHE_MISS, b.cache);
+	EXPECT_STRNE(a.cache_key, b.cache_key);
+	d1_program_destroy(p);
+}
+
 TEST_F(prog, concurrent_builders)
 {
 	enum { NPROC = 4 };
