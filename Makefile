@@ -19,7 +19,7 @@ export KVER D1_CACHE BUILD
 
 SUBMAKE := $(MAKE) --no-print-directory BUILD=$(BUILD)
 
-.PHONY: all setup setup-host module userspace libd1 tools host-tests \
+.PHONY: all setup setup-host module userspace libd1 tools python host-tests \
 	vm-tests check check-host run stress bench clean
 
 all: module userspace
@@ -40,12 +40,19 @@ libd1:
 tools: libd1
 	@$(SUBMAKE) -C tools
 
+# The Python package (d1._d1 over libd1, d1.torch) in build/python.
+python: libd1
+	@$(SUBMAKE) -C python
+
 host-tests:
 	@$(SUBMAKE) -C tests/host
 	@$(SUBMAKE) -C tests/host SAN=1
 
-# Programs that run inside the VM.
-vm-tests: libd1 tools
+# Programs that run inside the VM; the Python tests' kernels go into the
+# program cache here, so the guest does not run clang.
+vm-tests: libd1 tools python
+	@D1_CACHE_DIR=$(BUILD)/kcache PYTHONPATH=$(BUILD)/python \
+		/usr/bin/python3 tests/vm/python/kernels.py
 	@$(SUBMAKE) -C tests/vm/libd1
 	@$(SUBMAKE) -C tests/selftests/drivers/d1 OUTPUT=$(BUILD)/selftests
 	@$(SUBMAKE) -C tests/fuzz
