@@ -15,7 +15,8 @@ Devices, buffers (copies from and to NumPy arrays, checked against the
 dtype and shape a buffer holds), programs built from C source at run time
 (through libd1's cache), kernels with typed arguments, streams, events
 and launches.  Errors raise subclasses of d1.Error named after libd1's
-d1_status codes.  Documentation/accel/d1/python.rst has the whole of it.
+d1_status codes.  d1.torch runs PyTorch operations on the card.
+Documentation/accel/d1/python.rst has the whole of it.
 """
 import os
 

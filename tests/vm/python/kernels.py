@@ -2,7 +2,8 @@
 """Kernel sources of the Python tests.
 
 Run as a script (make userspace does, with D1_CACHE_DIR=build/kcache) it
-builds them on the host, so the guest finds them in the program cache instead of running clang under emulation.  The
+builds them and the package's own kernels on the host, so the guest finds
+them in the program cache instead of running clang under emulation.  The
 bad sources are not cached (failed builds never are); they fail early.
 """
 import sys
@@ -85,6 +86,7 @@ BAD = "int broken = ;\n"
 def warm():
     import d1
     d1.Program(KERNELS, "py_kernels.c").build()
+    d1.packaged_program("torch_ops")
 
 
 if __name__ == "__main__":
