@@ -7,6 +7,7 @@
 #   make check-host  only what needs no VM (fast)
 #   make stress      long reliability runs in the VM
 #   make bench       benchmarks (build/bench.json)
+#   make deb         Debian packages in build/deb, checked with lintian
 #
 # Kbuild (beside this file) describes the kernel module; this Makefile
 # drives the kernel build through KDIR when called as "make module".
@@ -20,7 +21,7 @@ export KVER D1_CACHE BUILD
 SUBMAKE := $(MAKE) --no-print-directory BUILD=$(BUILD)
 
 .PHONY: all setup setup-host module userspace libd1 tools python host-tests \
-	vm-tests check check-host run stress bench clean
+	vm-tests check check-host run stress bench deb clean
 
 all: module userspace
 
@@ -78,6 +79,9 @@ stress: setup
 
 bench: setup
 	@tools/bench.sh
+
+deb:
+	@tools/deb.sh
 
 clean:
 	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

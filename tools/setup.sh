@@ -54,7 +54,8 @@ HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
 	libfuzzer-14-dev"
 VM_PKGS="meson ninja-build python3 libglib2.0-dev libpixman-1-dev libattr1-dev
 	libcap-ng-dev libfdt-dev zlib1g-dev ccache seabios dpkg-dev busybox-static
-	cpio gzip qemu-system-data socat python3-dev"
+	cpio gzip qemu-system-data socat
+	python3-dev git debhelper dh-dkms dh-python lintian"
 
 missing_pkgs() {
 	local p
