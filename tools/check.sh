@@ -6,8 +6,9 @@
 #
 # Usage: tools/check.sh host    host unit tests (plain and ASan+UBSan),
 #                               the fuzz targets' seed corpora
-#        tools/check.sh all     host + short fuzzing + ThreadSanitizer +
-#                               qtest + static checks + VM suites
+#        tools/check.sh all     packages + host + short fuzzing +
+#                               ThreadSanitizer + qtest + static checks +
+#                               VM suites (the packages' VM in parallel)
 #        tools/check.sh stress  long fuzzing, the long reliability runs
 #                               (make stress)
 #
@@ -200,32 +201,68 @@ run_stress() {
 	cat "$res/stress/figures.txt" 2>/dev/null
 }
 
-# vm_suites NAME SCRIPT [vm-run options]: one VM boot running SCRIPT,
-# which leaves NAME/<suite>.log and .rc files under build/results.
-vm_suites() {
+# vm_start NAME SCRIPT [vm-run options]: boot a VM running SCRIPT in the
+# background; it leaves NAME/<suite>.log and .rc files under build/results
+# for vm_finish NAME to count.
+declare -A vm_pid vm_t0
+vm_start() {
 	local name=$1 script=$2; shift 2
-	local log=$res/$name-console.log
 	rm -rf "${res:?}/$name"
-	tools/vm-run.sh --timeout 900 "$@" --log "$log" \
-		env D1_RESULTS="build/results/$name" \
-		D1_STRESS="${D1_STRESS:-quick}" "$script" >/dev/null 2>&1
-	local rc=$?
-	local l
+	(
+		tools/vm-run.sh --timeout 900 "$@" --log "$res/$name-console.log" \
+			env D1_RESULTS="build/results/$name" \
+			D1_STRESS="${D1_STRESS:-quick}" "$script" >/dev/null 2>&1
+		echo $? >"$res/$name.exit"
+	) &
+	vm_pid[$name]=$!
+	vm_t0[$name]=$SECONDS
+}
+
+vm_finish() {
+	local name=$1 rc l n
+	wait "${vm_pid[$name]}"
+	rc=$(cat "$res/$name.exit" 2>/dev/null || echo 1)
 	for l in "$res/$name"/*.log; do
 		[ -f "$l" ] || continue
-		local n
 		n=$(basename "$l" .log)
 		record "$name/$n" "$l" "$(cat "$res/$name/$n.rc" 2>/dev/null || echo 1)"
 	done
 	# The boot itself: a panic, oops, warning or timeout fails here.
 	local blog=$res/$name-boot.log
-	if [ $rc = 0 ]; then
+	if [ "$rc" = 0 ]; then
 		echo "ok 1 vm run" >"$blog"
 	else
-		echo "not ok 1 vm run (exit $rc); console: $log" >"$blog"
-		tail -n 40 "$log"
+		echo "not ok 1 vm run (exit $rc); console: $res/$name-console.log" >"$blog"
+		tail -n 40 "$res/$name-console.log"
 	fi
 	record "$name/boot" "$blog" 0
+	echo "   ($name VM run took $((SECONDS - ${vm_t0[$name]})) s)"
+}
+
+# vm_suites NAME SCRIPT [vm-run options]: one VM boot running SCRIPT.
+vm_suites() {
+	vm_start "$@"
+	vm_finish "$1"
+}
+
+# The Debian packages: built and checked on the host (make deb), then
+# installed and used in a VM of their own (tests/vm/deb-check.sh), which
+# boots in the background while the other suites run.
+run_deb_start() {
+	echo "== Debian packages (make deb; their VM runs in the background)"
+	build_step module make -s module || return
+	build_step userspace make -s userspace || return
+	local log=$res/deb-build.log
+	make -s deb >"$log" 2>&1
+	record deb/build "$log" $?
+	grep -q '^ok 1 dpkg-buildpackage' "$log" || return
+	vm_start deb tests/vm/deb-check.sh --timeout 3000
+}
+
+run_deb_finish() {
+	[ -n "${vm_pid[deb]:-}" ] || return 0
+	echo "== Debian packages in the VM (DKMS, udev, example, Python, removal)"
+	vm_finish deb
 }
 
 # timed LABEL FN: run one phase and say how long it took.
@@ -242,12 +279,14 @@ host)
 	timed "fuzz seeds" run_fuzz_host 0
 	;;
 all)
+	timed "packages" run_deb_start
 	timed "host tests" run_host
 	timed "fuzzing" run_fuzz_host "${D1_FUZZ_SECONDS:-10}"
 	timed "ThreadSanitizer" run_tsan
 	timed qtest run_qtest
 	timed "static checks" run_static
 	timed "guest suites" run_vm
+	timed "package suites (waiting)" run_deb_finish
 	;;
 stress)
 	timed "fuzzing" run_fuzz_host "${D1_FUZZ_SECONDS:-300}"

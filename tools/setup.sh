@@ -55,7 +55,8 @@ HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
 VM_PKGS="meson ninja-build python3 libglib2.0-dev libpixman-1-dev libattr1-dev
 	libcap-ng-dev libfdt-dev zlib1g-dev ccache seabios dpkg-dev busybox-static
 	cpio gzip qemu-system-data socat
-	python3-dev git debhelper dh-dkms dh-python lintian"
+	python3-dev python3-numpy python3-pytest python3-torch
+	git debhelper dh-dkms dh-python lintian dkms udev"
 
 missing_pkgs() {
 	local p

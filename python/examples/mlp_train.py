@@ -86,13 +86,13 @@ def train(on_card=True, precision="fp32", steps=5, seed=0, lr=0.2, log=None):
     return losses
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--precision", choices=("fp32", "bf16"), default="bf16")
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--check", action="store_true",
                     help="compare with CPU PyTorch")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     import d1.torch as dt
     ctx = dt.context()
