@@ -106,6 +106,12 @@ static char *get_log(d1_program *p)
 	return buf;
 }
 
+/*
+ * The tests run clang again and again: under ASan, on a busy host, next to
+ * a VM, that takes longer than the harness's default of 30 s per test.
+ */
+#define COMPILE_TIMEOUT	300
+
 FIXTURE(prog) {
 	char dir[64];
 	char cache[128];
@@ -127,7 +133,7 @@ FIXTURE_TEARDOWN(prog)
 	nftw(self->dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
 }
 
-TEST_F(prog, kernel_table_and_args)
+TEST_F_TIMEOUT(prog, kernel_table_and_args, COMPILE_TIMEOUT)
 {
 	struct d1_kernel_arg_info ai;
 	struct d1_program_info info;
@@ -229,7 +235,7 @@ TEST_F(prog, kernel_table_and_args)
 	EXPECT_EQ(D1_SUCCESS, d1_kernel_destroy(k));
 }
 
-TEST_F(prog, cache_miss_hit_and_options)
+TEST_F_TIMEOUT(prog, cache_miss_hit_and_options, COMPILE_TIMEOUT)
 {
 	const char *defs[] = { "N=4" };
 	struct d1_build_options o = { 0 };
@@ -343,7 +349,7 @@ static unsigned int count_lines(const char *path)
 	return n;
 }
 
-TEST_F(prog, cache_hit_runs_no_compiler)
+TEST_F_TIMEOUT(prog, cache_hit_runs_no_compiler, COMPILE_TIMEOUT)
 {
 	char wrapper[256], calls[256], script[1024];
 	d1_program *p;
@@ -376,7 +382,7 @@ TEST_F(prog, cache_hit_runs_no_compiler)
 	d1_program_destroy(p);
 }
 
-TEST_F(prog, corrupt_entries_are_rebuilt)
+TEST_F_TIMEOUT(prog, corrupt_entries_are_rebuilt, COMPILE_TIMEOUT)
 {
 	d1_program *p;
 	int how;
@@ -393,7 +399,7 @@ TEST_F(prog, corrupt_entries_are_rebuilt)
 	d1_program_destroy(p);
 }
 
-TEST_F(prog, changed_header_is_rebuilt)
+TEST_F_TIMEOUT(prog, changed_header_is_rebuilt, COMPILE_TIMEOUT)
 {
 	static const char src[] =
 		"#include <d1/device/d1_launch.h>\n"
@@ -441,7 +447,7 @@ static int copy_file(const char *src, const char *dst)
  * device/), gives the same cache key: an installed SDK finds what the work
  * tree built.  Changing a runtime file there changes the key.
  */
-TEST_F(prog, runtime_location_is_not_in_the_key)
+TEST_F_TIMEOUT(prog, runtime_location_is_not_in_the_key, COMPILE_TIMEOUT)
 {
 	static const char *const hdrs[] = {
 		"d1/device/d1_kernel.h", "d1/device/d1_launch.h",
@@ -502,7 +508,7 @@ TEST_F(prog, runtime_location_is_not_in_the_key)
 	d1_program_destroy(p);
 }
 
-TEST_F(prog, concurrent_builders)
+TEST_F_TIMEOUT(prog, concurrent_builders, COMPILE_TIMEOUT)
 {
 	enum { NPROC = 4 };
 	pid_t pids[NPROC];
@@ -539,7 +545,7 @@ TEST_F(prog, concurrent_builders)
 	}
 }
 
-TEST_F(prog, build_errors_have_diagnostics)
+TEST_F_TIMEOUT(prog, build_errors_have_diagnostics, COMPILE_TIMEOUT)
 {
 	static const char bad[] =
 		"#include <d1/device/d1_launch.h>\n"
@@ -619,7 +625,7 @@ TEST_F(prog, build_errors_have_diagnostics)
 	d1_program_destroy(p);
 }
 
-TEST_F(prog, raw_kernel_and_elf_round_trip)
+TEST_F_TIMEOUT(prog, raw_kernel_and_elf_round_trip, COMPILE_TIMEOUT)
 {
 	struct d1_kernel_arg_info ai;
 	const void *block;
@@ -691,7 +697,7 @@ TEST_F(prog, raw_kernel_and_elf_round_trip)
 	d1_program_destroy(p);
 }
 
-TEST_F(prog, from_file_finds_local_includes)
+TEST_F_TIMEOUT(prog, from_file_finds_local_includes, COMPILE_TIMEOUT)
 {
 	char src[256], hdr[256];
 	d1_program *p;
