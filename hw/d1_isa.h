@@ -107,14 +107,17 @@
 #define D1_CSR_TIME		0xc01
 #define D1_CSR_INSTRET		0xc02
 #define D1_CSR_MHARTID		0xf14
-#define D1_CSR_NODEX		0xcc0
-#define D1_CSR_NODEY		0xcc1
-#define D1_CSR_GRIDCOLS		0xcc2
-#define D1_CSR_GRIDROWS		0xcc3
-#define D1_CSR_NODEID		0xcc4
+/* A kernel's grid is its launch rectangle: ids and coordinates in it. */
+#define D1_CSR_NODEX		0xcc0	/* column in the rectangle */
+#define D1_CSR_NODEY		0xcc1	/* row in the rectangle */
+#define D1_CSR_GRIDCOLS		0xcc2	/* the rectangle's columns */
+#define D1_CSR_GRIDROWS		0xcc3	/* the rectangle's rows */
+#define D1_CSR_NODEID		0xcc4	/* NODEY * GRIDCOLS + NODEX */
 #define D1_CSR_NHARTS		0xcc5
 #define D1_CSR_HARTID		0xcc6
-#define D1_CSR_GRIDNODES	0xcc7	/* usable nodes; higher ids are spares */
+#define D1_CSR_GRIDNODES	0xcc7	/* nodes of the launch: ids [0, n) */
+#define D1_CSR_MESHX		0xcc8	/* column in the card's mesh */
+#define D1_CSR_MESHY		0xcc9	/* row in the card's mesh */
 #define D1_CSR_VRM		0x800
 #define D1_CSR_SRSEED		0x801
 #define D1_CSR_FPCFG		0x802
@@ -138,5 +141,6 @@
 #define D1_FAULT_BREAKPOINT	7
 #define D1_FAULT_DMA		8
 #define D1_FAULT_SYNC		9
+#define D1_FAULT_PEER		10	/* a node outside the launch named */
 
 #endif /* D1_ISA_H */

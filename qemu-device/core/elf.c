@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Kernel image loading: RV64 little-endian ELF executables as produced by
+ * Kernel images: RV64 little-endian ELF executables as produced by
  * clang/lld.  PT_LOAD segments form the initial SRAM image; executable
- * segments are decoded once for every node; .symtab gives entry points by
- * name.  The file is untrusted: every offset and size is checked.
+ * segments are decoded once for every node and every launch that uses
+ * the image; .symtab gives entry points by name.  The file is untrusted:
+ * every offset and size is checked.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,10 +19,11 @@
 #define PF_X		1
 #define SHT_SYMTAB	2
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static void *fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+/* Say why an image was refused; returns NULL. */
+static void *fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -30,12 +32,12 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
 	}
-	return -1;
+	return NULL;
 }
 
 /* Copy the symbol table as records: u64 value, then the NUL-terminated
  * name, padded to 8 bytes.  A missing or bad table is not an error. */
-static void load_symtab(struct d1_grid *g, const uint8_t *e, size_t size)
+static void load_symtab(struct d1_kimage *img, const uint8_t *e, size_t size)
 {
 	uint64_t shoff = d1_ld_le(e + 0x28, 8);
 	uint32_t shentsize = (uint32_t)d1_ld_le(e + 0x3a, 2);
@@ -90,20 +92,20 @@ static void load_symtab(struct d1_grid *g, const uint8_t *e, size_t size)
 			memcpy(out + len + 8, str + name, nl);
 			len += 8 + ((nl + 8) & ~(size_t)7);
 		}
-		g->symtab = out;
-		g->symtab_len = len;
+		img->symtab = out;
+		img->symtab_len = len;
+		img->footprint += cap;
 		return;
 	}
 }
 
-int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
-		     char *err, size_t errlen)
+struct d1_kimage *d1_kimage_load(const void *elf, size_t size, char *err,
+			       size_t errlen)
 {
 	const uint8_t *e = elf;
 	uint64_t phoff, entry, lo = UINT64_MAX, hi = 0, tlo = UINT64_MAX, thi = 0;
 	uint32_t phentsize, phnum, i;
-	uint8_t *img;
-	struct d1_insn *code;
+	struct d1_kimage *img;
 
 	if (size < 64 || memcmp(e, "\177ELF", 4))
 		return fail(err, errlen, "not an ELF file");
@@ -125,9 +127,7 @@ int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 	    (uint64_t)phnum * phentsize > size - phoff)
 		return fail(err, errlen, "bad program header table");
 
-	img = calloc(1, D1_SRAM_SIZE);
-	if (!img)
-		return fail(err, errlen, "out of memory");
+	/* First pass: check the segments and find their extent. */
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *ph = e + phoff + (uint64_t)i * phentsize;
 		uint64_t off = d1_ld_le(ph + 8, 8), va = d1_ld_le(ph + 0x10, 8);
@@ -136,18 +136,13 @@ int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 
 		if (d1_ld_le(ph, 4) != PT_LOAD || msz == 0)
 			continue;
-		if (fsz > msz || off > size || fsz > size - off) {
-			free(img);
+		if (fsz > msz || off > size || fsz > size - off)
 			return fail(err, errlen, "segment %u: bad file range", i);
-		}
-		if (!d1_sram_readable(va, msz) || va + msz > D1_ARGS_ADDR) {
-			free(img);
+		if (!d1_sram_readable(va, msz) || va + msz > D1_ARGS_ADDR)
 			return fail(err, errlen,
 				    "segment %u [0x%llx, +0x%llx) is outside node SRAM",
 				    i, (unsigned long long)va,
 				    (unsigned long long)msz);
-		}
-		memcpy(img + (va - D1_SRAM_BASE), e + off, fsz);
 		if (va < lo)
 			lo = va;
 		if (va + msz > hi)
@@ -159,63 +154,111 @@ int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 				thi = va + msz;
 		}
 	}
-	if (thi == 0) {
-		free(img);
+	if (thi == 0)
 		return fail(err, errlen, "no executable segment");
-	}
 	tlo &= ~3ull;
 	thi = (thi + 3) & ~3ull;
-	if (entry < tlo || entry >= thi || (entry & 3)) {
-		free(img);
+	if (entry < tlo || entry >= thi || (entry & 3))
 		return fail(err, errlen, "entry 0x%llx is not in the text",
 			    (unsigned long long)entry);
-	}
-	code = calloc((thi - tlo) / 4 + 2, sizeof(*code));
-	if (!code) {
-		free(img);
+	/* The text's rounding to whole words may reach past the segments. */
+	if (tlo < lo)
+		lo = tlo;
+	if (thi > hi)
+		hi = thi;
+
+	img = calloc(1, sizeof(*img));
+	if (!img)
+		return fail(err, errlen, "out of memory");
+	atomic_init(&img->refs, 1);
+	img->entry = entry;
+	img->text_lo = tlo;
+	img->text_hi = thi;
+	img->image_lo = lo;
+	img->image_hi = hi;
+	img->seg = calloc(1, hi - lo);
+	img->code_mem = calloc((thi - tlo) / 4 + 2, sizeof(*img->code_mem));
+	if (!img->seg || !img->code_mem) {
+		d1_kimage_put(img);
 		return fail(err, errlen, "out of memory");
 	}
-	d1_predecode(img + (tlo - D1_SRAM_BASE), (thi - tlo) / 4, code + 1);
+	img->footprint = sizeof(*img) + (hi - lo) +
+			 ((thi - tlo) / 4 + 2) * sizeof(*img->code_mem);
+	for (i = 0; i < phnum; i++) {
+		const uint8_t *ph = e + phoff + (uint64_t)i * phentsize;
+		uint64_t off = d1_ld_le(ph + 8, 8), va = d1_ld_le(ph + 0x10, 8);
 
-	free(g->image);
-	free(g->code_mem);
-	free(g->symtab);
-	g->symtab = NULL;
-	g->symtab_len = 0;
-	g->image = img;
-	g->code_mem = code;
-	g->code = code + 1;
-	g->entry = entry;
-	g->text_lo = tlo;
-	g->text_hi = thi;
-	g->image_lo = lo;
-	g->image_hi = hi;
-	load_symtab(g, e, size);
-	for (i = 0; i < g->nnodes; i++)
-		memcpy(g->nodes[i].sram + (lo - D1_SRAM_BASE),
-		       img + (lo - D1_SRAM_BASE), hi - lo);
-	return 0;
+		if (d1_ld_le(ph, 4) == PT_LOAD && d1_ld_le(ph + 0x28, 8))
+			memcpy(img->seg + (va - lo), e + off, d1_ld_le(ph + 0x20, 8));
+	}
+	img->code = img->code_mem + 1;
+	d1_predecode(img->seg + (tlo - lo), (thi - tlo) / 4, img->code);
+	load_symtab(img, e, size);
+	return img;
 }
 
-uint64_t d1_grid_entry(const struct d1_grid *g)
+struct d1_kimage *d1_kimage_get(struct d1_kimage *img)
 {
-	return g->entry;
+	atomic_fetch_add(&img->refs, 1);
+	return img;
 }
 
-uint64_t d1_grid_symbol(const struct d1_grid *g, const char *name)
+void d1_kimage_put(struct d1_kimage *img)
+{
+	if (!img || atomic_fetch_sub(&img->refs, 1) != 1)
+		return;
+	free(img->seg);
+	free(img->code_mem);
+	free(img->symtab);
+	free(img);
+}
+
+uint64_t d1_kimage_entry(const struct d1_kimage *img)
+{
+	return img->entry;
+}
+
+size_t d1_kimage_footprint(const struct d1_kimage *img)
+{
+	return img->footprint;
+}
+
+uint64_t d1_kimage_symbol(const struct d1_kimage *img, const char *name)
 {
 	size_t off = 0;
 
-	while (off + 8 < g->symtab_len) {
-		const char *s = g->symtab + off + 8;
+	while (off + 8 < img->symtab_len) {
+		const char *s = img->symtab + off + 8;
 		size_t nl = strlen(s);
 		uint64_t v;
 
 		if (!strcmp(s, name)) {
-			memcpy(&v, g->symtab + off, 8);
+			memcpy(&v, img->symtab + off, 8);
 			return v;
 		}
 		off += 8 + ((nl + 8) & ~(size_t)7);
 	}
 	return 0;
+}
+
+int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
+		     char *err, size_t errlen)
+{
+	struct d1_kimage *img = d1_kimage_load(elf, size, err, errlen);
+
+	if (!img)
+		return -1;
+	d1_kimage_put(g->image);
+	g->image = img;
+	return 0;
+}
+
+uint64_t d1_grid_entry(const struct d1_grid *g)
+{
+	return g->image ? g->image->entry : 0;
+}
+
+uint64_t d1_grid_symbol(const struct d1_grid *g, const char *name)
+{
+	return g->image ? d1_kimage_symbol(g->image, name) : 0;
 }

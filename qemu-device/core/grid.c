@@ -2,17 +2,21 @@
 /*
  * D1 grid: nodes, launches and the epoch scheduler.
  *
- * A launch runs in epochs.  Within an epoch every node runs each of its
- * harts for up to `quantum` instructions, touching only its own state, so
- * nodes run in parallel on the host thread pool in any order.  Between
- * epochs one thread applies everything that crosses nodes - DMA, remote
- * semaphore signals, barrier release - in node-id order, then decides
- * termination, deadlock and abort.  Results therefore do not depend on
- * the number of host threads.
+ * A launch runs on its rectangle of nodes in epochs.  Within an epoch
+ * every node of the launch runs each of its harts for up to `quantum`
+ * instructions, touching only its own state, so nodes run in parallel on
+ * the host thread pool in any order.  Between epochs the launch's thread
+ * applies everything that crosses nodes - DMA, remote semaphore signals,
+ * barrier release - in rank order, then decides termination, deadlock,
+ * time limit and abort.  Results therefore do not depend on the number
+ * of host threads.  A launch reaches only the nodes of its rectangle
+ * (node operands are ranks in it), so launches on disjoint rectangles
+ * run at the same time, on their own threads, sharing the pool.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bits.h"
 #include "fmt.h"
@@ -39,6 +43,7 @@ struct d1_grid *d1_grid_create(const struct d1_grid_config *cfg)
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
+	pthread_mutex_init(&g->lock, NULL);
 	g->rows = rows;
 	g->cols = cols;
 	g->nnodes = rows * cols;
@@ -46,6 +51,7 @@ struct d1_grid *d1_grid_create(const struct d1_grid_config *cfg)
 		    (rows == D1_GRID_DEFAULT_ROWS && cols == D1_GRID_DEFAULT_COLS ?
 		     D1_GRID_DEFAULT_NODES : g->nnodes);
 	if (g->usable > g->nnodes) {
+		pthread_mutex_destroy(&g->lock);
 		free(g);
 		return NULL;
 	}
@@ -67,7 +73,6 @@ struct d1_grid *d1_grid_create(const struct d1_grid_config *cfg)
 	g->pool = d1_pool_create(g->threads);
 	if (!g->pool)
 		goto err;
-	atomic_init(&g->abort, 0);
 	return g;
 err:
 	d1_grid_destroy(g);
@@ -87,9 +92,8 @@ void d1_grid_destroy(struct d1_grid *g)
 		free(g->nodes[i].sig);
 	}
 	free(g->nodes);
-	free(g->image);
-	free(g->code_mem);
-	free(g->symtab);
+	d1_kimage_put(g->image);
+	pthread_mutex_destroy(&g->lock);
 	free(g);
 }
 
@@ -142,18 +146,41 @@ const char *d1_grid_output(const struct d1_grid *g, uint32_t node,
 
 uint8_t *d1_grid_sram(struct d1_grid *g, uint32_t node)
 {
-	return node < g->nnodes ? g->nodes[node].sram : NULL;
+	if (node >= g->nnodes)
+		return NULL;
+	/* The host may write anywhere: all of it needs scrubbing. */
+	d1_dirty(g->nodes[node].dirty, 0, D1_SRAM_SIZE);
+	return g->nodes[node].sram;
+}
+
+uint64_t d1_grid_dirty_bytes(const struct d1_grid *g, uint32_t node)
+{
+	uint64_t bytes = 0;
+	uint32_t i;
+
+	if (node >= g->nnodes)
+		return 0;
+	for (i = 0; i < D1_DIRTY_WORDS; i++)
+		bytes += (uint64_t)__builtin_popcountll(g->nodes[node].dirty[i])
+			 << D1_DIRTY_SHIFT;
+	return bytes;
 }
 
 void d1_grid_abort(struct d1_grid *g)
 {
-	atomic_store(&g->abort, 1);
+	struct d1_run *r;
+
+	pthread_mutex_lock(&g->lock);
+	for (r = g->runs; r; r = r->next)
+		atomic_store(&r->abort, 1);
+	pthread_mutex_unlock(&g->lock);
 }
 
 const char *d1_node_status_name(enum d1_node_status s)
 {
 	static const char *const names[] = {
 		"idle", "exited", "fault", "timeout", "deadlock", "aborted",
+		"time limit",
 	};
 
 	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ?
@@ -166,6 +193,7 @@ const char *d1_fault_name(uint32_t fault)
 		"none", "illegal instruction", "instruction fetch",
 		"misaligned jump target", "load access", "store access",
 		"unknown ecall", "breakpoint", "DMA", "synchronisation",
+		"node outside the launch",
 	};
 
 	return fault < sizeof(names) / sizeof(names[0]) ? names[fault] : "?";
@@ -218,6 +246,14 @@ static int dma_start(struct d1_node *n, struct d1_hart *h, uint64_t desc,
 		kind = (uint16_t)d1_ld_le(d + D1_DMA_OFF_KIND, 2);
 		op->kind = kind & D1_DMA_KIND_MASK;
 		op->peer = (uint16_t)d1_ld_le(d + D1_DMA_OFF_NODE, 2);
+		/* Confinement: only nodes of the launch can be named. */
+		if ((op->kind == D1_DMA_TO_NODE ||
+		     op->kind == D1_DMA_FROM_NODE) &&
+		    op->peer >= n->run->nnodes) {
+			n->ndma = first;
+			*addr = op->peer;
+			return D1_FAULT_PEER;
+		}
 		op->len = (uint32_t)d1_ld_le(d + D1_DMA_OFF_LEN, 8);
 		op->src = d1_ld_le(d + D1_DMA_OFF_SRC, 8);
 		op->dst = d1_ld_le(d + D1_DMA_OFF_DST, 8);
@@ -232,12 +268,17 @@ static int dma_start(struct d1_node *n, struct d1_hart *h, uint64_t desc,
 	return 0;
 }
 
-/* Perform one transfer; 0 or nonzero with *addr = the refused address. */
-static int dma_do(struct d1_grid *g, struct d1_node *n,
+/*
+ * Perform one transfer; 0 or a fault code with *addr = the refused
+ * address (or node).
+ */
+static int dma_do(struct d1_run *run, struct d1_node *n,
 		  const struct d1_dma_op *op, uint64_t *addr)
 {
-	const struct d1_launch *l = g->launch;
-	struct d1_node *peer = op->peer < g->usable ? &g->nodes[op->peer] : NULL;
+	const struct d1_launch *l = run->l;
+	struct d1_node *peer = op->peer < run->nnodes ? run->node[op->peer] :
+			       NULL;
+	struct d1_node *dn = n;
 	uint8_t *src = NULL, *dst = NULL;
 
 	switch (op->kind) {
@@ -246,14 +287,18 @@ static int dma_do(struct d1_grid *g, struct d1_node *n,
 	case D1_DMA_TO_NODE:
 		if (!d1_sram_readable(op->src, op->len)) {
 			*addr = op->src;
-			return -1;
+			return D1_FAULT_DMA;
 		}
 		src = n->sram + (op->src - D1_SRAM_BASE);
 		break;
 	case D1_DMA_FROM_NODE:
-		if (!peer || !d1_sram_readable(op->src, op->len)) {
-			*addr = peer ? op->src : op->peer;
-			return -1;
+		if (!peer) {
+			*addr = op->peer;
+			return D1_FAULT_PEER;
+		}
+		if (!d1_sram_readable(op->src, op->len)) {
+			*addr = op->src;
+			return D1_FAULT_DMA;
 		}
 		src = peer->sram + (op->src - D1_SRAM_BASE);
 		break;
@@ -261,37 +306,45 @@ static int dma_do(struct d1_grid *g, struct d1_node *n,
 		break;
 	default:
 		*addr = op->kind;
-		return -1;
+		return D1_FAULT_DMA;
 	}
 	switch (op->kind) {
 	case D1_DMA_SRAM_TO_SRAM:
 	case D1_DMA_HBM_TO_SRAM:
 	case D1_DMA_FROM_NODE:
-		if (!d1_sram_writable(g, op->dst, op->len)) {
+		if (!d1_sram_writable(run->img, op->dst, op->len)) {
 			*addr = op->dst;
-			return -1;
+			return D1_FAULT_DMA;
 		}
-		dst = n->sram + (op->dst - D1_SRAM_BASE);
 		break;
 	case D1_DMA_TO_NODE:
-		if (!peer || !d1_sram_writable(g, op->dst, op->len)) {
-			*addr = peer ? op->dst : op->peer;
-			return -1;
+		if (!peer) {
+			*addr = op->peer;
+			return D1_FAULT_PEER;
 		}
-		dst = peer->sram + (op->dst - D1_SRAM_BASE);
+		if (!d1_sram_writable(run->img, op->dst, op->len)) {
+			*addr = op->dst;
+			return D1_FAULT_DMA;
+		}
+		dn = peer;
 		break;
+	}
+	if (op->kind != D1_DMA_SRAM_TO_HBM) {
+		dst = dn->sram + (op->dst - D1_SRAM_BASE);
+		if (op->len)
+			d1_dirty(dn->dirty, op->dst - D1_SRAM_BASE, op->len);
 	}
 	if (op->kind == D1_DMA_HBM_TO_SRAM) {
 		if (!l->mem || !l->mem->read ||
 		    l->mem->read(l->mem_opaque, op->src, dst, op->len)) {
 			*addr = op->src;
-			return -1;
+			return D1_FAULT_DMA;
 		}
 	} else if (op->kind == D1_DMA_SRAM_TO_HBM) {
 		if (!l->mem || !l->mem->write ||
 		    l->mem->write(l->mem_opaque, op->dst, src, op->len)) {
 			*addr = op->dst;
-			return -1;
+			return D1_FAULT_DMA;
 		}
 	} else {
 		memmove(dst, src, op->len);
@@ -336,13 +389,13 @@ int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
 		uint32_t node = (uint32_t)(a >> D1_SEM_NODE_SHIFT) & 0xffff;
 		struct d1_signal *s;
 
-		if ((a & D1_SEM_SELF) || node == n->id) {
+		if ((a & D1_SEM_SELF) || node == n->rank) {
 			n->sem[idx] += (uint32_t)b;
 			return 0;
 		}
-		if (node >= n->g->usable) {	/* outside the grid, or a spare */
-			*addr = a;
-			return D1_FAULT_SYNC;
+		if (node >= n->run->nnodes) {	/* not a node of the launch */
+			*addr = node;
+			return D1_FAULT_PEER;
 		}
 		if (!push((void **)&n->sig, &n->nsig, &n->sig_cap, sizeof(*s))) {
 			*addr = a;
@@ -374,11 +427,29 @@ int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
 	return D1_FAULT_ILLEGAL;
 }
 
+
 /* ---------------------------------------------------------- launches */
 
 static bool node_live(const struct d1_node *n)
 {
-	return n->active && !n->stopped && n->rep.status == D1_NODE_IDLE;
+	return !n->stopped && n->rep.status == D1_NODE_IDLE;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t run_now(const struct d1_run *run)
+{
+	const struct d1_launch *l = run->l;
+
+	if (l->mem && l->mem->now_ns)
+		return l->mem->now_ns(l->mem_opaque);
+	return mono_ns();
 }
 
 static void hart_init(struct d1_node *n, struct d1_hart *h, uint32_t id,
@@ -393,17 +464,115 @@ static void hart_init(struct d1_node *n, struct d1_hart *h, uint32_t id,
 	h->x[2] = D1_ARGS_ADDR - (uint64_t)id * stack;
 	h->budget = l->budget ? l->budget : UINT64_MAX;
 	h->fpcfg = D1_FPCFG_DEFAULT;
+	/* By rank: a launch computes the same wherever it is placed. */
 	h->sr_state = d1_splitmix64(l->seed ^
-				    d1_splitmix64((uint64_t)n->id << 8 | id));
+				    d1_splitmix64((uint64_t)n->rank << 8 | id));
 	if (!h->sr_state)
 		h->sr_state = 1;
 	h->state = H_RUN;
 }
 
+/*
+ * Zero what earlier launches (or the host) left on @n outside the range
+ * the image load overwrites anyway, and reset everything else a launch
+ * could observe.
+ */
+static void node_scrub(struct d1_node *n, const struct d1_kimage *img)
+{
+	uint64_t keep_lo = img->image_lo - D1_SRAM_BASE;
+	uint64_t keep_hi = img->image_hi - D1_SRAM_BASE;
+	uint32_t w;
+
+	for (w = 0; w < D1_DIRTY_WORDS; w++) {
+		uint64_t bits = n->dirty[w];
+
+		while (bits) {
+			uint64_t p = (uint64_t)w * 64 + (uint64_t)__builtin_ctzll(bits);
+			uint64_t a = p << D1_DIRTY_SHIFT;
+			uint64_t b = a + (1u << D1_DIRTY_SHIFT);
+
+			bits &= bits - 1;
+			if (a < keep_lo)
+				memset(n->sram + a, 0, (b < keep_lo ? b : keep_lo) - a);
+			if (b > keep_hi) {
+				uint64_t from = a > keep_hi ? a : keep_hi;
+
+				memset(n->sram + from, 0, b - from);
+			}
+		}
+		n->dirty[w] = 0;
+	}
+	memset(n->harts, 0, sizeof(n->harts));
+	memset(n->print, 0, n->rep.print_len);
+}
+
+/* Put the rectangle's usable nodes on @run, in rank order. */
+static void run_bind(struct d1_run *run)
+{
+	struct d1_grid *g = run->g;
+	uint32_t x, y, k = 0;
+
+	for (y = 0; y < run->rows; y++) {
+		for (x = 0; x < run->cols; x++) {
+			uint32_t id = (run->y0 + y) * g->cols + run->x0 + x;
+			struct d1_node *n = &g->nodes[id];
+
+			if (id >= g->usable)
+				continue;	/* spares: always the last ranks */
+			n->run = run;
+			n->rank = k;
+			n->rx = x;
+			n->ry = y;
+			run->node[k++] = n;
+		}
+	}
+	run->nnodes = k;
+}
+
+/* Scrub (with D1_LAUNCH_SCRUB), load and start every node of @run. */
+static void run_load(struct d1_run *run, uint32_t harts, uint64_t entry,
+		     uint32_t stack, struct d1_launch_result *res)
+{
+	const struct d1_launch *l = run->l;
+	const struct d1_kimage *img = run->img;
+	uint64_t lo = img->image_lo - D1_SRAM_BASE;
+	uint64_t args = D1_ARGS_ADDR - D1_SRAM_BASE;
+	uint32_t i, k;
+
+	if (l->flags & D1_LAUNCH_SCRUB) {
+		uint64_t t0 = mono_ns();
+
+		for (i = 0; i < run->nnodes; i++)
+			node_scrub(run->node[i], img);
+		res->scrub_ns = mono_ns() - t0;
+	}
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
+
+		memset(&n->rep, 0, sizeof(n->rep));
+		n->stopped = false;
+		n->ndma = 0;
+		n->nsig = 0;
+		n->dma_issued = 0;
+		n->dma_done = 0;
+		memset(n->sem, 0, sizeof(n->sem));
+		n->mma_lut_cfg[0] = n->mma_lut_cfg[1] = UINT32_MAX;
+		n->nharts = harts;
+		memcpy(n->sram + lo, img->seg, img->image_hi - img->image_lo);
+		d1_dirty(n->dirty, lo, img->image_hi - img->image_lo);
+		memset(n->sram + args, 0, D1_ARGS_SIZE);
+		if (l->args_size)
+			memcpy(n->sram + args, l->args, l->args_size);
+		d1_dirty(n->dirty, args, D1_ARGS_SIZE);
+		for (k = 0; k < harts; k++)
+			hart_init(n, &n->harts[k], k, l, entry, stack);
+	}
+}
+
 static void node_epoch(void *ctx, uint32_t i)
 {
-	struct d1_grid *g = ctx;
-	struct d1_node *n = &g->nodes[i];
+	struct d1_run *run = ctx;
+	struct d1_node *n = run->node[i];
 	uint32_t k;
 
 	n->progress = false;
@@ -416,12 +585,12 @@ static void node_epoch(void *ctx, uint32_t i)
 		if (h->state == H_SEM_WAIT || h->state == H_DMA_WAIT)
 			h->state = H_RUN;	/* re-executes the wait */
 		if (h->state == H_RUN)
-			d1_hart_run(n, h, g->quantum);
+			d1_hart_run(n, h, run->quantum);
 		if (h->instret != before)
 			n->progress = true;
 		if (h->state == H_SEM_WAIT || h->state == H_DMA_WAIT ||
 		    h->state == H_BARRIER)
-			h->cycle += g->quantum;
+			h->cycle += run->quantum;
 		if (h->state == H_RUN && h->instret >= h->budget &&
 		    !n->stopped) {
 			n->stopped = true;
@@ -432,28 +601,59 @@ static void node_epoch(void *ctx, uint32_t i)
 	}
 }
 
+/* Stop every live node of @run with @status (where its first hart is). */
+static void run_stop(struct d1_run *run, enum d1_node_status status)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
+
+		if (!node_live(n))
+			continue;
+		n->stopped = true;
+		n->rep.status = status;
+		for (k = 0; k < n->nharts; k++) {
+			if (n->harts[k].state == H_EXITED)
+				continue;
+			n->rep.fault_hart = k;
+			n->rep.fault_pc = n->harts[k].pc;
+			break;
+		}
+	}
+}
+
+static bool run_stopping(struct d1_run *run)
+{
+	return atomic_load(&run->abort) ||
+	       (run->l->stop && atomic_load(run->l->stop));
+}
+
 /* Everything between two epochs.  Returns true when the launch is over. */
-static bool boundary(struct d1_grid *g, struct d1_launch_result *res)
+static bool boundary(struct d1_run *run, struct d1_launch_result *res)
 {
 	bool event = false, any_live = false, all_barrier = true;
 	uint32_t i, k, j;
 
-	for (i = 0; i < g->nnodes; i++) {
-		struct d1_node *n = &g->nodes[i];
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
 
 		if (n->progress)
 			event = true;
 		for (j = 0; j < n->ndma && !n->stopped; j++) {
 			uint64_t addr = 0;
+			int fault;
 
 			/* a queue of big transfers can take a while: stay
 			 * responsive to an abort (the launch ends below) */
-			if (atomic_load(&g->abort))
+			if (run_stopping(run))
 				break;
 
-			if (dma_do(g, n, &n->dma[j], &addr)) {
+			fault = dma_do(run, n, &n->dma[j], &addr);
+			if (fault) {
 				d1_node_fault(n, &n->harts[n->dma[j].hart],
-					      D1_FAULT_DMA, n->dma[j].pc, addr);
+					      (uint32_t)fault, n->dma[j].pc,
+					      addr);
 				break;
 			}
 			n->dma_done = n->dma[j].tag;
@@ -461,18 +661,19 @@ static bool boundary(struct d1_grid *g, struct d1_launch_result *res)
 		}
 		n->ndma = 0;
 	}
-	for (i = 0; i < g->nnodes; i++) {
-		struct d1_node *n = &g->nodes[i];
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
 
 		for (j = 0; j < n->nsig; j++)
-			g->nodes[n->sig[j].node].sem[n->sig[j].sem] += n->sig[j].val;
+			run->node[n->sig[j].node]->sem[n->sig[j].sem] +=
+				n->sig[j].val;
 		if (n->nsig)
 			event = true;
 		n->nsig = 0;
 	}
 	/* barrier: every running hart of the launch waits at one */
-	for (i = 0; i < g->nnodes; i++) {
-		struct d1_node *n = &g->nodes[i];
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
 
 		if (!node_live(n))
 			continue;
@@ -485,8 +686,8 @@ static bool boundary(struct d1_grid *g, struct d1_launch_result *res)
 		}
 	}
 	if (any_live && all_barrier) {
-		for (i = 0; i < g->nnodes; i++) {
-			struct d1_node *n = &g->nodes[i];
+		for (i = 0; i < run->nnodes; i++) {
+			struct d1_node *n = run->node[i];
 
 			if (!node_live(n))
 				continue;
@@ -505,8 +706,8 @@ static bool boundary(struct d1_grid *g, struct d1_launch_result *res)
 	}
 	/* node completion */
 	any_live = false;
-	for (i = 0; i < g->nnodes; i++) {
-		struct d1_node *n = &g->nodes[i];
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
 		bool all_exited = true;
 
 		if (!node_live(n))
@@ -524,19 +725,19 @@ static bool boundary(struct d1_grid *g, struct d1_launch_result *res)
 	res->epochs++;
 	if (!any_live)
 		return true;
-	if (atomic_load(&g->abort)) {
-		for (i = 0; i < g->nnodes; i++)
-			if (node_live(&g->nodes[i])) {
-				g->nodes[i].stopped = true;
-				g->nodes[i].rep.status = D1_NODE_ABORTED;
-			}
+	if (run_stopping(run)) {
+		run_stop(run, D1_NODE_ABORTED);
+		return true;
+	}
+	if (run->deadline && run_now(run) >= run->deadline) {
+		run_stop(run, D1_NODE_TIME_LIMIT);
 		return true;
 	}
 	if (event)
 		return false;
 	/* Nothing moved: can any blocked hart proceed next epoch? */
-	for (i = 0; i < g->nnodes; i++) {
-		struct d1_node *n = &g->nodes[i];
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
 
 		if (!node_live(n))
 			continue;
@@ -549,85 +750,17 @@ static bool boundary(struct d1_grid *g, struct d1_launch_result *res)
 				return false;
 		}
 	}
-	for (i = 0; i < g->nnodes; i++)
-		if (node_live(&g->nodes[i])) {
-			g->nodes[i].stopped = true;
-			g->nodes[i].rep.status = D1_NODE_DEADLOCK;
-		}
+	run_stop(run, D1_NODE_DEADLOCK);
 	return true;
 }
 
-int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
-		struct d1_launch_result *res, char *err, size_t errlen)
+static void run_account(struct d1_run *run, struct d1_launch_result *res)
 {
-	struct d1_launch_result dummy;
-	uint32_t w, h, harts, stack, i, k;
-	uint64_t entry;
+	uint32_t i, k;
 
-	if (!res)
-		res = &dummy;
-	memset(res, 0, sizeof(*res));
-	if (!g->code)
-		return fail(err, errlen, "no kernel image loaded");
-	w = l->width ? l->width : g->cols;
-	h = l->height ? l->height : g->rows;
-	if (l->x0 >= g->cols || l->y0 >= g->rows || w > g->cols - l->x0 ||
-	    h > g->rows - l->y0)
-		return fail(err, errlen, "node rectangle outside the grid");
-	harts = l->harts ? l->harts : 1;
-	if (harts > D1_MAX_HARTS)
-		return fail(err, errlen, "too many harts per node");
-	if (l->args_size > D1_ARGS_SIZE || (l->args_size && !l->args))
-		return fail(err, errlen, "bad argument block");
-	stack = l->stack_size ? l->stack_size : D1_DEFAULT_STACK;
-	if (stack & 15 || (uint64_t)stack * harts > D1_ARGS_ADDR - g->image_hi)
-		return fail(err, errlen, "stacks overlap the image");
-	entry = l->entry ? l->entry : g->entry;
-	if (entry < g->text_lo || entry >= g->text_hi || (entry & 3))
-		return fail(err, errlen, "entry point outside the text");
+	for (i = 0; i < run->nnodes; i++) {
+		struct d1_node *n = run->node[i];
 
-	g->launch = l;
-	g->quantum = l->quantum ? l->quantum : DEFAULT_QUANTUM;
-	atomic_store(&g->abort, 0);
-	for (i = 0; i < g->nnodes; i++) {
-		struct d1_node *n = &g->nodes[i];
-
-		memset(&n->rep, 0, sizeof(n->rep));
-		n->active = n->x >= l->x0 && n->x < l->x0 + w &&
-			    n->y >= l->y0 && n->y < l->y0 + h && i < g->usable;
-		n->stopped = false;
-		n->ndma = 0;
-		n->nsig = 0;
-		n->dma_issued = 0;
-		n->dma_done = 0;
-		memset(n->sem, 0, sizeof(n->sem));
-		n->mma_lut_cfg[0] = n->mma_lut_cfg[1] = UINT32_MAX;
-		if (!n->active)
-			continue;
-		res->nodes++;
-		n->nharts = harts;
-		memcpy(n->sram + (g->image_lo - D1_SRAM_BASE),
-		       g->image + (g->image_lo - D1_SRAM_BASE),
-		       g->image_hi - g->image_lo);
-		memset(n->sram + (D1_ARGS_ADDR - D1_SRAM_BASE), 0, D1_ARGS_SIZE);
-		if (l->args_size)
-			memcpy(n->sram + (D1_ARGS_ADDR - D1_SRAM_BASE), l->args,
-			       l->args_size);
-		for (k = 0; k < harts; k++)
-			hart_init(n, &n->harts[k], k, l, entry, stack);
-	}
-
-	while (1) {
-		d1_pool_run(g->pool, g->nnodes, node_epoch, g);
-		if (boundary(g, res))
-			break;
-	}
-
-	for (i = 0; i < g->nnodes; i++) {
-		struct d1_node *n = &g->nodes[i];
-
-		if (!n->active)
-			continue;
 		for (k = 0; k < n->nharts; k++) {
 			n->rep.instret += n->harts[k].instret;
 			if (n->harts[k].cycle > n->rep.cycles)
@@ -640,9 +773,77 @@ int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
 		case D1_NODE_TIMEOUT: res->timed_out++; break;
 		case D1_NODE_DEADLOCK: res->deadlocked++; break;
 		case D1_NODE_ABORTED: res->aborted++; break;
+		case D1_NODE_TIME_LIMIT: res->time_limited++; break;
 		default: break;
 		}
+		n->run = NULL;
 	}
-	g->launch = NULL;
+	res->nodes = run->nnodes;
+}
+
+int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
+		struct d1_launch_result *res, char *err, size_t errlen)
+{
+	const struct d1_kimage *img = l->image ? l->image : g->image;
+	struct d1_launch_result dummy;
+	struct d1_run run, **pp;
+	uint32_t harts, stack;
+	uint64_t entry;
+
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	if (!img)
+		return fail(err, errlen, "no kernel image loaded");
+	memset(&run, 0, sizeof(run));
+	run.g = g;
+	run.l = l;
+	run.img = img;
+	run.x0 = l->x0;
+	run.y0 = l->y0;
+	run.cols = l->width ? l->width : g->cols;
+	run.rows = l->height ? l->height : g->rows;
+	if (l->x0 >= g->cols || l->y0 >= g->rows ||
+	    run.cols > g->cols - l->x0 || run.rows > g->rows - l->y0)
+		return fail(err, errlen, "node rectangle outside the grid");
+	harts = l->harts ? l->harts : 1;
+	if (harts > D1_MAX_HARTS)
+		return fail(err, errlen, "too many harts per node");
+	if (l->args_size > D1_ARGS_SIZE || (l->args_size && !l->args))
+		return fail(err, errlen, "bad argument block");
+	stack = l->stack_size ? l->stack_size : D1_DEFAULT_STACK;
+	if (stack & 15 || (uint64_t)stack * harts > D1_ARGS_ADDR - img->image_hi)
+		return fail(err, errlen, "stacks overlap the image");
+	entry = l->entry ? l->entry : img->entry;
+	if (entry < img->text_lo || entry >= img->text_hi || (entry & 3))
+		return fail(err, errlen, "entry point outside the text");
+	run.node = calloc((size_t)run.cols * run.rows, sizeof(*run.node));
+	if (!run.node)
+		return fail(err, errlen, "out of memory");
+
+	run.quantum = l->quantum ? l->quantum : DEFAULT_QUANTUM;
+	atomic_init(&run.abort, 0);
+	pthread_mutex_lock(&g->lock);
+	run.next = g->runs;
+	g->runs = &run;
+	pthread_mutex_unlock(&g->lock);
+
+	run_bind(&run);
+	run_load(&run, harts, entry, stack, res);
+	if (l->time_limit_ns)
+		run.deadline = run_now(&run) + l->time_limit_ns;
+	while (run.nnodes) {
+		d1_pool_run(g->pool, run.nnodes, node_epoch, &run);
+		if (boundary(&run, res))
+			break;
+	}
+	run_account(&run, res);
+
+	pthread_mutex_lock(&g->lock);
+	for (pp = &g->runs; *pp != &run; pp = &(*pp)->next)
+		;
+	*pp = run.next;
+	pthread_mutex_unlock(&g->lock);
+	free(run.node);
 	return 0;
 }

@@ -3,15 +3,20 @@
  * D1 node grid simulator: a rows x cols mesh of D1 nodes running the ISA
  * of Documentation/accel/d1/isa.rst.  Plain C11, no QEMU dependency.
  *
- * Life cycle: d1_grid_create() → d1_grid_load_elf() → d1_grid_run() (any
- * number of times) → d1_grid_report()/d1_grid_output() → d1_grid_destroy().
- * A grid is used by one caller thread at a time; d1_grid_run() spreads the
- * nodes over its own host threads and gives bit-identical results for any
- * thread count.  d1_grid_abort() may be called from any thread.
+ * Life cycle: d1_grid_create() → d1_kimage_load() (or d1_grid_load_elf())
+ * → d1_grid_run() (any number of times) → d1_grid_report() /
+ * d1_grid_output() → d1_grid_destroy().  Several threads may run launches
+ * at the same time on disjoint node rectangles (keeping them disjoint is
+ * the caller's job: the device's grid scheduler does it); a launch only
+ * touches the nodes of its rectangle.  d1_grid_run() spreads a launch's
+ * nodes over the grid's shared host thread pool and gives bit-identical
+ * results for any thread count.  d1_grid_abort() may be called from any
+ * thread.
  */
 #ifndef D1_GRID_H
 #define D1_GRID_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,27 +35,58 @@
 /*
  * Device address space for DMA (HBM and host memory through the device
  * MMU).  Return 0 on success, nonzero to refuse the access: the issuing
- * node then stops with D1_FAULT_DMA at @addr.  Never called concurrently
- * (DMA runs between epochs on the thread that called d1_grid_run()).
+ * node then stops with D1_FAULT_DMA at @addr.  A launch calls them only
+ * from the thread that called d1_grid_run() (DMA runs between epochs);
+ * concurrent launches call their own ops concurrently.  @now_ns is the
+ * clock a launch's time limit counts in (NULL: CLOCK_MONOTONIC).
  */
 struct d1_mem_ops {
 	int (*read)(void *opaque, uint64_t addr, void *buf, uint64_t len);
 	int (*write)(void *opaque, uint64_t addr, const void *buf,
 		     uint64_t len);
+	uint64_t (*now_ns)(void *opaque);
 };
+
+/*
+ * A kernel image: an RV64 little-endian ELF executable (clang/lld output)
+ * checked, with its PT_LOAD segments laid out as the initial SRAM of a
+ * node and its executable segments decoded.  Immutable once loaded and
+ * reference counted, so any number of launches on any threads share one.
+ */
+struct d1_kimage;
+
+/* Returns the image (one reference), or NULL with a message in @err. */
+struct d1_kimage *d1_kimage_load(const void *elf, size_t size, char *err,
+			       size_t errlen);
+struct d1_kimage *d1_kimage_get(struct d1_kimage *img);
+void d1_kimage_put(struct d1_kimage *img);
+uint64_t d1_kimage_entry(const struct d1_kimage *img);
+/* Address of a symbol in the image's .symtab; 0 if absent. */
+uint64_t d1_kimage_symbol(const struct d1_kimage *img, const char *name);
+/* Host memory the image holds (segments, decoded text, symbols). */
+size_t d1_kimage_footprint(const struct d1_kimage *img);
 
 struct d1_grid_config {
 	uint32_t rows;		/* 0: D1_GRID_DEFAULT_ROWS */
 	uint32_t cols;		/* 0: D1_GRID_DEFAULT_COLS */
-	uint32_t threads;	/* host threads for d1_grid_run; 0: 1 */
+	uint32_t threads;	/* host threads in the shared pool; 0: 1 */
 	/* usable nodes: ids [0, nodes); 0: all, or 354 for the default
 	 * 18 x 20 mesh */
 	uint32_t nodes;
 };
 
+/* d1_launch.flags */
+#define D1_LAUNCH_SCRUB	(1u << 0)	/* start on clean nodes (below) */
+
 struct d1_launch {
+	/* The kernel; NULL: the image d1_grid_load_elf() loaded. */
+	const struct d1_kimage *image;
 	uint64_t entry;		/* 0: the ELF entry point */
-	/* Rectangle of nodes to run; width/height 0: the whole grid. */
+	/*
+	 * Rectangle of nodes to run; width/height 0: the whole grid.  The
+	 * kernel sees the rectangle as its grid: node ids, coordinates and
+	 * the DMA/semaphore node operands are relative to it (isa.rst).
+	 */
 	uint32_t x0, y0, width, height;
 	uint32_t harts;		/* per node, 1..D1_MAX_HARTS; 0: 1 */
 	uint64_t budget;	/* instructions per hart; 0: unlimited */
@@ -61,6 +97,20 @@ struct d1_launch {
 	uint32_t args_size;	/* <= D1_ARGS_SIZE */
 	const struct d1_mem_ops *mem;	/* NULL: every HBM access faults */
 	void *mem_opaque;
+	/*
+	 * D1_LAUNCH_SCRUB: before loading, every node of the rectangle gets
+	 * SRAM outside the image zeroed (only the pages earlier launches or
+	 * the host dirtied), semaphores, DMA queues, all harts' registers and
+	 * the print buffer reset.  Without it SRAM keeps what the host or an
+	 * earlier launch left there (host tests preload data that way).
+	 */
+	uint32_t flags;
+	/* Nonzero (any thread may set it): stop at the next epoch boundary,
+	 * live nodes D1_NODE_ABORTED.  NULL: only d1_grid_abort() stops. */
+	const atomic_int *stop;
+	/* Stop live nodes with D1_NODE_TIME_LIMIT once the launch has run
+	 * this long (mem->now_ns clock); 0: no limit. */
+	uint64_t time_limit_ns;
 };
 
 enum d1_node_status {
@@ -70,6 +120,7 @@ enum d1_node_status {
 	D1_NODE_TIMEOUT,
 	D1_NODE_DEADLOCK,
 	D1_NODE_ABORTED,
+	D1_NODE_TIME_LIMIT,	/* the launch ran past its time limit */
 };
 
 struct d1_node_report {
@@ -89,8 +140,10 @@ struct d1_node_report {
 /* Summary of a launch: counts of nodes by outcome. */
 struct d1_launch_result {
 	uint32_t nodes, exited, faulted, timed_out, deadlocked, aborted;
+	uint32_t time_limited;
 	uint64_t instret;
 	uint64_t epochs;
+	uint64_t scrub_ns;	/* host time spent scrubbing (CLOCK_MONOTONIC) */
 };
 
 struct d1_grid;
@@ -103,24 +156,27 @@ uint32_t d1_grid_nodes(const struct d1_grid *g);	/* usable */
 void d1_grid_set_threads(struct d1_grid *g, uint32_t threads);
 
 /*
- * Load an RV64 little-endian ELF executable (clang/lld output): PT_LOAD
- * segments into every node's SRAM (the rest of SRAM is zeroed) and decode
- * the executable segments once.  Returns 0, or -1 with a message in @err.
+ * The grid's default image, for launches with no d1_launch.image: loads
+ * @elf (d1_kimage_load()) in place of the previous one.  Returns 0, or -1
+ * with a message in @err.  Not while a launch uses the default image.
  */
 int d1_grid_load_elf(struct d1_grid *g, const void *elf, size_t size,
 		     char *err, size_t errlen);
 uint64_t d1_grid_entry(const struct d1_grid *g);
-/* Address of a symbol in the loaded ELF's .symtab; 0 if absent. */
+/* Address of a symbol in the default image's .symtab; 0 if absent. */
 uint64_t d1_grid_symbol(const struct d1_grid *g, const char *name);
 
 /*
  * Run a launch to completion (every node exited, faulted, timed out,
- * deadlocked, or the launch was aborted).  Returns 0, or -1 if @l is
- * invalid (message in @err) - nothing ran then.
+ * deadlocked, or the launch was stopped): copy the image's segments and
+ * the argument block into each node of the rectangle (after scrubbing it
+ * with D1_LAUNCH_SCRUB), start its harts, run epochs.  Returns 0, or -1
+ * if @l is invalid (message in @err) - nothing ran then.  Launches on
+ * disjoint rectangles may run at the same time from different threads.
  */
 int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
 		struct d1_launch_result *res, char *err, size_t errlen);
-/* Stop the running launch at the next epoch boundary. */
+/* Stop every running launch at its next epoch boundary. */
 void d1_grid_abort(struct d1_grid *g);
 
 const struct d1_node_report *d1_grid_report(const struct d1_grid *g,
@@ -128,8 +184,13 @@ const struct d1_node_report *d1_grid_report(const struct d1_grid *g,
 /* The node's print buffer of the last launch (not NUL-terminated). */
 const char *d1_grid_output(const struct d1_grid *g, uint32_t node,
 			   size_t *len);
-/* Host view of a node's SRAM (D1_SRAM_SIZE bytes) for loading data. */
+/*
+ * Host view of a node's SRAM (D1_SRAM_SIZE bytes) for loading data; the
+ * whole of it counts as dirty for the next scrub.
+ */
 uint8_t *d1_grid_sram(struct d1_grid *g, uint32_t node);
+/* SRAM bytes of @node the next scrub would zero (dirty pages). */
+uint64_t d1_grid_dirty_bytes(const struct d1_grid *g, uint32_t node);
 
 const char *d1_node_status_name(enum d1_node_status s);
 const char *d1_fault_name(uint32_t fault);

@@ -27,11 +27,12 @@ bool d1_sram_readable(uint64_t addr, uint64_t len)
 	return o <= D1_SRAM_SIZE && len <= D1_SRAM_SIZE - o;
 }
 
-bool d1_sram_writable(const struct d1_grid *g, uint64_t addr, uint64_t len)
+bool d1_sram_writable(const struct d1_kimage *img, uint64_t addr,
+		      uint64_t len)
 {
 	if (!d1_sram_readable(addr, len))
 		return false;
-	return len == 0 || addr + len <= g->text_lo || addr >= g->text_hi;
+	return len == 0 || addr + len <= img->text_lo || addr >= img->text_hi;
 }
 
 uint64_t d1_sram_fault_addr(uint64_t addr)
@@ -95,6 +96,15 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 			    d1_ld_le(mem + o, sz);			\
 	} while (0)
 
+/* A store of at most 8 bytes touches at most two pages. */
+#define DIRTY(off, sz)							\
+	do {								\
+		uint64_t p0_ = (off) >> D1_DIRTY_SHIFT;			\
+		uint64_t p1_ = ((off) + (sz) - 1) >> D1_DIRTY_SHIFT;	\
+		dirty[p0_ / 64] |= 1ull << (p0_ % 64);			\
+		dirty[p1_ / 64] |= 1ull << (p1_ % 64);			\
+	} while (0)
+
 #define STORE(sz)							\
 	do {								\
 		uint64_t a_ = x[in->rs1] + (int64_t)in->imm;		\
@@ -105,6 +115,7 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 			goto fault;					\
 		}							\
 		d1_st_le(mem + o, x[in->rs2], sz);			\
+		DIRTY(o, sz);						\
 	} while (0)
 
 /* Jump: NEXT then steps from the entry before the target onto it. */
@@ -190,14 +201,15 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 #ifdef D1_THREADED
 	static const void *const labels[OP_COUNT] = { D1_OPS(D1_OP_LABEL) };
 #endif
-	struct d1_grid *g = n->g;
-	const struct d1_insn *code = g->code;
-	const uint64_t base = g->text_lo, size = g->text_hi - g->text_lo;
-	const uint64_t text_off = g->text_lo - D1_SRAM_BASE;
-	const uint64_t text_end = g->text_hi - D1_SRAM_BASE;
+	const struct d1_kimage *img = n->run->img;
+	const struct d1_insn *code = img->code;
+	const uint64_t base = img->text_lo, size = img->text_hi - img->text_lo;
+	const uint64_t text_off = img->text_lo - D1_SRAM_BASE;
+	const uint64_t text_end = img->text_hi - D1_SRAM_BASE;
 	uint64_t *x = h->x;
 	uint32_t *f = h->f;
 	uint8_t *mem = n->sram;
+	uint64_t *dirty = n->dirty;
 	uint64_t o, faddr = 0, fpc, done = 0;
 	uint64_t left = n_insns, start_left;
 	uint32_t fcode = 0;
@@ -413,6 +425,7 @@ next:
 				goto fault;
 			}
 			d1_st_le(mem + o, f[in->rs2], 4);
+			DIRTY(o, 4);
 			NEXT;
 		}
 		CASE(OP_FMADD)

@@ -5,6 +5,7 @@
 #ifndef D1_SIM_H
 #define D1_SIM_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -58,7 +59,7 @@ struct d1_hart {
 
 struct d1_dma_op {
 	uint16_t kind;
-	uint16_t peer;		/* remote node for TO/FROM_NODE */
+	uint16_t peer;		/* remote node (launch rank) for TO/FROM_NODE */
 	uint32_t len;
 	uint64_t src, dst;
 	uint64_t tag;
@@ -67,17 +68,40 @@ struct d1_dma_op {
 };
 
 struct d1_signal {
-	uint32_t node;
+	uint32_t node;		/* launch rank */
 	uint32_t sem;
 	uint32_t val;
 };
 
+/*
+ * Dirty tracking for scrubbing: one bit per 4 KiB page of SRAM, set by
+ * every write (stores, vector stores, DMA, loading).  A scrub zeroes only
+ * the pages marked, so a small kernel pays for what it touched.
+ */
+#define D1_DIRTY_SHIFT	12
+#define D1_DIRTY_PAGES	(D1_SRAM_SIZE >> D1_DIRTY_SHIFT)
+#define D1_DIRTY_WORDS	((D1_DIRTY_PAGES + 63) / 64)
+
+/* Mark the pages of SRAM offsets [off, off + len), len > 0. */
+static inline void d1_dirty(uint64_t *bm, uint64_t off, uint64_t len)
+{
+	uint64_t p = off >> D1_DIRTY_SHIFT, last = (off + len - 1) >> D1_DIRTY_SHIFT;
+
+	for (; p <= last; p++)
+		bm[p / 64] |= 1ull << (p % 64);
+}
+
+struct d1_run;
+
 struct d1_node {
 	struct d1_grid *g;
-	uint32_t id, x, y;
-	bool active;		/* part of the running launch */
+	uint32_t id, x, y;	/* place in the mesh */
+	/* the launch running on the node, and the node's place in it */
+	struct d1_run *run;
+	uint32_t rank, rx, ry;
 	bool stopped;		/* fault/timeout/abort: no hart runs */
 	uint8_t *sram;
+	uint64_t dirty[D1_DIRTY_WORDS];
 	uint32_t nharts;
 	struct d1_hart harts[D1_MAX_HARTS];
 	uint32_t sem[D1_NUM_SEMS];
@@ -96,26 +120,43 @@ struct d1_node {
 	char print[D1_PRINT_BUF_SIZE];
 };
 
+struct d1_kimage {
+	atomic_uint refs;
+	uint64_t entry;
+	uint64_t text_lo, text_hi;	/* executable range (SRAM address) */
+	uint64_t image_lo, image_hi;	/* range covered by segments */
+	uint8_t *seg;		/* initial SRAM of [image_lo, image_hi) */
+	struct d1_insn *code;	/* (text_hi - text_lo) / 4 entries, plus a
+				 * sentinel after and a pad entry before */
+	struct d1_insn *code_mem;	/* the allocation */
+	char *symtab;		/* 8-byte address + "name\0" records */
+	size_t symtab_len;
+	size_t footprint;
+};
+
+/* One launch running on its rectangle (d1_grid_run's state). */
+struct d1_run {
+	struct d1_grid *g;
+	const struct d1_launch *l;
+	const struct d1_kimage *img;
+	uint32_t x0, y0, cols, rows;
+	uint32_t nnodes;	/* usable nodes of the rectangle: ranks */
+	struct d1_node **node;	/* by rank */
+	uint32_t quantum;
+	uint64_t deadline;	/* now_ns value to stop at; 0: none */
+	atomic_int abort;	/* d1_grid_abort() */
+	struct d1_run *next;	/* in g->runs */
+};
+
 struct d1_grid {
 	uint32_t rows, cols, nnodes;
 	uint32_t usable;	/* node ids >= usable are spares */
 	uint32_t threads;
 	struct d1_node *nodes;
 	struct d1_pool *pool;
-	/* the loaded image */
-	uint8_t *image;		/* D1_SRAM_SIZE bytes: the initial SRAM */
-	uint64_t entry;
-	uint64_t text_lo, text_hi;	/* executable range (SRAM address) */
-	uint64_t image_lo, image_hi;	/* range covered by segments */
-	struct d1_insn *code;	/* (text_hi - text_lo) / 4 entries, plus a
-				 * sentinel after and a pad entry before */
-	struct d1_insn *code_mem;	/* the allocation */
-	char *symtab;		/* "name\0" + 8-byte address records */
-	size_t symtab_len;
-	/* the running launch */
-	const struct d1_launch *launch;
-	uint32_t quantum;
-	atomic_int abort;
+	struct d1_kimage *image;	/* default image (d1_grid_load_elf) */
+	pthread_mutex_t lock;	/* protects runs */
+	struct d1_run *runs;	/* launches running now */
 };
 
 /* decode.c: decode n words into out[0..n); out[-1] and out[n] must exist */
@@ -131,8 +172,9 @@ enum d1_vec_kind { D1_VK_ARITH, D1_VK_V3, D1_VK_MEM };
 int d1_vec_exec(struct d1_node *n, struct d1_hart *h,
 		const struct d1_insn *in, enum d1_vec_kind kind,
 		uint64_t *addr);
-/* Is [addr, addr + len) writable SRAM for this grid (not image text)? */
-bool d1_sram_writable(const struct d1_grid *g, uint64_t addr, uint64_t len);
+/* Is [addr, addr + len) writable SRAM for this image (not its text)? */
+bool d1_sram_writable(const struct d1_kimage *img, uint64_t addr,
+		      uint64_t len);
 bool d1_sram_readable(uint64_t addr, uint64_t len);
 /* The fault address reported for an access at @addr outside SRAM. */
 uint64_t d1_sram_fault_addr(uint64_t addr);

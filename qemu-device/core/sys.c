@@ -12,7 +12,7 @@
 bool d1_csr_access(struct d1_node *n, struct d1_hart *h, uint32_t csr,
 		   bool write, uint64_t val, uint64_t *old)
 {
-	struct d1_grid *g = n->g;
+	const struct d1_run *run = n->run;
 	bool ro = (csr >> 10) == 3;
 
 	if (write && ro)
@@ -48,26 +48,33 @@ bool d1_csr_access(struct d1_node *n, struct d1_hart *h, uint32_t csr,
 	case D1_CSR_HARTID:
 		*old = h->id;
 		return true;
+	/* The kernel's grid is its launch rectangle (isa.rst). */
 	case D1_CSR_NODEX:
-		*old = n->x;
+		*old = n->rx;
 		return true;
 	case D1_CSR_NODEY:
-		*old = n->y;
+		*old = n->ry;
 		return true;
 	case D1_CSR_GRIDCOLS:
-		*old = g->cols;
+		*old = run->cols;
 		return true;
 	case D1_CSR_GRIDROWS:
-		*old = g->rows;
+		*old = run->rows;
 		return true;
 	case D1_CSR_NODEID:
-		*old = n->id;
+		*old = n->rank;
 		return true;
 	case D1_CSR_NHARTS:
 		*old = n->nharts;
 		return true;
 	case D1_CSR_GRIDNODES:
-		*old = g->usable;
+		*old = run->nnodes;
+		return true;
+	case D1_CSR_MESHX:
+		*old = n->x;
+		return true;
+	case D1_CSR_MESHY:
+		*old = n->y;
 		return true;
 	case D1_CSR_VRM:
 		*old = h->vrm;

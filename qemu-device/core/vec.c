@@ -495,11 +495,12 @@ static int vmem(struct d1_node *n, struct d1_hart *h,
 			       n->sram + (a - D1_SRAM_BASE), 4);
 		return 0;
 	case D1_VM_ST:
-		if (!d1_sram_writable(n->g, a, 64)) {
+		if (!d1_sram_writable(n->run->img, a, 64)) {
 			*addr = a;
 			return D1_FAULT_STORE;
 		}
 		memcpy(n->sram + (a - D1_SRAM_BASE), h->v[in->rs2].b, 64);
+		d1_dirty(n->dirty, a - D1_SRAM_BASE, 64);
 		return 0;
 	}
 	return D1_FAULT_ILLEGAL;

@@ -133,7 +133,8 @@ static int report_ok(struct wl *w, uint32_t cols, uint32_t x0,
 	}
 	for (i = 0; i < cols; i++) {
 		n = (const void *)((const char *)(r + 1) + i * r->node_size);
-		if (n->fault != fault || (!fault && n->exit_code != x0 + i)) {
+		/* dev_scale exits with its node id: its rank in the launch */
+		if (n->fault != fault || (!fault && n->exit_code != i)) {
 			fprintf(stderr, "workload: node %u: fault %u exit %u (want fault %u)\n",
 				x0 + i, n->fault, n->exit_code, fault);
 			return 0;
@@ -168,7 +169,10 @@ static int job_copy(struct wl *w)
 	return 0;
 }
 
-/* LAUNCH dev_scale on 1..2 nodes of row 0: out = in * (node id + 2). */
+/*
+ * LAUNCH dev_scale on 1..2 nodes of row 0, anywhere in its first four
+ * columns: node r of the launch computes slice r, out = in * (r + 2).
+ */
 static int job_launch(struct wl *w)
 {
 	struct dev_scale_args a = { w->in.va, w->out.va, N, DEV_SCALE };
@@ -177,7 +181,7 @@ static int job_launch(struct wl *w)
 	struct drm_d1_cmd c;
 	int ret;
 
-	for (i = 0; i < (x0 + cols) * N; i++) {
+	for (i = 0; i < (cols + 1) * N; i++) {
 		in[i] = (int32_t)rnd(w);
 		out[i] = 0;
 	}
@@ -188,8 +192,9 @@ static int job_launch(struct wl *w)
 		errno = ret < 0 && ret > -1000 ? -ret : EIO;
 		return -1;
 	}
-	for (i = x0 * N; i < (x0 + cols) * N; i++) {
-		if (out[i] != (int32_t)((uint32_t)in[i] * (i / N + 2))) {
+	for (i = 0; i < (cols + 1) * N; i++) {
+		if (out[i] != (i < cols * N ?
+			       (int32_t)((uint32_t)in[i] * (i / N + 2)) : 0)) {
 			errno = EBADMSG;
 			return -1;
 		}

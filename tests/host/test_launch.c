@@ -138,21 +138,28 @@ TEST_F(l, sub_rectangle)
 	struct bench *b = &self->b;
 	struct dev_scale_args a = { VA_HBM, VA_HOST + OFF_OUT, N, DEV_SCALE };
 	int32_t *out = bench_ptr(b, BENCH_BUS_BASE + OFF_OUT);
+	const char *text;
 	unsigned int i;
 
 	for (i = 0; i < 4 * N; i++)
 		((int32_t *)b->hbm)[i] = (int32_t)i;
-	/* Column x = 1: nodes 1 and 3. */
+	/*
+	 * Column x = 1: mesh nodes 1 and 3, which the kernel sees as nodes
+	 * 0 and 1 of a 1x2 grid.  The printf tags give the mesh place.
+	 */
 	launch(b, &self->q, self->img_size, rect(1, 0, 1, 2), 1, 1000000, &a);
 	ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
+	text = (const char *)report_node(b, 2);	/* after the 2 records */
 	EXPECT_EQ(2u, report(b)->nodes);
-	EXPECT_EQ(1u, report_node(b, 0)->exit_code);
-	EXPECT_EQ(3u, report_node(b, 1)->exit_code);
+	EXPECT_EQ(0u, report_node(b, 0)->exit_code);
+	EXPECT_EQ(1u, report_node(b, 1)->exit_code);
 	for (i = 0; i < N; i++) {
+		EXPECT_EQ((int32_t)i * 2, out[i]);
 		EXPECT_EQ((int32_t)(N + i) * 3, out[N + i]);
-		EXPECT_EQ((int32_t)(3 * N + i) * 5, out[3 * N + i]);
-		EXPECT_EQ(0, out[i]);		/* node 0 did not run */
+		EXPECT_EQ(0, out[2 * N + i]);	/* no third node */
 	}
+	EXPECT_EQ(0, strncmp(text, "[1,0] scaled 64 by 2\n[1,1] scaled 64 by 3\n",
+			     report(b)->printf_bytes));
 }
 
 TEST_F(l, budget_timeout)

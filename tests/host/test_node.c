@@ -154,7 +154,10 @@ static int refuse_write(void *opaque, uint64_t addr, const void *buf,
 	return -1;
 }
 
-static const struct d1_mem_ops refuse_ops = { refuse_read, refuse_write };
+static const struct d1_mem_ops refuse_ops = {
+	.read = refuse_read,
+	.write = refuse_write,
+};
 
 /* Run mode @mode with @addr on one node; returns the report. */
 static const struct d1_node_report *run_mode(struct d1_grid *g,
@@ -287,12 +290,14 @@ TEST_F(faults, dma_refused_by_memory_callback)
 	EXPECT_EQ(D1_OPC_SYNC, word_at(self->g, r->fault_pc) & 0x7f);
 }
 
+/* Confinement: the fault names the node, never touches it. */
 TEST_F(faults, signal_outside_grid)
 {
 	const struct d1_node_report *r = run_mode(self->g, BASIC_F_SYNC, 999, 0, 0, &self->log);
 
-	EXPECT_EQ(D1_FAULT_SYNC, r->fault);
-	EXPECT_EQ((uint64_t)999 << 16, r->fault_addr);
+	EXPECT_EQ(D1_FAULT_PEER, r->fault);
+	EXPECT_EQ(999u, r->fault_addr);
+	EXPECT_EQ(D1_OPC_SYNC, word_at(self->g, r->fault_pc) & 0x7f);
 }
 
 TEST_F(faults, deadlock_detected)
@@ -315,16 +320,19 @@ TEST_F(faults, dma_refusals)
 {
 	static const struct {
 		uint64_t n, addr, want_addr;
+		uint32_t fault;
 	} cases[] = {
-		/* TO_NODE a node outside the 1x1 grid */
-		{ D1_DMA_TO_NODE | 7 << 8, KDATA_OUT, 7 },
+		/* TO_NODE and FROM_NODE a node outside the 1x1 grid */
+		{ D1_DMA_TO_NODE | 7 << 8, KDATA_OUT, 7, D1_FAULT_PEER },
+		{ D1_DMA_FROM_NODE | 1 << 8, KDATA_OUT, 1, D1_FAULT_PEER },
 		/* local copy running past the end of SRAM */
 		{ D1_DMA_SRAM_TO_SRAM, D1_SRAM_BASE + D1_SRAM_SIZE - 32,
-		  D1_SRAM_BASE + D1_SRAM_SIZE - 32 },
+		  D1_SRAM_BASE + D1_SRAM_SIZE - 32, D1_FAULT_DMA },
 		/* local copy into the text */
-		{ D1_DMA_SRAM_TO_SRAM, D1_SRAM_BASE + 64, D1_SRAM_BASE + 64 },
+		{ D1_DMA_SRAM_TO_SRAM, D1_SRAM_BASE + 64, D1_SRAM_BASE + 64,
+		  D1_FAULT_DMA },
 		/* an unknown kind */
-		{ 9, KDATA_OUT, 9 },
+		{ 9, KDATA_OUT, 9, D1_FAULT_DMA },
 	};
 	unsigned int i;
 
@@ -333,7 +341,7 @@ TEST_F(faults, dma_refusals)
 			run_mode(self->g, BASIC_DMA_ONE, cases[i].n, cases[i].addr,
 				 0, &self->log);
 
-		EXPECT_EQ(D1_FAULT_DMA, r->fault);
+		EXPECT_EQ(cases[i].fault, r->fault);
 		EXPECT_EQ(cases[i].want_addr, r->fault_addr);
 		EXPECT_EQ(D1_OPC_SYNC, word_at(self->g, r->fault_pc) & 0x7f);
 	}
@@ -542,7 +550,8 @@ TEST(launch_argument_checks)
 	l.entry = D1_SRAM_BASE + 0x100000;
 	EXPECT_EQ(-1, d1_grid_run(g, &l, NULL, err, sizeof(err)));
 	l.entry = 0;
-	/* a 1x1 rectangle at (1,1) runs only node 3 */
+	/* a 1x1 rectangle at (1,1) runs only node 3, as node 0 of a 1x1
+	 * grid (the kernel's view is its rectangle) */
 	l.x0 = 1;
 	l.y0 = 1;
 	l.width = 1;
@@ -550,7 +559,16 @@ TEST(launch_argument_checks)
 	EXPECT_EQ(0, d1_grid_run(g, &l, NULL, err, sizeof(err)));
 	EXPECT_EQ(D1_NODE_IDLE, d1_grid_report(g, 0)->status);
 	EXPECT_EQ(D1_NODE_EXITED, d1_grid_report(g, 3)->status);
-	EXPECT_EQ(103, d1_grid_report(g, 3)->exit_code);
+	EXPECT_EQ(100, d1_grid_report(g, 3)->exit_code);
+	{
+		const uint64_t *out = node_ptr(g, 3, KDATA_OUT);
+
+		EXPECT_EQ(0u, out[0]);	/* x */
+		EXPECT_EQ(0u, out[1]);	/* y */
+		EXPECT_EQ(1u, out[2]);	/* cols */
+		EXPECT_EQ(1u, out[3]);	/* rows */
+		EXPECT_EQ(0u, out[4]);	/* id */
+	}
 	d1_grid_destroy(g);
 }
 
@@ -713,14 +731,13 @@ TEST(default_grid_has_354_usable_nodes)
 		if (i < 354)
 			EXPECT_EQ(100 + (int64_t)i, r->exit_code);
 	}
-	/* a spare cannot be signalled */
+	/* a spare (id 357 of the whole grid) is in no launch */
 	a.mode = BASIC_F_SYNC;
 	a.n = 357;
-	l.width = 1;
-	l.height = 1;
 	ASSERT_EQ(0, d1_grid_run(g, &l, &res, NULL, 0));
-	EXPECT_EQ(D1_FAULT_SYNC, d1_grid_report(g, 0)->fault);
-	EXPECT_EQ((uint64_t)357 << 16, d1_grid_report(g, 0)->fault_addr);
+	EXPECT_EQ(354u, res.faulted);
+	EXPECT_EQ(D1_FAULT_PEER, d1_grid_report(g, 0)->fault);
+	EXPECT_EQ(357u, d1_grid_report(g, 0)->fault_addr);
 	d1_grid_destroy(g);
 }
 

@@ -227,7 +227,10 @@ static int hbm_write(void *opaque, uint64_t addr, const void *buf, uint64_t len)
 	return 0;
 }
 
-static const struct d1_mem_ops hbm_ops = { hbm_read, hbm_write };
+static const struct d1_mem_ops hbm_ops = {
+	.read = hbm_read,
+	.write = hbm_write,
+};
 
 typedef void (*sgemm_fn)(int order, int ta, int tb, int m, int n, int k,
 			 float alpha, const float *a, int lda, const float *b,

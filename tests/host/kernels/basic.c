@@ -17,6 +17,64 @@ static void sort(int32_t *a, uint64_t n)
 	}
 }
 
+extern char __image_end[];
+
+#define VSPLAT(r) d1_vsplat(D1_T_INT32, r, 0x5a5a5a5a);
+#define VNONZERO(r) bad += d1_vget(D1_T_INT32, r, 0) != 0;
+#define VREGS(m) m(0) m(1) m(2) m(3) m(4) m(5) m(6) m(7) m(8) m(9) m(10) \
+	m(11) m(12) m(13) m(14) m(15) m(16) m(17) m(18) m(19) m(20) m(21) \
+	m(22) m(23) m(24) m(25) m(26) m(27) m(28) m(29) m(30) m(31)
+
+/* Everything a kernel can leave on a node for the next one to find. */
+static int dirty(const struct basic_args *a)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)a->addr;
+	uint64_t i;
+
+	for (i = 0; i < a->n; i++)
+		p[i] = 0xd1d1000000000000ull | i;
+	VREGS(VSPLAT)
+	d1_vst(1, (void *)(uintptr_t)(a->addr + a->n * 8));
+	d1_dma_copy(D1_DMA_SRAM_TO_SRAM, 0, a->addr + a->n * 8 + 64,
+		    a->addr, 64);
+	for (i = 0; i < D1_NUM_SEMS; i++)
+		d1_sem_signal(D1_SEM_LOCAL(i), 3);
+	d1_set_vrm(D1_VRM_SR);
+	d1_set_srseed(0x1234);
+	d1_set_fpcfg(0x020101);
+	__asm__ volatile("fmv.w.x ft0, %0\n\tfmv.w.x fs0, %0\n\t"
+			 "fdiv.s ft1, ft0, fs1" :: "r"(0x3f800000));
+	d1_printf("secret\n");
+	return 0;
+}
+
+/* Count what a previous kernel's dirty() could have left here. */
+static int scan(void)
+{
+	uint64_t sp, i, bad = 0, n;
+	uint32_t fl;
+	const uint64_t *w;
+
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	/* SRAM between the image and (below) this stack frame */
+	w = (const uint64_t *)(((uintptr_t)__image_end + 7) & ~7ul);
+	n = ((sp - 4096) - (uintptr_t)w) / 8;
+	for (i = 0; i < n; i++)
+		bad += w[i] != 0;
+	VREGS(VNONZERO)
+	for (i = 0; i < D1_NUM_SEMS; i++)
+		bad += d1_sem_read((uint32_t)i) != 0;
+	bad += d1_csr_read(D1_CSR_VRM) != D1_VRM_RNE;
+	bad += d1_csr_read(D1_CSR_FPCFG) != D1_FPCFG_DEFAULT;
+	__asm__ volatile("frflags %0" : "=r"(fl));
+	bad += fl != 0;
+	__asm__ volatile("fmv.x.w %0, ft0" : "=r"(fl));
+	bad += fl != 0;
+	__asm__ volatile("fmv.x.w %0, fs0" : "=r"(fl));
+	bad += fl != 0;
+	return (int)(bad < 255 ? bad : 255);
+}
+
 int d1_main(void *argp, unsigned int hart)
 {
 	const struct basic_args *a = argp;
@@ -165,6 +223,20 @@ int d1_main(void *argp, unsigned int hart)
 		for (i = 0; i < 200; i++)
 			d1_printf("line %03u of the flood test\n", (unsigned int)i);
 		return 0;
+	case BASIC_DIRTY:
+		return dirty(a);
+	case BASIC_SCAN:
+		return scan();
+	case BASIC_PEER: {
+		uint32_t peer = (uint32_t)(a->n >> 16);
+
+		if ((a->n & 0xffff) == D1_S_SEM_SIGNAL)
+			d1_sem_signal(D1_SEM_NODE(peer, 0), 1);
+		else
+			d1_dma_copy((uint16_t)(a->n & 0xffff), (uint16_t)peer,
+				    KDATA_OUT, KDATA_IN, 64);
+		return 0;
+	}
 	}
 	return -1;
 }

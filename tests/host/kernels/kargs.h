@@ -41,6 +41,15 @@ enum basic_mode {
 	BASIC_MIXED_DEADLOCK,	/* node 0 at a barrier, others on a semaphore */
 	BASIC_BARRIER_EXITED,	/* node 0 exits, the others meet at a barrier */
 	BASIC_DMA_FLOOD,	/* n lists of 4096 8-byte copies, no waits */
+	BASIC_DIRTY,		/* leave state behind: n words at addr,
+				 * vector/DMA stores, registers, semaphores */
+	BASIC_SCAN,		/* exit with the count of what BASIC_DIRTY
+				 * could have left: nonzero SRAM words
+				 * between the image and the stack, registers,
+				 * CSRs and semaphores off their reset value */
+	BASIC_PEER,		/* n & 0xffff: DMA_TO_NODE, FROM_NODE or
+				 * a semaphore signal (D1_S_SEM_SIGNAL) to
+				 * node n >> 16 */
 };
 
 struct basic_args {

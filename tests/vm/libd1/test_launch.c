@@ -176,11 +176,12 @@ TEST_F(launch, device_printf_prefixed_by_node)
 	ASSERT_EQ(D1_SUCCESS, d1_kernel_set_arg_u32(k, 0, 42));
 	ASSERT_EQ(D1_SUCCESS, d1_launch(self->s, k, &cfg));
 	ASSERT_EQ(D1_SUCCESS, d1_stream_synchronize(self->s, D1_TIMEOUT_INFINITE));
-	EXPECT_NE(NULL, strstr(self->cap.text, "[1,0] hello 42 from node 1\n"))
+	/* prefixed with the place on the card; the id is the one in the launch */
+	EXPECT_NE(NULL, strstr(self->cap.text, "[1,0] hello 42 from node 0\n"))
 		TH_LOG("%s", self->cap.text);
-	EXPECT_NE(NULL, strstr(self->cap.text, "[2,0] hello 42 from node 2\n"));
-	EXPECT_NE(NULL, strstr(self->cap.text, "[1,1] hello 42 from node 21\n"));
-	EXPECT_NE(NULL, strstr(self->cap.text, "[2,1] hello 42 from node 22\n"));
+	EXPECT_NE(NULL, strstr(self->cap.text, "[2,0] hello 42 from node 1\n"));
+	EXPECT_NE(NULL, strstr(self->cap.text, "[1,1] hello 42 from node 2\n"));
+	EXPECT_NE(NULL, strstr(self->cap.text, "[2,1] hello 42 from node 3\n"));
 	d1_kernel_destroy(k);
 }
 

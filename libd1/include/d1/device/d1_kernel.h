@@ -29,13 +29,21 @@
 #define d1_csr_write(csr, val) \
 	__asm__ volatile("csrw " D1_STR(csr) ", %0" :: "r"((uint64_t)(val)))
 
+/*
+ * A kernel's grid is its launch rectangle: coordinates and ids are
+ * relative to it (node 0 is its first node, wherever it lies on the
+ * card), and DMA and semaphores name nodes by these ids.
+ */
 static inline uint32_t d1_node_x(void) { return (uint32_t)d1_csr_read(D1_CSR_NODEX); }
 static inline uint32_t d1_node_y(void) { return (uint32_t)d1_csr_read(D1_CSR_NODEY); }
 static inline uint32_t d1_node_id(void) { return (uint32_t)d1_csr_read(D1_CSR_NODEID); }
 static inline uint32_t d1_grid_cols(void) { return (uint32_t)d1_csr_read(D1_CSR_GRIDCOLS); }
 static inline uint32_t d1_grid_rows(void) { return (uint32_t)d1_csr_read(D1_CSR_GRIDROWS); }
-/* usable nodes: ids [0, d1_grid_nodes()); the rest are spares */
+/* nodes of the launch: ids [0, d1_grid_nodes()) */
 static inline uint32_t d1_grid_nodes(void) { return (uint32_t)d1_csr_read(D1_CSR_GRIDNODES); }
+/* the node's place on the card's mesh (diagnostics) */
+static inline uint32_t d1_mesh_x(void) { return (uint32_t)d1_csr_read(D1_CSR_MESHX); }
+static inline uint32_t d1_mesh_y(void) { return (uint32_t)d1_csr_read(D1_CSR_MESHY); }
 static inline uint32_t d1_nharts(void) { return (uint32_t)d1_csr_read(D1_CSR_NHARTS); }
 static inline uint32_t d1_hart_id(void) { return (uint32_t)d1_csr_read(D1_CSR_HARTID); }
 static inline uint64_t d1_cycles(void) { return d1_csr_read(D1_CSR_CYCLE); }

@@ -40,9 +40,10 @@ typedef struct d1_devptr {
 } d1_devptr;
 
 /*
- * The launch: the rectangle of nodes this kernel runs on, from the
- * argument block's header.  A node's *rank* is its index in the
- * rectangle, row-major: 0 .. d1_launch_size() - 1.
+ * The launch: the rectangle of nodes this kernel runs on (the argument
+ * block's header gives its place on the card).  A node's *rank* is its
+ * index in the rectangle, row-major: 0 .. d1_launch_size() - 1; it is
+ * also the node's id (d1_node_id()) that DMA and semaphores use.
  */
 static inline const struct d1_launch_header *d1_launch_info(void)
 {
@@ -59,17 +60,13 @@ static inline uint32_t d1_launch_size(void)
 /* This node's rank in the launch rectangle. */
 static inline uint32_t d1_launch_rank(void)
 {
-	return (d1_node_y() - d1_launch_info()->y0) * d1_launch_info()->cols +
-	       (d1_node_x() - d1_launch_info()->x0);
+	return d1_node_id();
 }
 
-/* The grid node id (for DMA and semaphores) of rank @rank. */
+/* The node id (for DMA and semaphores) of rank @rank: the rank itself. */
 static inline uint32_t d1_launch_node(uint32_t rank)
 {
-	const struct d1_launch_header *h = d1_launch_info();
-
-	return (h->y0 + rank / h->cols) * d1_grid_cols() + h->x0 +
-	       rank % h->cols;
+	return rank;
 }
 
 /* Helpers: map a macro over up to 16 (type, name) pairs. */

@@ -26,17 +26,19 @@ D1_KERNEL(fill, (d1_devptr, dst), (uint32_t, n), (uint32_t, value))
 	}
 }
 
-/* out[(node slot) * 4 + hart] = node_x << 24 | node_y << 16 | hart << 8 |
+/* out[(node slot) * 4 + hart] = mesh x << 24 | mesh y << 16 | hart << 8 |
  * 0x5a, one u32 per hart of every node of a @cols-wide rectangle at
- * (@x0, @y0). */
+ * (@x0, @y0) on the card; 0xee instead of 0x5a where the node's id is not
+ * its slot in the rectangle. */
 D1_KERNEL(whoami, (d1_devptr, out), (uint32_t, x0), (uint32_t, y0),
 	  (uint32_t, cols))
 {
 	static uint32_t word[4];
 	uint32_t h = d1_hart_id();
-	uint32_t slot = (d1_node_y() - y0) * cols + (d1_node_x() - x0);
+	uint32_t slot = (d1_mesh_y() - y0) * cols + (d1_mesh_x() - x0);
 
-	word[h] = d1_node_x() << 24 | d1_node_y() << 16 | h << 8 | 0x5a;
+	word[h] = d1_mesh_x() << 24 | d1_mesh_y() << 16 | h << 8 |
+		  (slot == d1_node_id() ? 0x5a : 0xee);
 	d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, out.addr + (slot * 4 + h) * 4,
 		    (uintptr_t)&word[h], 4);
 }
