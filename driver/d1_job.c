@@ -651,7 +651,7 @@ static int d1_cmd_launch(struct d1_ctx *ctx, u32 i,
 	w[2] = D1_LAUNCH_W2(l->image_size, l->report_size);
 	w[3] = l->args;
 	w[4] = D1_LAUNCH_W4(l->x0, l->y0, l->cols, l->rows);
-	w[5] = D1_LAUNCH_W5(l->args_size, l->harts);
+	w[5] = D1_LAUNCH_W5(l->args_size, l->harts, 0);
 	w[6] = l->budget;
 	w[7] = l->report;
 	return D1_OP_LAUNCH;

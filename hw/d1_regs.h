@@ -96,6 +96,14 @@
 #define D1_REG_TIME_HI		0x00c4
 
 /*
+ * The node grid (read-only): nodes reserved by running launches now, and
+ * the device image cache's lookups since reset.
+ */
+#define D1_REG_GRID_BUSY	0x00d0
+#define D1_REG_ICACHE_HITS	0x00d4
+#define D1_REG_ICACHE_MISSES	0x00d8
+
+/*
  * Fault record: the first MMU fault since the last clear is latched here
  * (later ones only count).  Writing any value to FAULT_STATUS clears it.
  */
@@ -171,7 +179,7 @@
 #define D1_Q_STATUS		0x14
 #define D1_Q_STATUS_BUSY	(1u << 0)
 #define D1_Q_STATUS_STOPPED	(1u << 1)
-#define D1_Q_STATUS_GRID_WAIT	(1u << 2)	/* LAUNCH waits for the grid */
+#define D1_Q_STATUS_GRID_WAIT	(1u << 2)	/* LAUNCH waits for its nodes */
 #define D1_Q_STATUS_ERROR(v)	(((v) >> 8) & 0xffu)
 #define D1_Q_HEAD		0x18	/* R: next descriptor to execute */
 #define D1_Q_TAIL		0x1c	/* RW: producer index; write = doorbell */
@@ -190,6 +198,13 @@
 #define D1_Q_INSTRET_LO		0x58	/* node instructions retired */
 #define D1_Q_INSTRET_HI		0x5c
 #define D1_Q_FAULTS		0x60	/* commands that failed */
+/*
+ * How long the LAUNCH at HEAD has been running on the grid, in ns of the
+ * device clock; 0 while it waits for its nodes or HEAD is not a LAUNCH.
+ * Read LO first: it latches HI.
+ */
+#define D1_Q_RUN_NS_LO		0x68
+#define D1_Q_RUN_NS_HI		0x6c
 
 /* Queue error codes (Q_STATUS.ERROR) */
 #define D1_QERR_NONE		0
@@ -201,6 +216,7 @@
 #define D1_QERR_DEADLOCK	6	/* all harts blocked on semaphores */
 #define D1_QERR_RING		7	/* ring not readable / bad config */
 #define D1_QERR_ABORTED		8	/* queue reset during the command */
+#define D1_QERR_TIME_LIMIT	9	/* launch ran past its time limit */
 
 /*
  * Descriptor: 8 little-endian 64-bit words.  Word 0 is the header:
@@ -229,10 +245,10 @@
 #define D1_OP_COPY		0x01
 /*
  * LAUNCH: w1 image VA (ELF), w2 image bytes | report bytes, w3 args VA
- * (0 = none), w4 the node rectangle, w5 args bytes | harts per node,
- * w6 instruction budget per hart (0 = unlimited until queue reset),
- * w7 report VA (see the launch report below).  Pack and unpack w2, w4
- * and w5 only with the macros below.
+ * (0 = none), w4 the node rectangle, w5 args bytes | harts per node |
+ * time limit in ms on the grid (0 = none), w6 instruction budget per
+ * hart (0 = unlimited), w7 report VA (see the launch report below).
+ * Pack and unpack w2, w4 and w5 only with the macros below.
  */
 #define D1_OP_LAUNCH		0x02
 #define D1_LAUNCH_W2(image_bytes, report_bytes) \
@@ -247,15 +263,18 @@
 #define D1_LAUNCH_W4_Y0(w)	((unsigned int)(((w) >> 16) & 0xffffu))
 #define D1_LAUNCH_W4_COLS(w)	((unsigned int)(((w) >> 32) & 0xffffu))
 #define D1_LAUNCH_W4_ROWS(w)	((unsigned int)(((w) >> 48) & 0xffffu))
-#define D1_LAUNCH_W5(args_bytes, harts) \
-	((unsigned long long)(args_bytes) | (unsigned long long)(harts) << 32)
+#define D1_LAUNCH_W5(args_bytes, harts, limit_ms) \
+	((unsigned long long)(args_bytes) | (unsigned long long)(harts) << 32 | \
+	 (unsigned long long)(limit_ms) << 40)
 #define D1_LAUNCH_W5_ARGS(w)	((unsigned int)((w) & 0xffffffffu))
 #define D1_LAUNCH_W5_HARTS(w)	((unsigned int)(((w) >> 32) & 0xfu))
-#define D1_LAUNCH_W5_RSVD	0xfffffff000000000ull	/* must be zero */
+#define D1_LAUNCH_W5_LIMIT(w)	((unsigned int)((w) >> 40))
+#define D1_LAUNCH_W5_RSVD	0x000000f000000000ull	/* must be zero */
 /* Limits of a LAUNCH (the node ISA's argument area and harts match). */
 #define D1_LAUNCH_IMAGE_MAX	(16u << 20)	/* image bytes */
 #define D1_LAUNCH_ARGS_MAX	4096u		/* argument bytes */
 #define D1_LAUNCH_HARTS_MAX	4u		/* harts per node */
+#define D1_LAUNCH_LIMIT_MAX_MS	0xffffffu	/* time limit, ~4.6 hours */
 /* SIGNAL: w1 VA of a u64, w2 value to store */
 #define D1_OP_SIGNAL		0x03
 /* WAIT: w1 VA of a u64, w2 value; completes once *VA >= value */
@@ -303,5 +322,6 @@
 #define D1_NODE_FAULT_BREAKPOINT	7
 #define D1_NODE_FAULT_DMA		8
 #define D1_NODE_FAULT_SYNC		9
+#define D1_NODE_FAULT_PEER		10	/* address: the node named */
 
 #endif /* D1_REGS_H */

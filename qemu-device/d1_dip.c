@@ -167,12 +167,27 @@ static const MemoryRegionOps d1_dip_mmio_ops = {
 	.impl = { .min_access_size = 1, .max_access_size = 8 },
 };
 
+/* The host CPUs this QEMU may run on: the default for sim-threads. */
+static uint32_t d1_dip_host_cpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
 static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 {
 	D1DipState *s = D1_DIP(pdev);
-	const char *bad = d1_dip_check_config(&s->cfg);
+	const char *bad;
 	unsigned int nvec, i;
 
+	if (!s->cfg.sim_threads)
+		s->cfg.sim_threads = d1_dip_host_cpus();
+	bad = d1_dip_check_config(&s->cfg);
 	if (bad) {
 		error_setg(errp, "d1-dip: %s", bad);
 		return;
@@ -259,7 +274,9 @@ static Property d1_dip_properties[] = {
 	DEFINE_PROP_UINT32("queues", D1DipState, cfg.num_queues, 4),
 	DEFINE_PROP_UINT32("contexts", D1DipState, cfg.num_contexts, 16),
 	DEFINE_PROP_SIZE("hbm-size", D1DipState, cfg.hbm_size, 256 * MiB),
-	DEFINE_PROP_UINT32("sim-threads", D1DipState, cfg.sim_threads, 1),
+	/* 0: as many as the host CPUs QEMU may use */
+	DEFINE_PROP_UINT32("sim-threads", D1DipState, cfg.sim_threads, 0),
+	DEFINE_PROP_SIZE("image-cache", D1DipState, cfg.image_cache, 64 * MiB),
 	DEFINE_PROP_END_OF_LIST(),
 };
 

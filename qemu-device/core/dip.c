@@ -64,17 +64,11 @@ void d1_dip_record_fault_locked(struct d1_dip *d, unsigned int ctx,
 	d->fault_va = f->va;
 }
 
-/*
- * Caller holds the lock.  Waits a little for a queue thread to finish its
- * command, re-asking a running launch to stop: an abort that raced with
- * the launch's start would otherwise be lost.
- */
+/* Caller holds the lock.  Waits a little for a queue thread to finish. */
 void d1_dip_wait_idle_locked(struct d1_dip *d)
 {
 	struct timespec ts;
 
-	if (d->grid_owner && d->grid_owner->abort)
-		d1_launch_abort(d->grid_owner);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += 5000000;
 	if (ts.tv_nsec >= 1000000000) {
@@ -113,6 +107,7 @@ static void reset_locked(struct d1_dip *d)
 	d->fault_status = 0;
 	d->fault_va = 0;
 	d->fault_count = 0;
+	d1_icache_clear(&d->icache);
 }
 
 void d1_dip_reset(struct d1_dip *d)
@@ -133,13 +128,14 @@ int d1_dip_init(struct d1_dip *d, const struct d1_dip_config *cfg,
 	d->opaque = opaque;
 	d->hbm = hbm;
 	pthread_mutex_init(&d->lock, NULL);
-	pthread_mutex_init(&d->grid_lock, NULL);
 	pthread_cond_init(&d->kick, NULL);
 	pthread_cond_init(&d->idle, NULL);
 	for (i = 0; i < cfg->num_queues; i++) {
 		d->q[i].dev = d;
 		d->q[i].idx = i;
+		atomic_init(&d->q[i].grid_stop, 0);
 	}
+	d1_launch_init(d);
 	reset_locked(d);
 
 	for (i = 0; i < cfg->num_queues; i++) {
@@ -173,7 +169,6 @@ void d1_dip_destroy(struct d1_dip *d)
 	d1_launch_fini(d);
 	pthread_cond_destroy(&d->kick);
 	pthread_cond_destroy(&d->idle);
-	pthread_mutex_destroy(&d->grid_lock);
 	pthread_mutex_destroy(&d->lock);
 }
 
@@ -297,6 +292,18 @@ static uint32_t reg_read_locked(struct d1_dip *d, uint64_t addr, bool *ok)
 		return (uint32_t)t;
 	case D1_REG_TIME_HI:
 		return d->time_hi_latch;
+	case D1_REG_GRID_BUSY:
+		return d1_sched_busy_nodes(&d->sched);
+	case D1_REG_ICACHE_HITS:
+	case D1_REG_ICACHE_MISSES: {
+		uint32_t v;
+
+		pthread_mutex_lock(&d->icache.lock);
+		v = (uint32_t)(addr == D1_REG_ICACHE_HITS ? d->icache.hits :
+			       d->icache.misses);
+		pthread_mutex_unlock(&d->icache.lock);
+		return v;
+	}
 	case D1_REG_FAULT_STATUS:
 		return d->fault_status;
 	case D1_REG_FAULT_VA_LO:

@@ -13,11 +13,14 @@
 #define D1_DIP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "d1_regs.h"
+#include "icache.h"
 #include "mmu.h"
+#include "gridsched.h"
 
 struct d1_grid;
 
@@ -30,6 +33,7 @@ struct d1_dip_config {
 	uint32_t num_contexts;
 	uint64_t hbm_size;
 	uint32_t sim_threads;	/* host threads for the node grid; 0: 1 */
+	uint64_t image_cache;	/* bytes of decoded images kept; 0: none */
 };
 
 struct d1_dip_ops {
@@ -62,11 +66,16 @@ struct d1_queue {
 	uint64_t cmds, busy_ns, dma_bytes, instret;
 	uint32_t faults;
 	uint64_t busy_since;	/* now_ns when the running command began */
+	uint64_t grid_since;	/* now_ns its LAUNCH got its nodes */
+	uint32_t run_ns_hi;	/* RUN_NS_HI latched by reading RUN_NS_LO */
 
 	uint32_t gen;		/* bumped by reset: drop the running result */
 	bool busy;		/* a command is executing */
-	bool grid_wait;		/* its LAUNCH waits for another's to end */
+	bool grid_wait;		/* its LAUNCH waits for its nodes */
+	bool on_grid;		/* its LAUNCH runs on its nodes (until the
+				 * command's outcome is in STATUS) */
 	bool abort;		/* ask the running command to stop */
+	atomic_int grid_stop;	/* the same, for its launch on the grid */
 };
 
 struct d1_context {
@@ -104,10 +113,11 @@ struct d1_dip {
 	struct d1_context ctx[D1_DIP_MAX_CONTEXTS];
 	struct d1_queue q[D1_DIP_MAX_QUEUES];
 
-	/* The node grid: one launch at a time. */
-	pthread_mutex_t grid_lock;
+	/* The node grid (made at the first LAUNCH), shared by launches on
+	 * disjoint rectangles; sched is under lock. */
 	struct d1_grid *grid;
-	struct d1_queue *grid_owner;	/* queue whose launch runs, or NULL */
+	struct d1_sched sched;
+	struct d1_icache icache;
 };
 
 /* Largest grid the card supports in either dimension. */
@@ -144,7 +154,7 @@ bool d1_queue_reg_write_locked(struct d1_queue *q, unsigned int reg,
 unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 			    const uint64_t *desc, uint64_t *instret,
 			    uint64_t *dma_bytes);
-void d1_launch_abort(struct d1_queue *q);
+void d1_launch_init(struct d1_dip *d);
 void d1_launch_fini(struct d1_dip *d);
 
 /* dip.c helpers for queue.c (dev->lock held) */

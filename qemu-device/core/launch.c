@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * d1 DIP LAUNCH command: fetches a kernel image and its arguments through
- * the queue's context, runs it on a rectangle of the node grid (grid.c)
- * with node DMA translated by the same context, and writes the launch
- * report (Documentation/accel/d1/hw-interface.rst, "Launch report").
- * The grid is one resource: launches from different queues take turns.
+ * the queue's context, takes the decoded image from the image cache,
+ * reserves the launch's rectangle of the node grid (gridsched.c: launches on
+ * disjoint rectangles run at the same time, overlapping ones in arrival
+ * order), runs it there (grid.c) on scrubbed nodes with node DMA
+ * translated by the same context, and writes the launch report
+ * (Documentation/accel/d1/hw-interface.rst, "The node grid").
  */
 #include <assert.h>
 #include <endian.h>
@@ -14,6 +16,7 @@
 
 #include "dip.h"
 #include "grid.h"
+#include "icache.h"
 
 /* The register contract and the node ISA name the same limits and codes. */
 static_assert(D1_LAUNCH_ARGS_MAX == D1_ARGS_SIZE, "argument area");
@@ -26,23 +29,42 @@ static_assert(D1_NODE_FAULT_ILLEGAL == D1_FAULT_ILLEGAL &&
 	      D1_NODE_FAULT_ECALL == D1_FAULT_ECALL &&
 	      D1_NODE_FAULT_BREAKPOINT == D1_FAULT_BREAKPOINT &&
 	      D1_NODE_FAULT_DMA == D1_FAULT_DMA &&
-	      D1_NODE_FAULT_SYNC == D1_FAULT_SYNC,
+	      D1_NODE_FAULT_SYNC == D1_FAULT_SYNC &&
+	      D1_NODE_FAULT_PEER == D1_FAULT_PEER,
 	      "report fault codes are the node's fault codes");
+
+/* What a running launch's node DMA and time limit use. */
+struct launch_mem {
+	struct d1_vspace *vs;
+	struct d1_dip *d;
+};
 
 static int vs_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
-	return d1_vspace_read(opaque, addr, buf, len);
+	struct launch_mem *m = opaque;
+
+	return d1_vspace_read(m->vs, addr, buf, len);
 }
 
 static int vs_write(void *opaque, uint64_t addr, const void *buf,
 		    uint64_t len)
 {
-	return d1_vspace_write(opaque, addr, buf, len);
+	struct launch_mem *m = opaque;
+
+	return d1_vspace_write(m->vs, addr, buf, len);
+}
+
+static uint64_t dev_now(void *opaque)
+{
+	struct launch_mem *m = opaque;
+
+	return m->d->ops->now_ns(m->d->opaque);
 }
 
 static const struct d1_mem_ops vs_mem_ops = {
 	.read = vs_read,
 	.write = vs_write,
+	.now_ns = dev_now,
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -57,40 +79,70 @@ static void put64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, 8);
 }
 
-/* Take the grid for @q; false if the queue was reset meanwhile. */
-static bool grid_acquire(struct d1_queue *q)
+/*
+ * Reserve @r's rectangle for @q's launch, waiting (Q_STATUS.GRID_WAIT)
+ * behind earlier overlapping launches; false if the queue was reset
+ * meanwhile.
+ */
+static bool grid_reserve(struct d1_queue *q, struct d1_resv *r)
 {
 	struct d1_dip *d = q->dev;
 	bool ok;
 
 	pthread_mutex_lock(&d->lock);
-	while (d->grid_owner && !q->abort && !d->exiting) {
+	d1_sched_add(&d->sched, r);
+	while (!d1_sched_ready(&d->sched, r) && !q->abort && !d->exiting) {
 		q->grid_wait = true;
 		pthread_cond_wait(&d->kick, &d->lock);
 	}
 	q->grid_wait = false;
 	ok = !q->abort && !d->exiting;
-	if (ok)
-		d->grid_owner = q;
+	if (ok) {
+		r->running = true;
+		q->on_grid = true;
+		q->grid_since = d->ops->now_ns(d->opaque);
+	} else {
+		d1_sched_remove(&d->sched, r);
+		pthread_cond_broadcast(&d->kick);
+	}
 	pthread_mutex_unlock(&d->lock);
 	return ok;
 }
 
-static void grid_release(struct d1_queue *q)
+static void grid_release(struct d1_queue *q, struct d1_resv *r)
 {
 	struct d1_dip *d = q->dev;
 
 	pthread_mutex_lock(&d->lock);
-	d->grid_owner = NULL;
+	d1_sched_remove(&d->sched, r);
 	pthread_cond_broadcast(&d->kick);
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* Caller holds dev->lock; q owns the grid. */
-void d1_launch_abort(struct d1_queue *q)
+/* The grid, made on the first launch. */
+static struct d1_grid *grid_get(struct d1_dip *d)
 {
-	if (q->dev->grid)
-		d1_grid_abort(q->dev->grid);
+	struct d1_grid *g;
+
+	pthread_mutex_lock(&d->lock);
+	if (!d->grid) {
+		struct d1_grid_config gc = {
+			.rows = d->cfg.grid_rows,
+			.cols = d->cfg.grid_cols,
+			.nodes = d->cfg.nodes,
+			.threads = d->cfg.sim_threads,
+		};
+
+		d->grid = d1_grid_create(&gc);
+	}
+	g = d->grid;
+	pthread_mutex_unlock(&d->lock);
+	return g;
+}
+
+void d1_launch_init(struct d1_dip *d)
+{
+	d1_icache_init(&d->icache, d->cfg.image_cache);
 }
 
 void d1_launch_fini(struct d1_dip *d)
@@ -98,6 +150,7 @@ void d1_launch_fini(struct d1_dip *d)
 	if (d->grid)
 		d1_grid_destroy(d->grid);
 	d->grid = NULL;
+	d1_icache_fini(&d->icache);
 }
 
 /*
@@ -151,7 +204,7 @@ static uint32_t gather_printf(struct d1_grid *g, uint32_t x0, uint32_t y0,
 }
 
 /* Report to @report_va: header, node records, printf text. */
-static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
+static unsigned int write_report(struct d1_grid *g, struct d1_vspace *vs,
 				 uint64_t report_va, uint32_t report_bytes,
 				 uint32_t x0, uint32_t y0, uint32_t cols,
 				 uint32_t rows, unsigned int status,
@@ -165,7 +218,7 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 	int err;
 
 	/* Only what is written: the guest may name a 4 GiB report. */
-	used = gather_printf(d->grid, x0, y0, cols, rows, NULL,
+	used = gather_printf(g, x0, y0, cols, rows, NULL,
 			     report_bytes - head, &dropped);
 	rep = calloc(1, head + used);
 	if (!rep)
@@ -173,7 +226,7 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 	for (y = y0; y < y0 + rows; y++) {
 		for (x = x0; x < x0 + cols; x++, i++) {
 			const struct d1_node_report *r =
-				d1_grid_report(d->grid, y * d1_grid_cols(d->grid) + x);
+				d1_grid_report(g, y * d1_grid_cols(g) + x);
 			uint8_t *p = rep + D1_REPORT_SIZE(i);
 
 			put32(p + D1_REPORT_N_EXIT_OFF, (uint32_t)r->exit_code);
@@ -187,8 +240,8 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 		}
 	}
 	dropped = 0;
-	used = gather_printf(d->grid, x0, y0, cols, rows, (char *)rep + head,
-			     used, &dropped);
+	used = gather_printf(g, x0, y0, cols, rows, (char *)rep + head, used,
+			     &dropped);
 	put32(rep + D1_REPORT_MAGIC_OFF, D1_REPORT_MAGIC);
 	put32(rep + D1_REPORT_STATUS_OFF, status);
 	put32(rep + D1_REPORT_NODES_OFF, nodes);
@@ -202,6 +255,25 @@ static unsigned int write_report(struct d1_dip *d, struct d1_vspace *vs,
 	return err ? D1_QERR_MMU_FAULT : D1_QERR_NONE;
 }
 
+/* The queue error for a launch's outcome. */
+static unsigned int launch_status(const struct d1_launch_result *res,
+				  const struct d1_vspace *vs)
+{
+	if (res->aborted)
+		return D1_QERR_ABORTED;
+	if (res->faulted && vs->fault.reason)
+		return D1_QERR_MMU_FAULT;	/* node DMA outside mappings */
+	if (res->faulted)
+		return D1_QERR_NODE_FAULT;
+	if (res->timed_out)
+		return D1_QERR_TIMEOUT;
+	if (res->time_limited)
+		return D1_QERR_TIME_LIMIT;
+	if (res->deadlocked)
+		return D1_QERR_DEADLOCK;
+	return D1_QERR_NONE;
+}
+
 unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 			    const uint64_t *w, uint64_t *instret,
 			    uint64_t *dma_bytes)
@@ -211,9 +283,15 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 	uint32_t report_bytes = D1_LAUNCH_W2_REPORT(w[2]);
 	uint32_t args_bytes = D1_LAUNCH_W5_ARGS(w[5]);
 	uint32_t harts = D1_LAUNCH_W5_HARTS(w[5]);
+	uint32_t limit_ms = D1_LAUNCH_W5_LIMIT(w[5]);
 	uint32_t x0 = D1_LAUNCH_W4_X0(w[4]), y0 = D1_LAUNCH_W4_Y0(w[4]);
 	uint32_t cols = D1_LAUNCH_W4_COLS(w[4]), rows = D1_LAUNCH_W4_ROWS(w[4]);
+	struct launch_mem mem = { .vs = vs, .d = d };
+	struct d1_resv resv = { .x0 = x0, .y0 = y0, .cols = cols, .rows = rows };
 	struct d1_launch_result res;
+	struct d1_mmu_fault keep;
+	struct d1_kimage *img;
+	struct d1_grid *grid;
 	struct d1_launch l;
 	unsigned int status, err;
 	uint8_t *image = NULL, args[D1_LAUNCH_ARGS_MAX];
@@ -242,33 +320,21 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 		free(image);
 		return D1_QERR_MMU_FAULT;
 	}
-	if (!grid_acquire(q)) {
-		free(image);
-		return D1_QERR_ABORTED;
-	}
-	if (!d->grid) {
-		struct d1_grid_config gc = {
-			.rows = d->cfg.grid_rows,
-			.cols = d->cfg.grid_cols,
-			.threads = d->cfg.sim_threads,
-		};
-
-		struct d1_grid *g = d1_grid_create(&gc);
-
-		/* A queue reset reads d->grid under the lock to abort it. */
-		pthread_mutex_lock(&d->lock);
-		d->grid = g;
-		pthread_mutex_unlock(&d->lock);
-	}
-	if (!d->grid || d1_grid_load_elf(d->grid, image, image_bytes, msg,
-					 sizeof(msg))) {
-		free(image);
-		grid_release(q);
+	/* By content: the bytes just read are the image, wherever from. */
+	img = d1_icache_get(&d->icache, image, image_bytes, msg, sizeof(msg));
+	free(image);
+	grid = grid_get(d);
+	if (!img || !grid) {
+		d1_kimage_put(img);
 		return D1_QERR_BAD_DESC;
 	}
-	free(image);
+	if (!grid_reserve(q, &resv)) {
+		d1_kimage_put(img);
+		return D1_QERR_ABORTED;
+	}
 
 	memset(&l, 0, sizeof(l));
+	l.image = img;
 	l.x0 = x0;
 	l.y0 = y0;
 	l.width = cols;
@@ -278,45 +344,35 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 	l.args = args_bytes ? args : NULL;
 	l.args_size = args_bytes;
 	l.mem = &vs_mem_ops;
-	l.mem_opaque = vs;
+	l.mem_opaque = &mem;
+	l.flags = D1_LAUNCH_SCRUB;
+	l.stop = &q->grid_stop;
+	l.time_limit_ns = (uint64_t)limit_ms * 1000000;
 	vs->fault.reason = 0;
-	if (d1_grid_run(d->grid, &l, &res, msg, sizeof(msg))) {
-		grid_release(q);
+	if (d1_grid_run(grid, &l, &res, msg, sizeof(msg))) {
+		grid_release(q, &resv);
+		d1_kimage_put(img);
 		return D1_QERR_BAD_DESC;
 	}
+	d1_kimage_put(img);
 
 	*instret += res.instret;
 	for (y = y0; y < y0 + rows; y++)
 		for (x = x0; x < x0 + cols; x++)
-			*dma_bytes += d1_grid_report(d->grid,
+			*dma_bytes += d1_grid_report(grid,
 				y * d->cfg.grid_cols + x)->dma_bytes;
 
-	if (res.aborted)
-		status = D1_QERR_ABORTED;
-	else if (res.faulted && vs->fault.reason)
-		status = D1_QERR_MMU_FAULT;	/* node DMA outside mappings */
-	else if (res.faulted)
-		status = D1_QERR_NODE_FAULT;
-	else if (res.timed_out)
-		status = D1_QERR_TIMEOUT;
-	else if (res.deadlocked)
-		status = D1_QERR_DEADLOCK;
-	else
-		status = D1_QERR_NONE;
-
+	status = launch_status(&res, vs);
 	if (status == D1_QERR_ABORTED) {
-		grid_release(q);
+		grid_release(q, &resv);
 		return status;
 	}
-	{
-		/* The report must not clobber the node DMA fault. */
-		struct d1_mmu_fault keep = vs->fault;
-
-		err = write_report(d, vs, w[7], report_bytes, x0, y0, cols,
-				   rows, status, &res);
-		if (status == D1_QERR_MMU_FAULT || !err)
-			vs->fault = keep;
-	}
-	grid_release(q);
+	/* The report must not clobber the node DMA fault. */
+	keep = vs->fault;
+	err = write_report(grid, vs, w[7], report_bytes, x0, y0, cols, rows,
+			   status, &res);
+	if (status == D1_QERR_MMU_FAULT || !err)
+		vs->fault = keep;
+	grid_release(q, &resv);
 	return status ? status : err;
 }

@@ -50,8 +50,8 @@ void d1_queue_reset_locked(struct d1_queue *q)
 	q->status = 0;
 	q->ctrl &= ~D1_Q_CTRL_ENABLE;
 	q->irq_status = 0;
-	if (q->dev->grid_owner == q)
-		d1_launch_abort(q);
+	/* A launch on the grid stops at its next epoch boundary. */
+	atomic_store(&q->grid_stop, 1);
 }
 
 uint32_t d1_queue_reg_read_locked(struct d1_queue *q, unsigned int reg,
@@ -99,6 +99,16 @@ uint32_t d1_queue_reg_read_locked(struct d1_queue *q, unsigned int reg,
 		return (uint32_t)(q->instret >> 32);
 	case D1_Q_FAULTS:
 		return q->faults;
+	case D1_Q_RUN_NS_LO: {
+		struct d1_dip *d = q->dev;
+		uint64_t t = q->on_grid ?
+			     d->ops->now_ns(d->opaque) - q->grid_since : 0;
+
+		q->run_ns_hi = (uint32_t)(t >> 32);
+		return (uint32_t)t;
+	}
+	case D1_Q_RUN_NS_HI:
+		return q->run_ns_hi;
 	}
 	*ok = false;
 	return ~0u;
@@ -344,6 +354,7 @@ void *d1_queue_thread(void *arg)
 		gen = q->gen;
 		q->busy = true;
 		q->abort = false;
+		atomic_store(&q->grid_stop, 0);
 		start = d->ops->now_ns(d->opaque);
 		q->busy_since = start;
 		addr = q->ring + (uint64_t)q->head * D1_DESC_SIZE;
@@ -390,6 +401,8 @@ void *d1_queue_thread(void *arg)
 
 		pthread_mutex_lock(&d->lock);
 		q->busy = false;
+		/* RUN_NS counts until the launch's outcome is in STATUS */
+		q->on_grid = false;
 		q->busy_ns += d->ops->now_ns(d->opaque) - start;
 		q->dma_bytes += x.dma_bytes;
 		q->instret += x.instret;

@@ -1,22 +1,103 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The node grid as a shared resource: concurrent launches on disjoint
- * rectangles (grid.c, pool.c), scrubbing between launches, confinement of
- * node-to-node DMA and semaphores to the launch, time limits.
+ * The node grid as a shared resource: the grid scheduler's reservations
+ * (gridsched.c), concurrent launches on disjoint rectangles (grid.c,
+ * pool.c), scrubbing between launches, confinement of node-to-node DMA
+ * and semaphores to the launch, time limits, the image cache (icache.c),
+ * and all of it through the device's queues (launch.c).
  */
 #define _GNU_SOURCE
 #include <string.h>
 #include <time.h>
 
 #include "dip_harness.h"
+#include "gridsched.h"
+#include "icache.h"
 #include "node_harness.h"
 #include "pool.h"
+#include "kernels/dev_args.h"
 #include "kernels/kargs.h"
 #include "kselftest_harness.h"
 
 static uint64_t now_ns(void)
 {
 	return bench_now(NULL);
+}
+
+/* ---- the scheduler's bookkeeping ---------------------------------- */
+
+static struct d1_resv resv(uint32_t x0, uint32_t y0, uint32_t cols,
+			   uint32_t rows)
+{
+	struct d1_resv r = { .x0 = x0, .y0 = y0, .cols = cols, .rows = rows };
+
+	return r;
+}
+
+TEST(sched_disjoint_rectangles_run_together)
+{
+	struct d1_sched s = { 0 };
+	struct d1_resv a = resv(0, 0, 4, 4), b = resv(4, 0, 4, 4);
+	struct d1_resv c = resv(0, 4, 8, 1);
+
+	d1_sched_add(&s, &a);
+	d1_sched_add(&s, &b);
+	d1_sched_add(&s, &c);
+	EXPECT_TRUE(d1_sched_ready(&s, &a));
+	EXPECT_TRUE(d1_sched_ready(&s, &b));
+	EXPECT_TRUE(d1_sched_ready(&s, &c));
+	a.running = b.running = c.running = true;
+	EXPECT_EQ(40u, d1_sched_busy_nodes(&s));
+}
+
+/* Overlapping requests go in arrival order; a later one never passes. */
+TEST(sched_overlapping_in_arrival_order_without_starvation)
+{
+	struct d1_sched s = { 0 };
+	struct d1_resv small1 = resv(0, 0, 1, 1), big = resv(0, 0, 4, 4);
+	struct d1_resv small2 = resv(3, 3, 1, 1), far = resv(8, 8, 2, 2);
+	struct d1_resv small3 = resv(0, 0, 1, 1);
+
+	d1_sched_add(&s, &small1);
+	d1_sched_add(&s, &big);
+	d1_sched_add(&s, &small2);
+	d1_sched_add(&s, &far);
+	EXPECT_TRUE(d1_sched_ready(&s, &small1));
+	small1.running = true;
+	/* big waits for small1; small2's nodes are free, but big came
+	 * first and overlaps it: small2 waits behind big */
+	EXPECT_FALSE(d1_sched_ready(&s, &big));
+	EXPECT_FALSE(d1_sched_ready(&s, &small2));
+	/* far overlaps nobody: it runs at once */
+	EXPECT_TRUE(d1_sched_ready(&s, &far));
+	/* a stream of small launches on small1's node never overtakes big */
+	d1_sched_remove(&s, &small1);
+	d1_sched_add(&s, &small3);
+	EXPECT_TRUE(d1_sched_ready(&s, &big));
+	EXPECT_FALSE(d1_sched_ready(&s, &small3));
+	big.running = true;
+	EXPECT_FALSE(d1_sched_ready(&s, &small2));
+	d1_sched_remove(&s, &big);
+	EXPECT_TRUE(d1_sched_ready(&s, &small2));
+	EXPECT_TRUE(d1_sched_ready(&s, &small3));
+}
+
+/* A waiting request that gives up (queue reset) unblocks those behind. */
+TEST(sched_abandoned_request_unblocks)
+{
+	struct d1_sched s = { 0 };
+	struct d1_resv run = resv(0, 0, 2, 2), wait = resv(1, 1, 2, 2);
+	struct d1_resv behind = resv(2, 2, 1, 1);
+
+	d1_sched_add(&s, &run);
+	run.running = true;
+	d1_sched_add(&s, &wait);
+	d1_sched_add(&s, &behind);
+	EXPECT_FALSE(d1_sched_ready(&s, &wait));
+	EXPECT_FALSE(d1_sched_ready(&s, &behind));
+	d1_sched_remove(&s, &wait);
+	EXPECT_TRUE(d1_sched_ready(&s, &behind));
+	EXPECT_EQ(4u, d1_sched_busy_nodes(&s));
 }
 
 /* ---- the shared pool ----------------------------------------------- */
@@ -312,6 +393,432 @@ TEST(concurrent_launches_compute_alike)
 		}
 		d1_grid_destroy(g);
 	}
+}
+
+/* ---- the image cache ----------------------------------------------- */
+
+TEST(icache_by_content_bounded_lru)
+{
+	size_t size;
+	uint8_t *a = kernel_read("basic", &size), *b = NULL, *c = NULL;
+	struct d1_kimage *ia, *ib, *i2;
+	struct d1_icache ic;
+	uint64_t one;
+
+	ASSERT_NE(NULL, a);
+	b = malloc(size);
+	c = malloc(size);
+	/* b differs in the last byte (the string table: still valid) */
+	memcpy(b, a, size);
+	b[size - 1] ^= 0x20;
+	memcpy(c, a, size);
+	c[size - 2] ^= 0x20;
+
+	d1_icache_init(&ic, 64 << 20);
+	ia = d1_icache_get(&ic, a, size, NULL, 0);
+	ASSERT_NE(NULL, ia);
+	i2 = d1_icache_get(&ic, a, size, NULL, 0);
+	EXPECT_EQ(ia, i2);		/* the same decode */
+	EXPECT_EQ(1u, ic.hits);
+	EXPECT_EQ(1u, ic.misses);
+	d1_kimage_put(i2);
+	ib = d1_icache_get(&ic, b, size, NULL, 0);
+	EXPECT_NE(ia, ib);		/* one byte apart: another image */
+	EXPECT_EQ(2u, ic.misses);
+	one = ic.used / 2;
+	d1_kimage_put(ib);
+	d1_icache_fini(&ic);
+
+	/* room for two: a, b, a, c evicts b (least recently used) */
+	d1_icache_init(&ic, 2 * one + one / 2);
+	d1_kimage_put(d1_icache_get(&ic, a, size, NULL, 0));
+	d1_kimage_put(d1_icache_get(&ic, b, size, NULL, 0));
+	d1_kimage_put(d1_icache_get(&ic, a, size, NULL, 0));
+	d1_kimage_put(d1_icache_get(&ic, c, size, NULL, 0));
+	EXPECT_LE(ic.used, ic.cap);
+	EXPECT_EQ(1u, ic.hits);
+	d1_kimage_put(d1_icache_get(&ic, a, size, NULL, 0));
+	EXPECT_EQ(2u, ic.hits);
+	d1_kimage_put(d1_icache_get(&ic, b, size, NULL, 0));
+	EXPECT_EQ(2u, ic.hits);		/* b was gone */
+	/* an image in use outlives its eviction */
+	d1_icache_fini(&ic);
+	EXPECT_EQ(d1_kimage_entry(ia), d1_kimage_entry(ia));
+	d1_kimage_put(ia);
+	/* a bad image is refused with a reason, nothing cached */
+	{
+		char err[128] = "";
+
+		d1_icache_init(&ic, 64 << 20);
+		memset(c, 0, 64);
+		EXPECT_EQ(NULL, d1_icache_get(&ic, c, size, err, sizeof(err)));
+		EXPECT_STREQ("not an ELF file", err);
+		EXPECT_EQ(0u, ic.used);
+		d1_icache_fini(&ic);
+	}
+	free(a);
+	free(b);
+	free(c);
+}
+
+/* ---- through the device's queues ------------------------------------ */
+
+#define VA_BUF	0x100000000ull
+#define VA_IMG	0x300000000ull
+#define BUF	(256u << 10)
+#define REPORT	4096u
+
+/* Per queue: its own context and its own host buffer (args, report,
+ * results at BUF offsets below). */
+#define O_ARGS	0x0
+#define O_REP	0x1000
+#define O_TS	0x2000
+#define O_OUT	0x3000
+
+struct img {
+	uint64_t bus;
+	uint32_t size;
+};
+
+FIXTURE(dev) {
+	struct bench b;
+	struct bench_queue q[4];
+	uint64_t buf[4];	/* bus address of each queue's buffer */
+	struct img basic, scale;
+};
+
+static struct img put_image(struct bench *b, const char *name)
+{
+	struct img im = { 0 };
+	size_t size;
+	void *elf = kernel_read(name, &size);
+
+	if (!elf)
+		return im;
+	im.bus = bench_alloc(b, (size + 4095) & ~4095ul);
+	memcpy(bench_ptr(b, im.bus), elf, size);
+	im.size = (uint32_t)size;
+	free(elf);
+	return im;
+}
+
+FIXTURE_SETUP(dev)
+{
+	struct d1_dip_config c = bench_config();
+	unsigned int i;
+
+	c.image_cache = 16 << 20;
+	ASSERT_EQ(0, bench_init(&self->b, &c));
+	self->basic = put_image(&self->b, "basic");
+	self->scale = put_image(&self->b, "dev_scale");
+	ASSERT_NE(0u, self->basic.size);
+	ASSERT_NE(0u, self->scale.size);
+	/* VA_IMG: basic, VA_IMG + 16 MiB: dev_scale, in every context */
+	for (i = 0; i < 4; i++) {
+		uint64_t root = bench_context(&self->b, i);
+
+		self->buf[i] = bench_alloc(&self->b, BUF);
+		bench_map(&self->b, root, VA_BUF, self->buf[i], BUF,
+			  D1_PTE_READ | D1_PTE_WRITE);
+		bench_map(&self->b, root, VA_IMG, self->basic.bus,
+			  (self->basic.size + 4095) & ~4095u, D1_PTE_READ);
+		bench_map(&self->b, root, VA_IMG + (16 << 20), self->scale.bus,
+			  (self->scale.size + 4095) & ~4095u, D1_PTE_READ);
+		bench_queue_start(&self->b, &self->q[i], i, i, 16);
+	}
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	bench_fini(&self->b);
+}
+
+static void *qbuf(struct __test_metadata *m, FIXTURE_DATA(dev) *self,
+		  unsigned int q, uint32_t off)
+{
+	(void)m;
+	return (uint8_t *)bench_ptr(&self->b, self->buf[q]) + off;
+}
+
+#define QBUF(q, off) qbuf(_metadata, self, q, off)
+
+/* LAUNCH basic (@scale: dev_scale) with @args on queue @q, then a
+ * TIMESTAMP into the queue's O_TS slot. */
+static void dev_launch(FIXTURE_DATA(dev) *self, unsigned int q, bool scale,
+		       const void *args, uint32_t args_size, uint32_t x0,
+		       uint32_t y0, uint32_t cols, uint32_t rows,
+		       uint32_t limit_ms, uint64_t budget)
+{
+	struct bench *b = &self->b;
+	const struct img *im = scale ? &self->scale : &self->basic;
+	uint64_t w[8] = {
+		D1_DESC_HDR(D1_OP_LAUNCH, 0, 0),
+		VA_IMG + (scale ? 16u << 20 : 0),
+		D1_LAUNCH_W2(im->size, REPORT),
+		VA_BUF + O_ARGS,
+		D1_LAUNCH_W4(x0, y0, cols, rows),
+		D1_LAUNCH_W5(args_size, 1, limit_ms),
+		budget,
+		VA_BUF + O_REP,
+	};
+	uint64_t ts[8] = { D1_DESC_HDR(D1_OP_TIMESTAMP, 0, 0), VA_BUF + O_TS };
+
+	memcpy((uint8_t *)bench_ptr(b, self->buf[q]) + O_ARGS, args, args_size);
+	memset((uint8_t *)bench_ptr(b, self->buf[q]) + O_REP, 0, REPORT);
+	bench_submit(b, &self->q[q], w);
+	bench_submit(b, &self->q[q], ts);
+}
+
+static uint32_t q_status(struct bench *b, unsigned int q)
+{
+	return rd(b, D1_REG_Q(q, D1_Q_STATUS));
+}
+
+static uint64_t q_run_ns(struct bench *b, unsigned int q)
+{
+	uint64_t lo = rd(b, D1_REG_Q(q, D1_Q_RUN_NS_LO));
+
+	return lo | (uint64_t)rd(b, D1_REG_Q(q, D1_Q_RUN_NS_HI)) << 32;
+}
+
+static uint32_t rep_u32(FIXTURE_DATA(dev) *self, unsigned int q,
+			uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, (uint8_t *)bench_ptr(&self->b, self->buf[q]) + O_REP + off, 4);
+	return v;
+}
+
+static uint64_t rep_u64(FIXTURE_DATA(dev) *self, unsigned int q,
+			uint32_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (uint8_t *)bench_ptr(&self->b, self->buf[q]) + O_REP + off, 8);
+	return v;
+}
+
+static uint64_t ts_of(FIXTURE_DATA(dev) *self, unsigned int q)
+{
+	uint64_t v;
+
+	memcpy(&v, (uint8_t *)bench_ptr(&self->b, self->buf[q]) + O_TS, 8);
+	return v;
+}
+
+/* Wait until @cond or @ms passed. */
+#define WAIT_FOR(cond, ms) ({						\
+	uint64_t end_ = now_ns() + (uint64_t)(ms) * 1000000;		\
+	while (!(cond) && now_ns() < end_)				\
+		nanosleep(&(struct timespec){ .tv_nsec = 200000 }, NULL); \
+	(cond); })
+
+/* Launches on disjoint nodes run at once, from different contexts. */
+TEST_F(dev, disjoint_launches_run_at_the_same_time)
+{
+	struct bench *b = &self->b;
+	struct basic_args spin = { BASIC_SPIN, 0, 0 };
+	struct dev_scale_args sc = { VA_BUF + O_OUT, VA_BUF + O_OUT, 16, DEV_SCALE };
+	int32_t *data = QBUF(1, O_OUT);
+	unsigned int i;
+
+	dev_launch(self, 0, false, &spin, sizeof(spin), 0, 0, 1, 2, 0, 0);
+	ASSERT_TRUE(WAIT_FOR(q_run_ns(b, 0) > 0, 5000));
+	for (i = 0; i < 16; i++)
+		data[i] = (int32_t)i - 3;
+	dev_launch(self, 1, true, &sc, sizeof(sc), 1, 0, 1, 2, 0, 10000000);
+	/* queue 1's launch completes while queue 0's still runs */
+	ASSERT_EQ(0, bench_wait(b, &self->q[1], 20000));
+	for (i = 0; i < 16; i++)
+		EXPECT_EQ(((int32_t)i - 3) * 2, data[i]);
+	EXPECT_EQ(D1_Q_STATUS_BUSY, q_status(b, 0));
+	EXPECT_EQ(2u, rd(b, D1_REG_GRID_BUSY));
+	EXPECT_LT(0u, q_run_ns(b, 0));
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	EXPECT_EQ(0u, q_status(b, 0));
+	EXPECT_EQ(0u, rd(b, D1_REG_GRID_BUSY));
+}
+
+/*
+ * Overlapping launches wait in arrival order, visibly (GRID_WAIT, no
+ * running time), and a later one whose nodes are free does not pass an
+ * earlier one that overlaps it.
+ */
+TEST_F(dev, overlapping_launches_wait_in_order)
+{
+	struct bench *b = &self->b;
+	struct basic_args spin = { BASIC_SPIN, 0, 0 };
+	struct basic_args hello = { BASIC_HELLO, 0, 0 };
+
+	/* q0 holds node (0,0) for 300 ms */
+	dev_launch(self, 0, false, &spin, sizeof(spin), 0, 0, 1, 1, 300, 0);
+	ASSERT_TRUE(WAIT_FOR(q_run_ns(b, 0) > 0, 5000));
+	/* q1 wants the whole grid for 200 ms; q2 then wants (1,1) only */
+	dev_launch(self, 1, false, &spin, sizeof(spin), 0, 0, 2, 2, 200, 0);
+	ASSERT_TRUE(WAIT_FOR(q_status(b, 1) & D1_Q_STATUS_GRID_WAIT, 5000));
+	dev_launch(self, 2, false, &hello, sizeof(hello), 1, 1, 1, 1, 0, 100000);
+	ASSERT_TRUE(WAIT_FOR(q_status(b, 2) & D1_Q_STATUS_GRID_WAIT, 5000));
+	EXPECT_EQ(D1_Q_STATUS_BUSY | D1_Q_STATUS_GRID_WAIT, q_status(b, 1));
+	EXPECT_EQ(0u, q_run_ns(b, 1));
+	EXPECT_EQ(0u, q_run_ns(b, 2));
+	/* each ends in turn: q0 and q1 at their time limits, then q2 */
+	for (unsigned int q = 0; q < 3; q++)
+		ASSERT_NE(-1, bench_wait(b, &self->q[q], 20000));
+	EXPECT_EQ((uint32_t)D1_QERR_TIME_LIMIT, D1_Q_STATUS_ERROR(q_status(b, 0)));
+	EXPECT_EQ((uint32_t)D1_QERR_TIME_LIMIT, D1_Q_STATUS_ERROR(q_status(b, 1)));
+	EXPECT_EQ(0u, q_status(b, 2));
+	EXPECT_EQ(100u, rep_u32(self, 2, D1_REPORT_HDR_SIZE));
+	/* q1 got the grid only after q0's 300 ms and ran its full 200 ms
+	 * then (its limit counts on the grid, not while waiting); q2
+	 * ran after q1 although its node was free all along */
+	EXPECT_LT(ts_of(self, 1), ts_of(self, 2));
+	EXPECT_EQ((uint32_t)D1_QERR_TIME_LIMIT, rep_u32(self, 1, D1_REPORT_STATUS_OFF));
+}
+
+/* Resetting one queue stops its launch only; its nodes go to the next. */
+TEST_F(dev, abort_one_launch_among_several)
+{
+	struct bench *b = &self->b;
+	struct basic_args spin = { BASIC_SPIN, 0, 0 };
+	struct basic_args hello = { BASIC_HELLO, 0, 0 };
+	uint64_t r0, r2;
+
+	dev_launch(self, 0, false, &spin, sizeof(spin), 0, 0, 1, 1, 0, 0);
+	dev_launch(self, 1, false, &spin, sizeof(spin), 1, 0, 1, 1, 0, 0);
+	dev_launch(self, 2, false, &spin, sizeof(spin), 0, 1, 1, 1, 0, 0);
+	ASSERT_TRUE(WAIT_FOR(q_run_ns(b, 0) && q_run_ns(b, 1) && q_run_ns(b, 2),
+			     5000));
+	dev_launch(self, 3, false, &hello, sizeof(hello), 1, 0, 1, 1, 0, 100000);
+	ASSERT_TRUE(WAIT_FOR(q_status(b, 3) & D1_Q_STATUS_GRID_WAIT, 5000));
+	EXPECT_EQ(3u, rd(b, D1_REG_GRID_BUSY));
+
+	wr(b, D1_REG_Q(1, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	EXPECT_EQ(0u, q_status(b, 1));
+	/* queue 3's launch gets node (1,0) and completes */
+	ASSERT_EQ(0, bench_wait(b, &self->q[3], 20000));
+	EXPECT_EQ(100u, rep_u32(self, 3, D1_REPORT_HDR_SIZE));
+	/* the others still run */
+	r0 = q_run_ns(b, 0);
+	r2 = q_run_ns(b, 2);
+	EXPECT_EQ(D1_Q_STATUS_BUSY, q_status(b, 0));
+	EXPECT_EQ(D1_Q_STATUS_BUSY, q_status(b, 2));
+	EXPECT_TRUE(WAIT_FOR(q_run_ns(b, 0) > r0 && q_run_ns(b, 2) > r2, 5000));
+	EXPECT_EQ(2u, rd(b, D1_REG_GRID_BUSY));
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	wr(b, D1_REG_Q(2, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	EXPECT_EQ(0u, rd(b, D1_REG_GRID_BUSY));
+}
+
+/* A time limit stops an endless kernel with a report of where it was. */
+TEST_F(dev, time_limit_reports_where_it_stopped)
+{
+	struct bench *b = &self->b;
+	struct basic_args spin = { BASIC_SPIN, 0, 0 };
+	uint64_t t0 = now_ns();
+
+	dev_launch(self, 0, false, &spin, sizeof(spin), 0, 0, 2, 1, 150, 0);
+	ASSERT_NE(-1, bench_wait(b, &self->q[0], 20000));
+	EXPECT_LE(150000000u, now_ns() - t0);
+	EXPECT_EQ((uint32_t)D1_QERR_TIME_LIMIT, D1_Q_STATUS_ERROR(q_status(b, 0)));
+	EXPECT_EQ(D1_REPORT_MAGIC, rep_u32(self, 0, D1_REPORT_MAGIC_OFF));
+	EXPECT_EQ((uint32_t)D1_QERR_TIME_LIMIT, rep_u32(self, 0, D1_REPORT_STATUS_OFF));
+	EXPECT_EQ(0u, rep_u32(self, 0, D1_REPORT_HDR_SIZE + D1_REPORT_N_FAULT_OFF));
+	EXPECT_LT((uint64_t)D1_SRAM_BASE,
+		  rep_u64(self, 0, D1_REPORT_HDR_SIZE + D1_REPORT_N_PC_OFF));
+	EXPECT_EQ(0u, q_run_ns(b, 0));
+	/* reserved bits of w5 are refused */
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	wr(b, D1_REG_Q(0, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+	self->q[0].tail = 0;
+	{
+		uint64_t w[8] = {
+			D1_DESC_HDR(D1_OP_LAUNCH, 0, 0), VA_IMG,
+			D1_LAUNCH_W2(self->basic.size, REPORT), VA_BUF + O_ARGS,
+			D1_LAUNCH_W4(0, 0, 1, 1),
+			D1_LAUNCH_W5(sizeof(spin), 1, 10) | 1ull << 36, 1000,
+			VA_BUF + O_REP,
+		};
+
+		bench_submit(b, &self->q[0], w);
+		EXPECT_EQ((uint32_t)D1_QERR_BAD_DESC,
+			  D1_Q_STATUS_ERROR(bench_wait(b, &self->q[0], 5000)));
+	}
+}
+
+/* What one context's kernel leaves on a node, the next context's does
+ * not see, whichever queue and in whichever order they come. */
+TEST_F(dev, no_leak_between_contexts)
+{
+	struct bench *b = &self->b;
+	struct basic_args dirty = { BASIC_DIRTY, 64, KDATA_OUT };
+	struct basic_args scan = { BASIC_SCAN, 0, 0 };
+	unsigned int round;
+
+	for (round = 0; round < 4; round++) {
+		unsigned int w = round % 2 ? 3 : 0, r = round % 2 ? 0 : 3;
+
+		dev_launch(self, w, false, &dirty, sizeof(dirty), 1, 1, 1, 1, 0, 1000000);
+		ASSERT_EQ(0, bench_wait(b, &self->q[w], 20000));
+		dev_launch(self, r, false, &scan, sizeof(scan), 0, 0, 2, 2, 0, 10000000);
+		ASSERT_EQ(0, bench_wait(b, &self->q[r], 20000));
+		for (unsigned int n = 0; n < 4; n++) {
+			EXPECT_EQ(0u, rep_u32(self, r, D1_REPORT_HDR_SIZE +
+					      n * D1_REPORT_NODE_SIZE)) {
+				TH_LOG("round %u node %u", round, n);
+			}
+		}
+		EXPECT_EQ(0u, rep_u32(self, r, D1_REPORT_PRINTF_OFF));
+	}
+}
+
+/* DMA or a semaphore aimed outside the rectangle: a node fault naming
+ * the node, reported to the launching context. */
+TEST_F(dev, reference_outside_the_rectangle_faults)
+{
+	struct bench *b = &self->b;
+	struct basic_args peer = { BASIC_PEER, D1_DMA_FROM_NODE | 1u << 16, 0 };
+
+	dev_launch(self, 2, false, &peer, sizeof(peer), 1, 1, 1, 1, 0, 1000000);
+	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT,
+		  D1_Q_STATUS_ERROR(bench_wait(b, &self->q[2], 20000)));
+	EXPECT_EQ((uint32_t)D1_NODE_FAULT_PEER,
+		  rep_u32(self, 2, D1_REPORT_HDR_SIZE + D1_REPORT_N_FAULT_OFF));
+	EXPECT_EQ(1u, rep_u64(self, 2, D1_REPORT_HDR_SIZE + D1_REPORT_N_ADDR_OFF));
+	EXPECT_LT((uint64_t)D1_SRAM_BASE,
+		  rep_u64(self, 2, D1_REPORT_HDR_SIZE + D1_REPORT_N_PC_OFF));
+}
+
+/* Cached by content: a second launch of the same bytes hits; the same
+ * buffer rewritten in place is a new image and runs as written. */
+TEST_F(dev, image_cache_follows_the_bytes)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args sc = { VA_BUF + O_OUT, VA_BUF + O_OUT, 4, DEV_SCALE };
+	char *elf = bench_ptr(b, self->scale.bus), *s;
+	const char *text = (const char *)QBUF(0, O_REP + D1_REPORT_HDR_SIZE +
+					      D1_REPORT_NODE_SIZE);
+	uint32_t i;
+
+	EXPECT_EQ(0u, rd(b, D1_REG_ICACHE_MISSES));
+	for (i = 0; i < 2; i++) {
+		dev_launch(self, 0, true, &sc, sizeof(sc), 0, 0, 1, 1, 0, 1000000);
+		ASSERT_EQ(0, bench_wait(b, &self->q[0], 20000));
+	}
+	EXPECT_EQ(1u, rd(b, D1_REG_ICACHE_MISSES));
+	EXPECT_EQ(1u, rd(b, D1_REG_ICACHE_HITS));
+	EXPECT_EQ(0, strncmp(text, "[0,0] scaled 4 by 2\n", 20));
+	/* rewrite the format string in place */
+	s = memmem(elf, self->scale.size, "scaled %u", 9);
+	ASSERT_NE(NULL, s);
+	memcpy(s, "SCALED", 6);
+	dev_launch(self, 0, true, &sc, sizeof(sc), 0, 0, 1, 1, 0, 1000000);
+	ASSERT_EQ(0, bench_wait(b, &self->q[0], 20000));
+	EXPECT_EQ(2u, rd(b, D1_REG_ICACHE_MISSES));
+	EXPECT_EQ(0, strncmp(text, "[0,0] SCALED 4 by 2\n", 20));
+	/* a device reset forgets the cache */
+	wr(b, D1_REG_RESET, D1_RESET_MAGIC);
+	EXPECT_EQ(0u, rd(b, D1_REG_ICACHE_MISSES));
 }
 
 TEST_HARNESS_MAIN

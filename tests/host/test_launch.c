@@ -252,13 +252,14 @@ TEST_F(l, launches_take_turns_on_the_grid)
 	struct bench_queue q1;
 	uint64_t w[8];
 
-	/* q0 spins with no budget; q1's launch waits, visibly. */
+	/* q0 spins with no budget; q1's launch, overlapping it, waits
+	 * visibly (launches on disjoint nodes: test_grid_share.c). */
 	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 0, &spin);
 	EXPECT_EQ(-1, bench_wait(b, &self->q, 50));
 	bench_queue_start(b, &q1, 1, 3, 16);
 	memcpy(w, (uint64_t[8]){ D1_DESC_HDR(D1_OP_LAUNCH, 0, 0), VA_IMG,
 		self->img_size | (uint64_t)REPORT << 32, VA_HOST + OFF_ARGS + 64,
-		rect(1, 0, 1, 1), sizeof(ok) | 1ull << 32, 1000000,
+		rect(0, 0, 2, 1), sizeof(ok) | 1ull << 32, 1000000,
 		VA_HOST + OFF_REP + REPORT }, sizeof(w));
 	memcpy((uint8_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_ARGS) + 64, &ok,
 	       sizeof(ok));

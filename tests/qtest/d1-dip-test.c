@@ -426,23 +426,37 @@ static void test_flr(void)
  */
 #define VA_IMG	0x60000000ull
 
-static void test_reset_during_launch(void)
+/*
+ * Start the device with queue 1 and the kernel mapped at VA_IMG; its
+ * size in *@len.  False (the test skipped) without a kernel.
+ */
+static bool queue_start_kernel(D1Queue *q, gsize *len)
 {
 	const char *path = getenv("D1_QTEST_KERNEL");
 	gchar *elf = NULL;
+	uint64_t img;
+
+	if (!path || !g_file_get_contents(path, &elf, len, NULL)) {
+		g_test_skip("D1_QTEST_KERNEL not set");
+		return false;
+	}
+	queue_start(q);
+	img = zalloc(q, (*len + 4095) & ~4095ul);
+	qtest_memwrite(q->t.qts, img, elf, *len);
+	map(q, VA_IMG, img, (*len + 4095) & ~4095ul, D1_PTE_READ);
+	g_free(elf);
+	return true;
+}
+
+static void test_reset_during_launch(void)
+{
 	gsize len = 0;
 	D1Queue q;
-	uint64_t img, args;
+	uint64_t args;
 	uint32_t st;
 
-	if (!path || !g_file_get_contents(path, &elf, &len, NULL)) {
-		g_test_skip("D1_QTEST_KERNEL not set");
+	if (!queue_start_kernel(&q, &len))
 		return;
-	}
-	queue_start(&q);
-	img = zalloc(&q, (len + 4095) & ~4095ul);
-	qtest_memwrite(q.t.qts, img, elf, len);
-	map(&q, VA_IMG, img, (len + 4095) & ~4095ul, D1_PTE_READ);
 	/* struct dev_scale_args { src, dst, n, mode = DEV_SPIN } */
 	args = q.buf + 0x100;
 	qtest_writeq(q.t.qts, args + 16, 0 | (uint64_t)1 << 32);
@@ -471,7 +485,91 @@ static void test_reset_during_launch(void)
 	g_assert_cmphex(qtest_readl(q.t.qts, q.buf + 0x1000), ==,
 			D1_REPORT_MAGIC);
 	g_assert_cmpuint(qtest_readl(q.t.qts, q.buf + 0x1008), ==, 2);
-	g_free(elf);
+	queue_stop(&q);
+}
+
+/*
+ * Two LAUNCHes on two queues in two contexts, on disjoint nodes, run at
+ * the same time: queue 2's completes while queue 1's still spins, and
+ * queue 1's running time on the grid keeps growing meanwhile.
+ */
+static void test_concurrent_launches(void)
+{
+	uint64_t ring2, w[8], run0, run1;
+	gsize len = 0;
+	uint32_t st, i;
+	D1Queue q;
+
+	if (!queue_start_kernel(&q, &len))
+		return;
+	/* context 3 shares context 2's tables; queue 2 runs in it */
+	wr(&q.t, D1_REG_CTX(3, D1_CTX_PT_LO), (uint32_t)q.root);
+	wr(&q.t, D1_REG_CTX(3, D1_CTX_PT_HI), (uint32_t)(q.root >> 32));
+	wr(&q.t, D1_REG_CTX(3, D1_CTX_CTRL), D1_CTX_VALID);
+	ring2 = zalloc(&q, 16 * D1_DESC_SIZE);
+	wr(&q.t, D1_REG_Q(2, D1_Q_RING_LO), (uint32_t)ring2);
+	wr(&q.t, D1_REG_Q(2, D1_Q_RING_HI), (uint32_t)(ring2 >> 32));
+	wr(&q.t, D1_REG_Q(2, D1_Q_RING_SIZE), 16);
+	wr(&q.t, D1_REG_Q(2, D1_Q_CTX), 3);
+	wr(&q.t, D1_REG_Q(2, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
+
+	/* struct dev_scale_args { src, dst, n, mode }: queue 1 spins ... */
+	qtest_writeq(q.t.qts, q.buf + 0x100 + 16, 0 | (uint64_t)1 << 32);
+	submit8(&q, D1_DESC_HDR(D1_OP_LAUNCH, 0, 0), VA_IMG,
+		D1_LAUNCH_W2(len, 4096), VA_BUF + 0x100,
+		D1_LAUNCH_W4(0, 0, 1, 1), D1_LAUNCH_W5(24, 1, 0), 0,
+		VA_BUF + 0x1000);
+	/* it holds its node before queue 2 starts ... */
+	for (i = 0; i < 10000 && rd(&q.t, D1_REG_GRID_BUSY) != 1; i++)
+		g_usleep(1000);
+	g_assert_cmpuint(rd(&q.t, D1_REG_GRID_BUSY), ==, 1);
+	/* ... queue 2 scales 4 ints by 2 on the node beside it */
+	qtest_writeq(q.t.qts, q.buf + 0x200, VA_BUF + 0x3000);
+	qtest_writeq(q.t.qts, q.buf + 0x208, VA_BUF + 0x4000);
+	qtest_writeq(q.t.qts, q.buf + 0x210, 4);
+	for (i = 0; i < 4; i++)
+		qtest_writel(q.t.qts, q.buf + 0x3000 + 4 * i, 100 + i);
+	w[0] = D1_DESC_HDR(D1_OP_LAUNCH, 0, 0);
+	w[1] = VA_IMG;
+	w[2] = D1_LAUNCH_W2(len, 4096);
+	w[3] = VA_BUF + 0x200;
+	w[4] = D1_LAUNCH_W4(1, 0, 1, 1);
+	w[5] = D1_LAUNCH_W5(24, 1, 0);
+	w[6] = 1000000;
+	w[7] = VA_BUF + 0x5000;
+	for (i = 0; i < 8; i++)
+		qtest_writeq(q.t.qts, ring2 + i * 8, w[i]);
+	wr(&q.t, D1_REG_Q(2, D1_Q_TAIL), 1);
+
+	for (i = 0; i < 10000; i++) {
+		st = rd(&q.t, D1_REG_Q(2, D1_Q_STATUS));
+		if (!(st & D1_Q_STATUS_BUSY) &&
+		    rd(&q.t, D1_REG_Q(2, D1_Q_HEAD)) == 1)
+			break;
+		g_usleep(1000);
+	}
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(2, D1_Q_STATUS)), ==, 0);
+	for (i = 0; i < 4; i++)
+		g_assert_cmpuint(qtest_readl(q.t.qts, q.buf + 0x4000 + 4 * i),
+				 ==, 2 * (100 + i));
+	g_assert_cmphex(qtest_readl(q.t.qts, q.buf + 0x5000), ==,
+			D1_REPORT_MAGIC);
+	/* queue 1 still runs, and has run on the grid all along */
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(1, D1_Q_STATUS)), ==,
+			 D1_Q_STATUS_BUSY);
+	g_assert_cmpuint(rd(&q.t, D1_REG_GRID_BUSY), ==, 1);
+	/* (the virtual clock only moves when the qtest steps it) */
+	qtest_clock_step(q.t.qts, 1000);
+	run0 = rd(&q.t, D1_REG_Q(1, D1_Q_RUN_NS_LO));
+	run0 |= (uint64_t)rd(&q.t, D1_REG_Q(1, D1_Q_RUN_NS_HI)) << 32;
+	g_assert_cmpuint(run0, >=, 1000);
+	qtest_clock_step(q.t.qts, 1000000);
+	run1 = rd(&q.t, D1_REG_Q(1, D1_Q_RUN_NS_LO));
+	run1 |= (uint64_t)rd(&q.t, D1_REG_Q(1, D1_Q_RUN_NS_HI)) << 32;
+	g_assert_cmpuint(run1, >=, run0 + 1000000);
+	wr(&q.t, D1_REG_Q(1, D1_Q_CTRL), D1_Q_CTRL_RESET);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(1, D1_Q_STATUS)), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_GRID_BUSY), ==, 0);
 	queue_stop(&q);
 }
 
@@ -958,26 +1056,26 @@ static void test_huge_sizes(void)
 	/* LAUNCH limits: image, arguments, harts, rectangle, report. */
 	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF,
 				 D1_LAUNCH_W2(D1_LAUNCH_IMAGE_MAX + 1, 4096), 0,
-				 D1_LAUNCH_W4(0, 0, 1, 1), D1_LAUNCH_W5(0, 1), 0,
+				 D1_LAUNCH_W4(0, 0, 1, 1), D1_LAUNCH_W5(0, 1, 0), 0,
 				 VA_BUF), D1_QERR_BAD_DESC);
 	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
 				 VA_BUF, D1_LAUNCH_W4(0, 0, 1, 1),
-				 D1_LAUNCH_W5(D1_LAUNCH_ARGS_MAX + 1, 1), 0,
+				 D1_LAUNCH_W5(D1_LAUNCH_ARGS_MAX + 1, 1, 0), 0,
 				 VA_BUF), D1_QERR_BAD_DESC);
 	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
 				 0, D1_LAUNCH_W4(0, 0, 1, 1),
-				 D1_LAUNCH_W5(0, D1_LAUNCH_HARTS_MAX + 1), 0,
+				 D1_LAUNCH_W5(0, D1_LAUNCH_HARTS_MAX + 1, 0), 0,
 				 VA_BUF), D1_QERR_BAD_DESC);
 	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
 				 0, D1_LAUNCH_W4(0xffff, 0xffff, 0xffff, 0xffff),
-				 D1_LAUNCH_W5(0, 1), 0, VA_BUF), D1_QERR_BAD_DESC);
+				 D1_LAUNCH_W5(0, 1, 0), 0, VA_BUF), D1_QERR_BAD_DESC);
 	/* The last row's spare nodes (354 of 18 x 20) cannot run. */
 	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF, D1_LAUNCH_W2(64, 4096),
 				 0, D1_LAUNCH_W4(19, 17, 1, 1),
-				 D1_LAUNCH_W5(0, 1), 0, VA_BUF), D1_QERR_BAD_DESC);
+				 D1_LAUNCH_W5(0, 1, 0), 0, VA_BUF), D1_QERR_BAD_DESC);
 	expect_qerr(&q, &r, DESC(D1_OP_LAUNCH, VA_BUF,
 				 D1_LAUNCH_W2(64, D1_REPORT_SIZE(4) - 1), 0,
-				 D1_LAUNCH_W4(0, 0, 2, 2), D1_LAUNCH_W5(0, 1), 0,
+				 D1_LAUNCH_W4(0, 0, 2, 2), D1_LAUNCH_W5(0, 1, 0), 0,
 				 VA_BUF), D1_QERR_BAD_DESC);
 	g_assert_cmpuint(rd(&q.t, D1_REG_FAULT_COUNT), ==, 1);
 
@@ -992,7 +1090,7 @@ static void test_huge_sizes(void)
 		ring_submit(&q, &r, DESC(D1_OP_LAUNCH, VA_IMG,
 					 D1_LAUNCH_W2(len, 0xffffffffu),
 					 VA_BUF + 0x100, D1_LAUNCH_W4(0, 0, 1, 1),
-					 D1_LAUNCH_W5(24, 1), 5000,
+					 D1_LAUNCH_W5(24, 1, 0), 5000,
 					 VA_BUF + 0x1000));
 		g_assert_cmpuint(D1_Q_STATUS_ERROR(ring_wait(&q, &r)), ==,
 				 D1_QERR_TIMEOUT);
@@ -1229,6 +1327,7 @@ int main(int argc, char **argv)
 	qtest_add_func("/d1-dip/queue-fault", test_queue_fault);
 	qtest_add_func("/d1-dip/flr", test_flr);
 	qtest_add_func("/d1-dip/reset-during-launch", test_reset_during_launch);
+	qtest_add_func("/d1-dip/concurrent-launches", test_concurrent_launches);
 	qtest_add_func("/d1-dip/register-fuzz", test_register_fuzz);
 	qtest_add_func("/d1-dip/wait-across-queues", test_wait_across_queues);
 	qtest_add_func("/d1-dip/fault-unmapped", test_fault_unmapped);
