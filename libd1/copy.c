@@ -133,13 +133,11 @@ static d1_stream *internal_stream(d1_device *dev, d1_status *st)
 	*st = d1_dev_limits(dev);
 	if (*st)
 		return NULL;
-	pthread_mutex_lock(&dev->lock);
+	pthread_mutex_lock(&dev->internal_lock);
 	if (!dev->internal) {
-		pthread_mutex_unlock(&dev->lock);
 		*st = d1_stream_create(dev, 0, &dev->internal);
-		pthread_mutex_lock(&dev->lock);
 		if (*st) {
-			pthread_mutex_unlock(&dev->lock);
+			pthread_mutex_unlock(&dev->internal_lock);
 			return NULL;
 		}
 	}
@@ -150,7 +148,7 @@ static d1_status sync_internal(d1_device *dev, d1_status st)
 {
 	if (st == D1_SUCCESS)
 		st = d1_stream_synchronize(dev->internal, D1_TIMEOUT_INFINITE);
-	pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_unlock(&dev->internal_lock);
 	return st;
 }
 

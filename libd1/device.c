@@ -94,6 +94,7 @@ static d1_status open_node(const struct d1_node *node, unsigned int index,
 	dev->fd = -1;
 	dev->id.index = index;
 	pthread_mutex_init(&dev->lock, NULL);
+	pthread_mutex_init(&dev->internal_lock, NULL);
 	dev->id.minor = node->minor;
 	snprintf(dev->id.pci_address, sizeof(dev->id.pci_address), "%s",
 		 node->pci_address);
@@ -231,6 +232,7 @@ D1_API d1_status d1_device_close(d1_device *dev)
 		return D1_ERROR_INVALID_VALUE;
 	d1_device_release_streams(dev);
 	d1_device_release_images(dev);
+	pthread_mutex_destroy(&dev->internal_lock);
 	pthread_mutex_destroy(&dev->lock);
 	ret = close(dev->fd);
 	if (ret)

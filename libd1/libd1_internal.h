@@ -31,7 +31,10 @@ struct d1_device {
 	struct drm_d1_submit_info sinfo;
 	struct drm_d1_device_info dinfo;
 	unsigned int next_queue;
-	struct d1_stream *internal;	/* for the synchronous copies */
+	/* For the synchronous copies, used under @internal_lock (not @lock:
+	 * finishing its work may take @lock). */
+	pthread_mutex_t internal_lock;
+	struct d1_stream *internal;
 	struct d1_image_bo *images;	/* kernel images uploaded */
 	/* A context failure collected while submitting on another stream. */
 	int stashed_error;
