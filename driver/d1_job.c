@@ -11,6 +11,12 @@
  * interrupt thread reads Q_FENCE and signals the hardware fences of every
  * job up to it.  When the queue stops on an error, or a job runs past the
  * timeout, d1_reset.c takes over.
+ *
+ * Every LAUNCH carries a time limit the device enforces, counted from
+ * when the launch got its nodes: the command's time_limit_ms, or the job
+ * timeout.  The scheduler's timer, one job timeout long, is a backstop:
+ * it leaves alone a queue whose LAUNCH waits for nodes or runs within
+ * its limit.
  */
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-chain.h>
@@ -43,6 +49,8 @@
 
 /* Largest element size accepted for commands and syncs. */
 #define D1_MAX_ELEM_SIZE	4096
+/* The smallest drm_d1_cmd: its size before time_limit_ms was added. */
+#define D1_CMD_SIZE_V1		offsetof(struct drm_d1_cmd, time_limit_ms)
 
 static unsigned int d1_job_timeout_ms = 10000;
 module_param_named(job_timeout_ms, d1_job_timeout_ms, uint, 0444);
@@ -51,7 +59,24 @@ MODULE_PARM_DESC(job_timeout_ms,
 
 unsigned int d1_job_timeout(void)
 {
-	return max(d1_job_timeout_ms, 10u);
+	return clamp(d1_job_timeout_ms, 10u, D1_LAUNCH_LIMIT_MAX_MS);
+}
+
+static unsigned int d1_max_time_limit_ms = 3600000;
+module_param_named(max_time_limit_ms, d1_max_time_limit_ms, uint, 0444);
+MODULE_PARM_DESC(max_time_limit_ms,
+		 "Largest time limit a LAUNCH may ask for (ms, default 3600000; at least job_timeout_ms, at most 16777215)");
+
+/**
+ * d1_max_time_limit() - the largest per-launch time limit SUBMIT accepts
+ *
+ * Return: milliseconds, between the job timeout and what the LAUNCH
+ * descriptor can carry.
+ */
+unsigned int d1_max_time_limit(void)
+{
+	return clamp(d1_max_time_limit_ms, d1_job_timeout(),
+		     D1_LAUNCH_LIMIT_MAX_MS);
 }
 
 static inline struct d1_job *to_d1_job(struct drm_sched_job *job)
@@ -218,6 +243,28 @@ static struct dma_fence *d1_job_run(struct drm_sched_job *sched_job)
 	return dma_fence_get(job->hw_fence);
 }
 
+/*
+ * Is the LAUNCH at the head of @q running on its nodes within its time
+ * limit (the device stops it there; a job timeout of grace covers the
+ * stop itself)?
+ */
+static bool d1_queue_launch_in_time(struct d1_queue *q)
+{
+	u64 run_ns = d1_read64(q->d1, D1_REG_Q(q->idx, D1_Q_RUN_NS_LO));
+	struct d1_job *job;
+	u64 limit_ns = 0;
+
+	if (!run_ns)
+		return false;
+	spin_lock(&q->lock);
+	job = list_first_entry_or_null(&q->pending, struct d1_job, node);
+	if (job)
+		limit_ns = (u64)(job->time_limit_ms + d1_job_timeout()) *
+			   NSEC_PER_MSEC;
+	spin_unlock(&q->lock);
+	return run_ns < limit_ns;
+}
+
 static enum drm_gpu_sched_stat d1_job_timedout(struct drm_sched_job *sched_job)
 {
 	struct d1_queue *q = to_d1_job(sched_job)->q;
@@ -235,11 +282,15 @@ static enum drm_gpu_sched_stat d1_job_timedout(struct drm_sched_job *sched_job)
 	if (!drm_dev_enter(&q->d1->drm, &idx))
 		return DRM_GPU_SCHED_STAT_ENODEV;
 	/*
-	 * A LAUNCH waiting for the node grid behind another queue's launch is
-	 * not hung: that launch has a timeout of its own.  Keep waiting.
+	 * A LAUNCH waiting for nodes other launches hold is not hung: those
+	 * have time limits of their own.  One running within its own limit
+	 * is not hung either: the device stops it at the limit.  Keep
+	 * waiting.
 	 */
+	d1_queue_signal(q);
 	if (d1_read(q->d1, D1_REG_Q(q->idx, D1_Q_STATUS)) ==
-	    (D1_Q_STATUS_BUSY | D1_Q_STATUS_GRID_WAIT)) {
+	    (D1_Q_STATUS_BUSY | D1_Q_STATUS_GRID_WAIT) ||
+	    d1_queue_launch_in_time(q)) {
 		drm_dev_exit(idx);
 		return DRM_GPU_SCHED_STAT_NOMINAL;
 	}
@@ -626,13 +677,27 @@ static int d1_cmd_launch_check(struct drm_device *drm, u32 i,
 	return 0;
 }
 
+/* The LAUNCH's time limit in ms for the descriptor, or a refusal. */
+static int d1_cmd_launch_limit(struct drm_device *drm, u32 i,
+			       const struct drm_d1_cmd *c)
+{
+	if (c->time_limit_ms > d1_max_time_limit())
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LAUNCH time_limit_ms %u above max_time_limit_ms %u\n",
+				 i, c->time_limit_ms, d1_max_time_limit());
+	return c->time_limit_ms ? c->time_limit_ms : d1_job_timeout();
+}
+
 static int d1_cmd_launch(struct d1_ctx *ctx, u32 i,
 			 const struct drm_d1_cmd *c, u64 *w)
 {
 	struct drm_device *drm = &ctx->d1->drm;
 	const struct drm_d1_cmd_launch *l = &c->launch;
-	int ret;
+	int ret, limit;
 
+	limit = d1_cmd_launch_limit(drm, i, c);
+	if (limit < 0)
+		return limit;
 	ret = d1_cmd_check_unused(drm, i, c, sizeof(*l));
 	if (!ret)
 		ret = d1_cmd_launch_check(drm, i, l);
@@ -651,7 +716,7 @@ static int d1_cmd_launch(struct d1_ctx *ctx, u32 i,
 	w[2] = D1_LAUNCH_W2(l->image_size, l->report_size);
 	w[3] = l->args;
 	w[4] = D1_LAUNCH_W4(l->x0, l->y0, l->cols, l->rows);
-	w[5] = D1_LAUNCH_W5(l->args_size, l->harts, 0);
+	w[5] = D1_LAUNCH_W5(l->args_size, l->harts, limit);
 	w[6] = l->budget;
 	w[7] = l->report;
 	return D1_OP_LAUNCH;
@@ -709,6 +774,14 @@ static int d1_cmd_translate(struct d1_ctx *ctx, u32 i,
 		return d1_refuse(drm, -EINVAL,
 				 "SUBMIT: cmd %u: flags 0x%x must be 0\n",
 				 i, c->flags);
+	if (c->pad2)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: pad2 0x%x must be 0\n",
+				 i, c->pad2);
+	if (c->time_limit_ms && c->op != DRM_D1_CMD_LAUNCH)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: op %u takes no time_limit_ms\n",
+				 i, c->op);
 	memset(w, 0, D1_DESC_SIZE);
 	switch (c->op) {
 	case DRM_D1_CMD_COPY:
@@ -870,11 +943,11 @@ static int d1_submit_check_args(struct d1_device *d1,
 		return d1_refuse(drm, -EINVAL,
 				 "SUBMIT: cmd_count %u not in 1..%u\n",
 				 args->cmd_count, D1_MAX_CMDS);
-	if (args->cmd_size < sizeof(struct drm_d1_cmd) ||
+	if (args->cmd_size < D1_CMD_SIZE_V1 ||
 	    args->cmd_size > D1_MAX_ELEM_SIZE)
 		return d1_refuse(drm, -EINVAL,
 				 "SUBMIT: cmd_size %u not in %zu..%u\n",
-				 args->cmd_size, sizeof(struct drm_d1_cmd),
+				 args->cmd_size, D1_CMD_SIZE_V1,
 				 D1_MAX_ELEM_SIZE);
 	if (args->in_sync_count > D1_MAX_SYNCS ||
 	    args->out_sync_count > D1_MAX_SYNCS)
@@ -960,8 +1033,12 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	mutex_lock(&ctx->lock);
 	ret = d1_ctx_hw_bind(ctx);
-	for (i = 0; !ret && i < args->cmd_count; i++)
+	for (i = 0; !ret && i < args->cmd_count; i++) {
 		ret = d1_cmd_translate(ctx, i, &cmds[i], job->desc[i]);
+		if (D1_DESC_OPCODE(job->desc[i][0]) == D1_OP_LAUNCH)
+			job->time_limit_ms = max(job->time_limit_ms,
+						 D1_LAUNCH_W5_LIMIT(job->desc[i][5]));
+	}
 	if (ret) {
 		mutex_unlock(&ctx->lock);
 		d1_pm_put(d1);
@@ -1025,12 +1102,13 @@ void d1_queue_print_regs(struct drm_printer *p, struct d1_queue *q)
 	drm_printf(p, " irq 0x%x/0x%x\n",
 		   d1_read(d1, D1_REG_Q(r, D1_Q_IRQ_STATUS)),
 		   d1_read(d1, D1_REG_Q(r, D1_Q_IRQ_MASK)));
-	drm_printf(p, "  hw: cmds %llu busy_ns %llu dma %llu instret %llu faults %u\n",
+	drm_printf(p, "  hw: cmds %llu busy_ns %llu dma %llu instret %llu faults %u run_ns %llu\n",
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_CMDS_LO)),
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_BUSY_NS_LO)),
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_DMA_BYTES_LO)),
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_INSTRET_LO)),
-		   d1_read(d1, D1_REG_Q(r, D1_Q_FAULTS)));
+		   d1_read(d1, D1_REG_Q(r, D1_Q_FAULTS)),
+		   d1_read64(d1, D1_REG_Q(r, D1_Q_RUN_NS_LO)));
 }
 
 /* debugfs "rings": registers, driver state and pending jobs of @q. */

@@ -80,6 +80,7 @@ struct d1_queue {
  * @node: in d1_queue.pending while on the ring.
  * @ring_start: ring slot of the first descriptor.
  * @start_ns: when it was written to the ring (engine time).
+ * @time_limit_ms: the largest time limit of its LAUNCHes (0: none).
  * @pm_ref: holds a runtime PM reference.
  */
 struct d1_job {
@@ -93,10 +94,12 @@ struct d1_job {
 	struct list_head node;
 	u32 ring_start;
 	u64 start_ns;
+	u32 time_limit_ms;
 	bool pm_ref;
 };
 
 unsigned int d1_job_timeout(void);
+unsigned int d1_max_time_limit(void);
 int d1_queues_init(struct d1_device *d1);
 void d1_queues_hw_start(struct d1_device *d1);
 void d1_queues_unplug(struct d1_device *d1);

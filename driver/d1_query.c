@@ -67,6 +67,7 @@ static int d1_query_submit_info(struct d1_device *d1,
 	info.max_cmds = D1_MAX_CMDS;
 	info.max_syncs = D1_MAX_SYNCS;
 	info.job_timeout_ms = d1_job_timeout();
+	info.max_time_limit_ms = d1_max_time_limit();
 	info.hbm_free = d1_gem_hbm_free(&d1->drm);
 
 	return d1_query_copy(args, &info, sizeof(info));

@@ -3,10 +3,12 @@
  * d1: recovery.
  *
  * A queue stops when a command fails (MMU fault, node fault, budget,
- * deadlock, bad descriptor); its interrupt thread then asks the scheduler
- * to run the timeout handler at once (drm_sched_fault()).  A job that runs
- * past job_timeout_ms gets there by the scheduler's timer.  Either way
- * d1_reset_queue() runs, one recovery at a time on the ordered reset
+ * deadlock, a launch past its time limit, bad descriptor); its interrupt
+ * thread then asks the scheduler to run the timeout handler at once
+ * (drm_sched_fault()).  A job that makes no progress for job_timeout_ms -
+ * not a LAUNCH waiting for nodes or running within its time limit, which
+ * the device stops itself - gets there by the scheduler's timer.  Either
+ * way d1_reset_queue() runs, one recovery at a time on the ordered reset
  * workqueue:
  *
  *  1. signal what the device completed;
@@ -16,7 +18,8 @@
  *     it is still busy, reset the whole device;
  *  4. the job at the head of the ring is guilty: its file's address space
  *     is marked guilty with the failure recorded for GET_CONTEXT_STATUS,
- *     its fence ends with -EIO (device error) or -ETIMEDOUT (hang); the
+ *     its fence ends with -EIO (device error) or -ETIMEDOUT (hang, time
+ *     limit); the
  *     guilty file's other jobs on the ring end with -ECANCELED;
  *  5. the queue is enabled again and the innocent jobs are written to the
  *     ring anew, in order; their fences signal as if nothing happened.
@@ -86,6 +89,8 @@ static u32 d1_error_from_qerr(u32 qerr)
 		return DRM_D1_ERROR_BUDGET;
 	case D1_QERR_DEADLOCK:
 		return DRM_D1_ERROR_DEADLOCK;
+	case D1_QERR_TIME_LIMIT:
+		return DRM_D1_ERROR_TIME_LIMIT;
 	default:
 		return DRM_D1_ERROR_BAD_CMD;
 	}
@@ -300,10 +305,12 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 	spin_unlock(&q->lock);
 
 	if (guilty) {
+		bool late = hang || qerr == D1_QERR_TIME_LIMIT;
+
 		drm_info(&d1->drm, "queue %u: job %u of client %llu %s (error %u), queue reset\n",
 			 r, guilty->seqno, guilty->ctx->client_id,
 			 hang ? "hung" : "failed", qerr);
-		d1_job_fence_error(guilty, hang ? -ETIMEDOUT : -EIO);
+		d1_job_fence_error(guilty, late ? -ETIMEDOUT : -EIO);
 	}
 	list_for_each_entry_safe(job, next, &cancel, node) {
 		list_del_init(&job->node);

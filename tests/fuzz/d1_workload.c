@@ -8,8 +8,9 @@
  *
  * MODE: mixed (COPY round trips of random sizes and LAUNCHes of the
  * dev_scale kernel, all verified; the default), hang (a kernel that spins
- * with no budget: expects the job timeout), fault (node DMA from an
- * unmapped VA: expects an MMU fault at that VA), readonly (node DMA into
+ * with no budget: stopped at its time limit, the job timeout), fault
+ * (node DMA from an unmapped VA: expects an MMU fault at that VA),
+ * readonly (node DMA into
  * a read-only mapping: a permission fault there), illegal (an illegal
  * instruction: a node fault), sram (a store past the end of SRAM: a node
  * fault), deadlock (a semaphore nobody signals), budget (spins past its
@@ -222,7 +223,7 @@ static int job_bad(struct wl *w, const char *mode)
 	if (!strcmp(mode, "hang")) {
 		a.mode = DEV_SPIN;
 		budget = 0;
-		want = DRM_D1_ERROR_HANG;
+		want = DRM_D1_ERROR_TIME_LIMIT;
 	} else if (!strcmp(mode, "budget")) {
 		a.mode = DEV_SPIN;
 		budget = 100000;
@@ -246,7 +247,9 @@ static int job_bad(struct wl *w, const char *mode)
 		want = DRM_D1_ERROR_MMU_FAULT;
 	}
 	memcpy(w->args.map, &a, sizeof(a));
-	c = launch_cmd(w, 1, 1, 0, budget);
+	/* on a node of its own per queue: bad jobs of several queues run
+	 * side by side */
+	c = launch_cmd(w, 1, 1, w->queue % 4, budget);
 	ret = d1_run(w->fd, w->queue, &c, 1, 300 * D1_SEC);
 	if (ret == -ETIME)
 		return -1;	/* never signalled: recovery failed */

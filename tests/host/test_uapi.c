@@ -94,6 +94,40 @@ TEST(ping_layout)
 	ASSERT_EQ(0u, sizeof(struct drm_d1_ping) % 8);
 }
 
+/* The command grew by appending: a 64-byte command is the old one. */
+TEST(cmd_layout)
+{
+	size_t sum = 0;
+
+	FIELD(struct drm_d1_cmd, op, 0);
+	FIELD(struct drm_d1_cmd, flags, 4);
+	ASSERT_EQ(8u, offsetof(struct drm_d1_cmd, pad));
+	sum += MSIZE(struct drm_d1_cmd, pad);
+	FIELD(struct drm_d1_cmd, time_limit_ms, 64);
+	FIELD(struct drm_d1_cmd, pad2, 68);
+	ASSERT_EQ(72u, sizeof(struct drm_d1_cmd));
+	ASSERT_EQ(sizeof(struct drm_d1_cmd), sum);
+	ASSERT_EQ(56u, sizeof(struct drm_d1_cmd_launch));
+	ASSERT_EQ(8u, offsetof(struct drm_d1_cmd, launch));
+}
+
+TEST(submit_info_layout)
+{
+	size_t sum = 0;
+
+	FIELD(struct drm_d1_submit_info, va_start, 0);
+	FIELD(struct drm_d1_submit_info, va_end, 8);
+	FIELD(struct drm_d1_submit_info, page_size, 16);
+	FIELD(struct drm_d1_submit_info, submit_queues, 20);
+	FIELD(struct drm_d1_submit_info, max_cmds, 24);
+	FIELD(struct drm_d1_submit_info, max_syncs, 28);
+	FIELD(struct drm_d1_submit_info, job_timeout_ms, 32);
+	FIELD(struct drm_d1_submit_info, max_time_limit_ms, 36);
+	FIELD(struct drm_d1_submit_info, hbm_free, 40);
+	ASSERT_EQ(48u, sizeof(struct drm_d1_submit_info));
+	ASSERT_EQ(sizeof(struct drm_d1_submit_info), sum);
+}
+
 TEST(field_widths)
 {
 	/* Pointers travel as __u64, sizes as __u32. */

@@ -111,9 +111,10 @@ faults() {
 }
 phase faults faults
 
-# Kernels that never end on three queues at once: each job times out, its
-# queue recovers, the next job passes; meanwhile verified work on the
-# fourth queue (its launches wait for the grid) must not be blamed.
+# Kernels that never end on three queues at once: each is stopped at its
+# time limit, its queue recovers, the next job passes; meanwhile verified
+# work on the fourth queue (its launches wait for the nodes they share
+# with them, which never counts against it) must not be blamed.
 hangs() {
 	n=$(pick 1 25)
 	for q in 1 2 3; do

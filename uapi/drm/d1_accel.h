@@ -25,7 +25,7 @@ extern "C" {
  * (history: Documentation/accel/d1/uapi.rst).
  */
 #define DRM_D1_UAPI_VERSION_MAJOR	2
-#define DRM_D1_UAPI_VERSION_MINOR	0
+#define DRM_D1_UAPI_VERSION_MINOR	1
 
 #define DRM_D1_QUERY			0x00
 #define DRM_D1_PING			0x01
@@ -127,10 +127,14 @@ struct drm_d1_device_info {
  *                 fewer than num_queues (module parameter ``queues``).
  * @max_cmds: most commands in one SUBMIT.
  * @max_syncs: most in-syncs, and most out-syncs, in one SUBMIT.
- * @job_timeout_ms: a job running longer than this is stopped and its
- *                  fence signalled with -ETIMEDOUT.
+ * @job_timeout_ms: a job making no progress this long is stopped and its
+ *                  fence signalled with -ETIMEDOUT; also the time limit
+ *                  of a LAUNCH that sets none.
+ * @max_time_limit_ms: the largest &drm_d1_cmd.time_limit_ms SUBMIT
+ *                     accepts (module parameter ``max_time_limit_ms``,
+ *                     never below @job_timeout_ms); 0 from drivers
+ *                     before uAPI 2.1.
  * @hbm_free: bytes of HBM not allocated to BOs when queried.
- * @pad: zero.
  *
  * New fields are only ever appended.
  */
@@ -142,7 +146,7 @@ struct drm_d1_submit_info {
 	__u32 max_cmds;
 	__u32 max_syncs;
 	__u32 job_timeout_ms;
-	__u32 pad;
+	__u32 max_time_limit_ms;
 	__u64 hbm_free;
 };
 
@@ -287,18 +291,25 @@ struct drm_d1_cmd_copy {
  * @args: readable VA of the argument block, 0 when @args_size is 0.
  * @args_size: bytes copied to every node's argument area, up to 4096.
  * @harts: harts per node, 1..4.
- * @x0: first column of the rectangle.
+ * @x0: first column of the rectangle.  The kernel sees the rectangle as
+ *       its grid: node ids and coordinates are relative to it, and DMA or
+ *       semaphores naming a node outside it fault
+ *       (%DRM_D1_NODE_FAULT_PEER).
  * @y0: first row.
  * @cols: columns, >= 1.
  * @rows: rows, >= 1; the rectangle lies in the grid and its nodes are
  *        usable (index y * grid_cols + x < node_count).
  * @budget: instructions per hart before the launch fails with
- *          DRM_D1_ERROR_BUDGET; 0 means none (the job timeout applies).
+ *          DRM_D1_ERROR_BUDGET; 0 means none (its time limit applies).
  * @report: writable VA of the launch report, a &drm_d1_launch_report
  *          followed by its node records and printf text.
  *
  * The kernel's own DMA is not checked at SUBMIT: the device MMU checks
  * it, and a bad address fails the job with %DRM_D1_ERROR_MMU_FAULT.
+ * LAUNCHes share the node grid: those on disjoint rectangles run at the
+ * same time, whatever their queues and files; overlapping ones run in the
+ * order they reached the device.  Every launch starts on nodes scrubbed
+ * of what ran there before.  Its time limit is &drm_d1_cmd.time_limit_ms.
  */
 struct drm_d1_cmd_launch {
 	__u64 image;
@@ -329,7 +340,8 @@ struct drm_d1_cmd_mem {
 };
 
 /**
- * struct drm_d1_cmd - one command of a SUBMIT (64 bytes)
+ * struct drm_d1_cmd - one command of a SUBMIT (72 bytes; 64 before
+ * @time_limit_ms, which &drm_d1_submit.cmd_size tells the kernel)
  * @op: what to do:
  *
  *      %DRM_D1_CMD_COPY: copy bytes, @copy.
@@ -349,6 +361,14 @@ struct drm_d1_cmd_mem {
  * @mem: the arguments of %DRM_D1_CMD_SIGNAL, %DRM_D1_CMD_WAIT and
  *       %DRM_D1_CMD_TIMESTAMP.
  * @pad: the union's size; bytes an op does not use must be zero.
+ * @time_limit_ms: %DRM_D1_CMD_LAUNCH: the launch is stopped once it has
+ *                 run this long on its nodes (time spent waiting for
+ *                 nodes other launches hold does not count) and fails
+ *                 with %DRM_D1_ERROR_TIME_LIMIT; 0 means the job timeout
+ *                 (&drm_d1_submit_info.job_timeout_ms); more than
+ *                 &drm_d1_submit_info.max_time_limit_ms is -EINVAL.  Zero
+ *                 for other ops.
+ * @pad2: must be zero.
  *
  * Every VA range a command names must be covered, without gaps, by this
  * file's VM_BIND mappings with the access the command needs, at the time
@@ -363,6 +383,8 @@ struct drm_d1_cmd {
 		struct drm_d1_cmd_mem mem;
 		__u64 pad[7];
 	};
+	__u32 time_limit_ms;
+	__u32 pad2;
 };
 
 /**
@@ -385,8 +407,8 @@ struct drm_d1_sync {
  * @cmds: user pointer to @cmd_count commands, @cmd_size bytes apart.
  * @cmd_count: 1..max_cmds.
  * @cmd_size: sizeof(struct drm_d1_cmd) as the caller knows it: at least
- *            64, at most 4096; bytes beyond what the kernel knows must be
- *            zero.
+ *            64 (then &drm_d1_cmd.time_limit_ms reads as 0), at most
+ *            4096; bytes beyond what the kernel knows must be zero.
  * @in_syncs: user pointer to @in_sync_count drm_d1_sync: the job starts
  *            after all these fences signal.
  * @out_syncs: user pointer to @out_sync_count drm_d1_sync: each gets the
@@ -400,10 +422,11 @@ struct drm_d1_sync {
  *
  * The job's fence signals when its last command completes; with an error
  * when the job failed: -EIO (the device stopped it: MMU or node fault,
- * budget, deadlock, refused command), -ETIMEDOUT (it ran longer than the
- * job timeout, counted from when its queue reached it, and its queue was
- * reset), -ECANCELED (not run because this file was guilty), -ENODEV
- * (the card went away first).  A failed job makes the file guilty:
+ * budget, deadlock, refused command), -ETIMEDOUT (a LAUNCH ran past its
+ * time limit - the device stopped it and wrote its report - or the job
+ * made no progress for the job timeout and its queue was reset; never for
+ * time a LAUNCH spends waiting for nodes), -ECANCELED (not run because
+ * this file was guilty), -ENODEV (the card went away first).  A failed job makes the file guilty:
  * SUBMIT then returns -ECANCELED until GET_CONTEXT_STATUS with
  * DRM_D1_CONTEXT_STATUS_CLEAR (or a new open).
  */
@@ -428,6 +451,7 @@ struct drm_d1_submit {
 #define DRM_D1_ERROR_NODE_FAULT	4
 #define DRM_D1_ERROR_BUDGET	5
 #define DRM_D1_ERROR_DEADLOCK	6
+#define DRM_D1_ERROR_TIME_LIMIT	9
 #define DRM_D1_ERROR_HANG	16
 
 /**
@@ -448,14 +472,18 @@ struct drm_d1_submit {
 #define DRM_D1_NODE_FAULT_BREAKPOINT	7
 #define DRM_D1_NODE_FAULT_DMA		8
 #define DRM_D1_NODE_FAULT_SYNC		9
+#define DRM_D1_NODE_FAULT_PEER		10
 
 /**
  * struct drm_d1_launch_report - header of the report a LAUNCH writes
  * @magic: DRM_D1_REPORT_MAGIC.
  * @status: %DRM_D1_ERROR_NONE, or why the launch failed:
  *          %DRM_D1_ERROR_MMU_FAULT, %DRM_D1_ERROR_NODE_FAULT,
- *          %DRM_D1_ERROR_BUDGET or %DRM_D1_ERROR_DEADLOCK (as
- *          &drm_d1_context_status.error).
+ *          %DRM_D1_ERROR_BUDGET, %DRM_D1_ERROR_DEADLOCK or
+ *          %DRM_D1_ERROR_TIME_LIMIT (as &drm_d1_context_status.error;
+ *          after a time limit each node's record has where it was
+ *          stopped: @hart and @fault_pc of &drm_d1_launch_node, @fault
+ *          %DRM_D1_NODE_FAULT_NONE).
  * @nodes: node records that follow the header, &drm_d1_cmd_launch.cols
  *         times &drm_d1_cmd_launch.rows, in row-major order.
  * @printf_bytes: bytes of device printf text after the node records.
@@ -511,11 +539,15 @@ struct drm_d1_launch_report {
  *         details.
  *
  *         %DRM_D1_NODE_FAULT_SYNC: bad semaphore or DMA-wait operand.
+ *
+ *         %DRM_D1_NODE_FAULT_PEER: a DMA or semaphore named a node
+ *         outside the launch; @fault_addr is that node's id (in the
+ *         launch).  Nothing was accessed.
  * @hart: the hart that faulted.
  * @pad: zero.
  * @fault_pc: PC of the faulting instruction.
- * @fault_addr: the address (SRAM or device VA), or the node id for a DMA
- *              or semaphore aimed at a node that cannot be reached.
+ * @fault_addr: the address (SRAM or device VA), or the node id for
+ *              %DRM_D1_NODE_FAULT_PEER.
  */
 struct drm_d1_launch_node {
 	__u32 exit_code;
@@ -567,8 +599,11 @@ struct drm_d1_launch_node {
  *         %DRM_D1_ERROR_DEADLOCK: every running hart waited on a semaphore
  *         or barrier.
  *
- *         %DRM_D1_ERROR_HANG: the job ran past the job timeout and its
- *         queue was reset.
+ *         %DRM_D1_ERROR_TIME_LIMIT: a LAUNCH ran past its time limit; its
+ *         report has where each node was.
+ *
+ *         %DRM_D1_ERROR_HANG: the job made no progress for the job
+ *         timeout and its queue was reset.
  * @queue: out: its queue.
  * @fault_va: out: for %DRM_D1_ERROR_MMU_FAULT, the faulting VA; else 0.
  * @fault_access: out: for %DRM_D1_ERROR_MMU_FAULT, %DRM_D1_ACCESS_READ,

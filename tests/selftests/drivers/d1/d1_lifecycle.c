@@ -3,7 +3,8 @@
  * d1 selftests: module unload/reload through d1-kmod, unload refused while
  * a file is open (also with BOs, mappings and jobs), driver unbind
  * (unplug) under an open file and with jobs in flight, module parameters
- * of the submission path, runtime PM.
+ * of the submission path (queues, the job timeout, launch time limits),
+ * runtime PM.
  *
  * $D1_KMOD is the d1-kmod tool, $D1_KO the d1.ko to load; the module tests
  * skip when either is unset.  Every test leaves d1 loaded and bound.
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "d1_submit_common.h"
+#include "kernels/d1k_args.h"
 #include "kselftest_harness.h"
 
 #define OUT_LEN	4096
@@ -437,25 +439,33 @@ TEST(unbind_with_jobs_in_flight)
 	d1_check_copy(_metadata, &dev);
 }
 
-/* queues= and job_timeout_ms= reach SUBMIT_INFO and SUBMIT. */
-TEST(submit_params)
+/* Reload d1 with parameters @p1 and @p2; open it into *@fd. */
+static void d1_reload_open(struct __test_metadata *_metadata, const char *p1,
+			   const char *p2, int *fd)
 {
 	char out[OUT_LEN];
-	struct drm_d1_submit_info si;
-	struct drm_d1_cmd c;
-	struct d1_buf b;
 	struct d1_dev dev;
-	int fd;
 
-	NEED_KMOD();
 	d1_ensure(_metadata);
 	d1_unload(_metadata);
 	ASSERT_EQ(0, d1_kmod_run(out, sizeof(out), "load", getenv("D1_KO"),
-				 "queues=2", "job_timeout_ms=1500"))
+				 p1, p2))
 		TH_LOG("load: %s", out);
 	ASSERT_EQ(0, d1_find(&dev));
-	fd = open(dev.node, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd);
+	*fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, *fd);
+}
+
+/* queues= and job_timeout_ms= reach SUBMIT_INFO and SUBMIT. */
+TEST(submit_params)
+{
+	struct drm_d1_submit_info si;
+	struct drm_d1_cmd c;
+	struct d1_buf b;
+	int fd;
+
+	NEED_KMOD();
+	d1_reload_open(_metadata, "queues=2", "job_timeout_ms=1500", &fd);
 	ASSERT_EQ(0, d1_submit_info(fd, &si));
 	EXPECT_EQ(2u, si.submit_queues);
 	EXPECT_EQ(1500u, si.job_timeout_ms);
@@ -469,6 +479,82 @@ TEST(submit_params)
 	EXPECT_TRUE(d1_devcoredump_take("d1 devcoredump: queue 0 hang"));
 	d1_buf_free(fd, &b);
 	close(fd);
+	d1_unload(_metadata);
+	d1_load(_metadata, NULL);
+}
+
+/* Device ns of a LOOP of @n rounds on one node with time limit @limit. */
+static int loop_ns(int fd, struct d1_klaunch *k, __u32 n, __u32 limit,
+		   __u64 *ns)
+{
+	struct drm_d1_cmd c[3] = {
+		d1_klaunch_ts(k, 0),
+		d1_klaunch_cmd(k, 0, D1K_LOOP, n, 0, 0, 0, 0, 1, 1, limit),
+		d1_klaunch_ts(k, 1),
+	};
+	int ret;
+
+	memset(k->ts.map, 0, 16);
+	ret = d1_run(fd, 0, c, 3, 300 * D1_SEC);
+	*ns = d1_klaunch_time(k, 1) - d1_klaunch_time(k, 0);
+	return ret;
+}
+
+/*
+ * Launch time limits both ways, with a 1 s job timeout: a kernel running
+ * more than three job timeouts completes when its LAUNCH asks for a
+ * longer limit (the driver's timer leaves it alone); without one the same
+ * kernel is stopped at the job timeout, counted on the grid, and only
+ * its file is guilty.
+ */
+TEST(launch_time_limits)
+{
+	struct drm_d1_context_status st;
+	struct drm_d1_submit_info si;
+	struct d1_klaunch k;
+	struct d1_dev dev;
+	__u64 ns = 0;
+	__u32 n = 256;
+	int fd, fd2, i;
+
+	NEED_KMOD();
+	d1_reload_open(_metadata, "job_timeout_ms=1000",
+		       "max_time_limit_ms=60000", &fd);
+	ASSERT_EQ(0, d1_find(&dev));
+	fd2 = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, d1_submit_info(fd, &si));
+	EXPECT_EQ(1000u, si.job_timeout_ms);
+	EXPECT_EQ(60000u, si.max_time_limit_ms);
+	ASSERT_EQ(0, d1_klaunch_setup(fd, &k));
+
+	/* size the loop to run well past three job timeouts */
+	ASSERT_EQ(1, loop_ns(fd, &k, n, 60000, &ns));
+	for (i = 0; i < 4 && ns < 3300ull * 1000000; i++) {
+		__u64 want = ns ? (__u64)n * 4000 * 1000000 / ns : n * 16ull;
+
+		n = want > n * 64ull ? n * 64 : want < n * 2ull ? n * 2 : want;
+		ASSERT_EQ(1, loop_ns(fd, &k, n, 60000, &ns))
+			TH_LOG("a %u-round loop with a 60 s limit failed", n);
+	}
+	EXPECT_LE(3000ull * 1000000, ns);
+	ASSERT_EQ(0, d1_ctx_status(fd, 0, &st));
+	EXPECT_EQ(0u, st.error_count);
+
+	/* the job timeout is the default limit: stopped, and only fd guilty */
+	EXPECT_EQ(-ETIMEDOUT, loop_ns(fd, &k, n, 0, &ns));
+	EXPECT_EQ(DRM_D1_ERROR_TIME_LIMIT, d1_klaunch_report(&k, 0)->status);
+	EXPECT_EQ(1, d1_copy_round_trip(fd2, 7));
+	ASSERT_EQ(0, d1_ctx_status(fd, DRM_D1_CONTEXT_STATUS_CLEAR, &st));
+	EXPECT_EQ(1u, st.guilty);
+	EXPECT_EQ(DRM_D1_ERROR_TIME_LIMIT, st.error);
+	ASSERT_EQ(0, d1_ctx_status(fd2, 0, &st));
+	EXPECT_EQ(0u, st.guilty);
+	EXPECT_EQ(0u, st.error_count);
+
+	d1_klaunch_free(fd, &k);
+	close(fd);
+	close(fd2);
 	d1_unload(_metadata);
 	d1_load(_metadata, NULL);
 }

@@ -406,4 +406,93 @@ static inline bool d1_devcoredump_take(const char *needle)
 	return found;
 }
 
+/*
+ * LAUNCHes of the selftest kernel (kernels/d1k_scale.c, struct d1k_args)
+ * on any rectangle: up to D1_KL_SLOTS in flight, each with its own
+ * argument block, report and a pair of device timestamps.
+ */
+#define D1_KL_SLOTS	8
+#define D1_KL_REPORT	16384u
+
+struct d1_klaunch {
+	struct d1_buf img, args, rep, ts;
+	__u32 img_size;
+};
+
+static inline void d1_klaunch_free(int fd, struct d1_klaunch *k)
+{
+	d1_buf_free(fd, &k->img);
+	d1_buf_free(fd, &k->args);
+	d1_buf_free(fd, &k->rep);
+	d1_buf_free(fd, &k->ts);
+}
+
+static inline int d1_klaunch_setup(int fd, struct d1_klaunch *k)
+{
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	ret = d1_kernel_load(fd, "d1k_scale.elf", &k->img, &k->img_size);
+	if (!ret)
+		ret = d1_buf_new(fd, 4096, DRM_D1_BO_HOST, &k->args);
+	if (!ret)
+		ret = d1_buf_new(fd, D1_KL_SLOTS * D1_KL_REPORT, DRM_D1_BO_HOST,
+				 &k->rep);
+	if (!ret)
+		ret = d1_buf_new(fd, 4096, DRM_D1_BO_HOST, &k->ts);
+	if (ret)
+		d1_klaunch_free(fd, k);
+	return ret;
+}
+
+/* The LAUNCH of slot @slot: mode, n, src, dst as struct d1k_args. */
+static inline struct drm_d1_cmd d1_klaunch_cmd(struct d1_klaunch *k,
+					       unsigned int slot, __u32 mode,
+					       __u32 n, __u64 src, __u64 dst,
+					       __u16 x0, __u16 y0, __u16 cols,
+					       __u16 rows, __u32 limit_ms)
+{
+	__u32 *a = (__u32 *)((char *)k->args.map + slot * 256);
+	struct drm_d1_cmd c;
+
+	memcpy(a, &src, 8);
+	memcpy(a + 2, &dst, 8);
+	a[4] = n;
+	a[5] = mode;
+	memset((char *)k->rep.map + slot * D1_KL_REPORT, 0, D1_KL_REPORT);
+	c = d1_cmd_launch(k->img.va, k->img_size, k->args.va + slot * 256, 24,
+			  cols, rows, 0, k->rep.va + slot * D1_KL_REPORT,
+			  D1_KL_REPORT);
+	c.launch.x0 = x0;
+	c.launch.y0 = y0;
+	c.time_limit_ms = limit_ms;
+	return c;
+}
+
+/* TIMESTAMP into timestamp @i (0..511) of @k. */
+static inline struct drm_d1_cmd d1_klaunch_ts(struct d1_klaunch *k,
+					      unsigned int i)
+{
+	return d1_cmd_mem(DRM_D1_CMD_TIMESTAMP, k->ts.va + i * 8, 0);
+}
+
+static inline __u64 d1_klaunch_time(struct d1_klaunch *k, unsigned int i)
+{
+	return ((volatile __u64 *)k->ts.map)[i];
+}
+
+static inline struct drm_d1_launch_report *
+d1_klaunch_report(struct d1_klaunch *k, unsigned int slot)
+{
+	return (struct drm_d1_launch_report *)((char *)k->rep.map +
+					       slot * D1_KL_REPORT);
+}
+
+static inline struct drm_d1_launch_node *
+d1_klaunch_node(struct d1_klaunch *k, unsigned int slot, unsigned int node)
+{
+	return (struct drm_d1_launch_node *)(d1_klaunch_report(k, slot) + 1) +
+	       node;
+}
+
 #endif /* D1_SUBMIT_COMMON_H */
