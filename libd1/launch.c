@@ -70,9 +70,12 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 		return D1_ERROR_INVALID_VALUE;
 	dev = stream->dev;
 	c = *config;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 3; i++)
 		if (c.reserved[i])
 			return D1_ERROR_INVALID_VALUE;
+	if (c.time_limit_ms > dev->sinfo.max_time_limit_ms)
+		return dev->sinfo.max_time_limit_ms ? D1_ERROR_INVALID_VALUE :
+		       D1_ERROR_NOT_SUPPORTED;
 	if (!c.cols)
 		c.cols = 1;
 	if (!c.rows)
@@ -151,6 +154,9 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 	cmd.launch.rows = (uint16_t)c.rows;
 	cmd.launch.budget = c.budget;
 	cmd.launch.report = p->bo[1].va;
+	cmd.time_limit_ms = (uint32_t)c.time_limit_ms;
+	p->time_limit_ms = c.time_limit_ms ? (unsigned int)c.time_limit_ms :
+			   dev->sinfo.job_timeout_ms;
 	st = d1_submit(stream, &cmd, 1, p, 0);
 	if (st)
 		goto fail;
@@ -168,6 +174,7 @@ static const char *fault_name(unsigned int f)
 		"misaligned jump target", "load access fault",
 		"store access fault", "unknown ecall", "breakpoint",
 		"DMA fault", "synchronisation fault",
+		"node outside the launch",
 	};
 
 	return f < sizeof(names) / sizeof(names[0]) ? names[f] : "fault";
@@ -279,6 +286,25 @@ d1_status d1_launch_finish(d1_stream *s, struct d1_pending *p, int fst)
 				 "kernel %s: node (%u,%u) exited with code %u",
 				 p->kernel, x, y, r.exit_code);
 		return D1_ERROR_LAUNCH_FAILED;
+	}
+	if (h.status == DRM_D1_ERROR_TIME_LIMIT && nodes && h.nodes) {
+		struct drm_d1_context_status cs;
+		struct drm_d1_launch_node r;
+
+		/* Where it was stopped: the first node's record. */
+		memcpy(&r, rep + sizeof(h), sizeof(r));
+		d1_ctx_take(s->dev, &cs);
+		d1_set_error(s, D1_ERROR_TIMEOUT, D1_ERRKIND_TIME_LIMIT,
+			     p->kernel);
+		e->node_x = p->x0;
+		e->node_y = p->y0;
+		e->hart = r.hart;
+		e->pc = r.fault_pc;
+		snprintf(e->message, sizeof(e->message),
+			 "kernel %s: stopped at its time limit of %u ms on the grid; node (%u,%u) hart %u was at pc 0x%" PRIx64,
+			 p->kernel, p->time_limit_ms, p->x0, p->y0, r.hart,
+			 e->pc);
+		return D1_ERROR_TIMEOUT;
 	}
 	if (fst || h.status)
 		return d1_job_error(s, p, fst ? fst : -EIO);

@@ -175,7 +175,7 @@ struct d1_pending {
 	void *dst;
 	size_t size;
 	/* D1_PENDING_LAUNCH: bo[0] args (maybe empty), bo[1] report */
-	unsigned int x0, y0, cols, rows, flags;
+	unsigned int x0, y0, cols, rows, flags, time_limit_ms;
 	int raw;
 	char kernel[D1_KERNEL_NAME_MAX];
 };

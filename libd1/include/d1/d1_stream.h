@@ -16,12 +16,12 @@
  * syncobj; every job it submits signals the next point.
  *
  * Errors from the device: when a launch faults, synchronising returns
- * D1_ERROR_LAUNCH_FAILED (D1_ERROR_TIMEOUT for a kernel that hung or ran
- * out of its instruction budget) and d1_stream_last_error() tells what
- * happened: node, hart, PC, faulting address, or the MMU fault's VA and
- * access.  The handle's error state is cleared, so the stream (and the
- * handle) stay usable.  Work enqueued after the failed job on the same
- * handle and not yet run is cancelled.
+ * D1_ERROR_LAUNCH_FAILED (D1_ERROR_TIMEOUT for a kernel that ran past its
+ * time limit or out of its instruction budget, or a job that hung) and
+ * d1_stream_last_error() tells what happened: node, hart, PC, faulting
+ * address, or the MMU fault's VA and access.  The handle's error state is
+ * cleared, so the stream (and the handle) stay usable.  Work enqueued
+ * after the failed job on the same handle and not yet run is cancelled.
  */
 #ifndef D1_STREAM_H
 #define D1_STREAM_H
@@ -90,13 +90,15 @@ D1_API d1_status d1_stream_set_printf_handler(d1_stream *stream,
  * enum d1_error_kind - what kind of failure a struct d1_error_info is
  * @D1_ERRKIND_NONE: no failure.
  * @D1_ERRKIND_NODE_FAULT: a node faulted: node, hart, pc, fault, address;
- *                         a DMA fault adds the MMU's access and reason.
+ *                         a DMA fault adds the MMU's access and reason;
+ *                         DMA or a semaphore aimed outside the launch is
+ *                         the fault "node outside the launch" with the
+ *                         node's id (in the launch) as address.
  * @D1_ERRKIND_MMU_FAULT: a copy (or another command) touched an unmapped
  *                        or read-only device address: address, access,
  *                        reason.
- * @D1_ERRKIND_TIMEOUT: the job outlived the driver's job timeout (the
- *                      kernel hung) and its queue was reset;
- *                      D1_ERROR_TIMEOUT.
+ * @D1_ERRKIND_TIMEOUT: the job made no progress for the driver's job
+ *                      timeout and its queue was reset; D1_ERROR_TIMEOUT.
  * @D1_ERRKIND_BUDGET: a hart ran out of its instruction budget;
  *                     D1_ERROR_TIMEOUT.
  * @D1_ERRKIND_DEADLOCK: every running hart waits on a semaphore or
@@ -108,6 +110,9 @@ D1_API d1_status d1_stream_set_printf_handler(d1_stream *stream,
  *                        handle failed.
  * @D1_ERRKIND_DISPATCH: the argument block did not match the image: node,
  *                       exit_code (the dispatcher's code).
+ * @D1_ERRKIND_TIME_LIMIT: the launch ran past its time limit and was
+ *                         stopped: node, hart and pc of its first node
+ *                         then; D1_ERROR_TIMEOUT.
  */
 enum d1_error_kind {
 	D1_ERRKIND_NONE = 0,
@@ -120,6 +125,7 @@ enum d1_error_kind {
 	D1_ERRKIND_EXIT_CODE,
 	D1_ERRKIND_CANCELLED,
 	D1_ERRKIND_DISPATCH,
+	D1_ERRKIND_TIME_LIMIT,
 };
 
 /**
@@ -221,7 +227,9 @@ D1_API d1_status d1_memcpy_dtod_async(d1_stream *stream, d1_buffer *dst,
 
 /**
  * struct d1_launch_config - where and how a kernel runs
- * @x0: first column of the node rectangle.
+ * @x0: first column of the node rectangle.  The kernel sees the rectangle
+ *      as its grid: node ids and coordinates (and the nodes DMA and
+ *      semaphores can name) are relative to it.
  * @y0: first row.
  * @cols: columns (0 is taken as 1).
  * @rows: rows (0 is taken as 1).
@@ -229,11 +237,21 @@ D1_API d1_status d1_memcpy_dtod_async(d1_stream *stream, d1_buffer *dst,
  * @flags: %D1_LAUNCH_CHECK_EXIT fails the launch when a node exits with a
  *         non-zero code.
  * @budget: instructions per hart before the launch fails with
- *          D1_ERROR_TIMEOUT (0: none; the driver's job timeout applies).
+ *          D1_ERROR_TIMEOUT (0: none).
+ * @time_limit_ms: the launch is stopped once it has run this long on its
+ *                 nodes (waiting for nodes other launches hold does not
+ *                 count) and fails with D1_ERROR_TIMEOUT, kind
+ *                 D1_ERRKIND_TIME_LIMIT.  0: the driver's job timeout; at
+ *                 most the driver's max_time_limit_ms, else
+ *                 D1_ERROR_INVALID_VALUE (D1_ERROR_NOT_SUPPORTED from a
+ *                 driver without time limits).
  * @reserved: zero.
  *
  * A rectangle outside the grid or on unusable nodes is
- * D1_ERROR_INVALID_VALUE.
+ * D1_ERROR_INVALID_VALUE.  Launches on disjoint rectangles run at the
+ * same time, from any streams and processes; overlapping ones wait for
+ * each other in the order they reached the card.  Every launch starts on
+ * nodes scrubbed of what ran there before.
  */
 struct d1_launch_config {
 	unsigned int x0;
@@ -243,7 +261,8 @@ struct d1_launch_config {
 	unsigned int harts;
 	unsigned int flags;
 	uint64_t budget;
-	uint64_t reserved[4];
+	uint64_t time_limit_ms;
+	uint64_t reserved[3];
 };
 
 /* Fail the launch when a node exits with a non-zero code. */

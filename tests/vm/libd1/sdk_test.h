@@ -60,6 +60,12 @@ static inline int sdk_supported(d1_device *dev)
 	return st != D1_ERROR_NOT_SUPPORTED;
 }
 
+/* Kernel @name of program @p; NULL (and the test failed) if missing. */
+#define SDK_KERNEL(p, name) ({ \
+	d1_kernel *k_ = NULL; \
+	EXPECT_EQ(D1_SUCCESS, d1_kernel_create((p), (name), &k_)); \
+	k_; })
+
 #define SDK_SETUP(dev) do { \
 	d1_status st_ = d1_device_open(0, &(dev)); \
 	ASSERT_EQ(D1_SUCCESS, st_) TH_LOG("%s", d1_status_string(st_)); \

@@ -47,5 +47,6 @@ TEST(sgemm) { run_example(_metadata, "sgemm"); }
 TEST(bf16_matmul) { run_example(_metadata, "bf16_matmul"); }
 TEST(mesh_reduce) { run_example(_metadata, "mesh_reduce"); }
 TEST(pipeline) { run_example(_metadata, "pipeline"); }
+TEST(two_streams) { run_example(_metadata, "two_streams"); }
 
 TEST_HARNESS_MAIN

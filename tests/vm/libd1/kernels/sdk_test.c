@@ -104,3 +104,66 @@ D1_KERNEL(deadlock, (uint32_t, sem))
 {
 	d1_sem_wait(sem, 1);
 }
+
+/* Leave traces in SRAM (n words at @addr), semaphores and printf. */
+D1_KERNEL(dirty, (uint32_t, n), (uint64_t, addr))
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)addr;
+	uint32_t i;
+
+	if (d1_hart_id())
+		return;
+	for (i = 0; i < n; i++)
+		p[i] = 0xd1d1000000000000ull | i;
+	for (i = 0; i < D1_NUM_SEMS; i++)
+		d1_sem_signal(D1_SEM_LOCAL(i), 5);
+	d1_printf("left %u words\n", n);
+}
+
+extern char __image_end[];
+
+/* out[node id] = nonzero SRAM words between the image and this stack,
+ * plus nonzero semaphores: what an earlier kernel could have left. */
+D1_KERNEL(scan, (d1_devptr, out))
+{
+	static uint32_t count;
+	const uint64_t *w = (const uint64_t *)(((uintptr_t)__image_end + 7) & ~7ul);
+	uint64_t sp, i, n;
+
+	if (d1_hart_id())
+		return;
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	n = ((sp - 4096) - (uintptr_t)w) / 8;
+	count = 0;
+	for (i = 0; i < n; i++)
+		count += w[i] != 0;
+	for (i = 0; i < D1_NUM_SEMS; i++)
+		count += d1_sem_read((uint32_t)i) != 0;
+	d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, out.addr + d1_node_id() * 4,
+		    (uintptr_t)&count, 4);
+}
+
+/* Aim DMA (@kind D1_DMA_TO_NODE / FROM_NODE) or, for kind 0, a semaphore
+ * signal at node @node of the launch. */
+D1_KERNEL(peer, (uint32_t, kind), (uint32_t, node))
+{
+	if (d1_hart_id())
+		return;
+	if (kind)
+		d1_dma_copy((uint16_t)kind, (uint16_t)node, (uintptr_t)sram,
+			    (uintptr_t)sram, 64);
+	else
+		d1_sem_signal(D1_SEM_NODE(node, 0), 1);
+}
+
+/* @n thousand empty loop rounds on hart 0 of every node. */
+D1_KERNEL(loop, (uint32_t, n))
+{
+	uint32_t i, j;
+
+	if (d1_hart_id())
+		return;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 1000; j++)
+			__asm__ volatile("");
+}
