@@ -191,7 +191,14 @@ run_vm() {
 	vm_suites vm tests/vm/guest-check.sh
 	echo "== guest suites again, behind a guest IOMMU (intel-iommu)"
 	D1_STRESS=skip vm_suites vm-iommu tests/vm/guest-check.sh --iommu
+	echo "== guest suites again, on a card with other properties ($ALT_DEVICE)"
+	D1_STRESS=skip vm_suites vm-alt tests/vm/guest-check.sh \
+		--device "$ALT_DEVICE"
 }
+
+# The guest tests follow the card they find (QUERY), not its defaults:
+# a small grid, more queues and contexts than the default.
+ALT_DEVICE="grid-rows=6,grid-cols=6,nodes=36,queues=8,contexts=32"
 
 run_stress() {
 	echo "== stress runs in the VM (fuzzing, faults, hangs, kills, reloads, unplug, load)"

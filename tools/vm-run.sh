@@ -9,6 +9,7 @@
 # Usage: tools/vm-run.sh [options] COMMAND [ARG...]
 #   --timeout SECS     host-side bound on the whole run (default 600)
 #   --device PROPS     extra d1-dip properties, e.g. "queues=8,hbm-size=64M"
+#                      (the command sees them in $D1_DEVICE_PROPS)
 #   --no-device        boot without the d1-dip device
 #   --iommu            add a guest IOMMU (intel-iommu, enabled in the guest)
 #   --log FILE         also write the console to FILE
@@ -23,13 +24,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 timeout=600
 dev_props=
+dev_env=
 with_dev=1
 iommu=0
 log=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
-	--device) dev_props=,$2; shift 2 ;;
+	--device) dev_props=,$2; dev_env=$2; shift 2 ;;
 	--no-device) with_dev=0; shift ;;
 	--iommu) iommu=1; shift ;;
 	--log) log=$2; shift 2 ;;
@@ -71,6 +73,9 @@ shquote() {
 }
 {
 	echo "set -e"
+	# Guest tests compare what the driver reports with the device's
+	# properties: the defaults, or these.
+	echo "export D1_DEVICE_PROPS=$(shquote "$dev_env")"
 	for a in "$@"; do shquote "$a"; done
 	echo
 } >"$script"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers of the in-VM libd1 tests: the default d1-dip device's
- * capabilities and reads of the device's sysfs attributes, as an
+ * Helpers of the in-VM libd1 tests: the d1-dip card's properties
+ * (d1_device_props.h) and reads of the device's sysfs attributes, as an
  * independent view to compare libd1's answers against.
  */
 #ifndef D1_TEST_H
@@ -16,13 +16,8 @@
 
 #include <d1/d1.h>
 
-/* The d1-dip device's defaults (tools/vm-run.sh without --device). */
-#define DEF_GRID_ROWS		18
-#define DEF_GRID_COLS		20
-#define DEF_NODES		354
-#define DEF_SRAM_PER_NODE	(1280u * 1024)
-#define DEF_QUEUES		4
-#define DEF_CONTEXTS		16
+#include "d1_device_props.h"
+
 #define D1_PCI_DEVICE_ID	0xd1d1
 
 /*

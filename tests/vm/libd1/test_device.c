@@ -77,13 +77,13 @@ TEST_F(dev, capabilities_are_the_defaults)
 {
 	const struct d1_device_info *in = &self->info;
 
-	EXPECT_EQ((uint32_t)DEF_GRID_ROWS, in->grid_rows);
-	EXPECT_EQ((uint32_t)DEF_GRID_COLS, in->grid_cols);
-	EXPECT_EQ((uint32_t)DEF_NODES, in->node_count);
+	EXPECT_EQ(d1_device_prop("grid-rows"), in->grid_rows);
+	EXPECT_EQ(d1_device_prop("grid-cols"), in->grid_cols);
+	EXPECT_EQ(d1_device_prop("nodes"), in->node_count);
 	EXPECT_LE(in->node_count, in->grid_rows * in->grid_cols);
-	EXPECT_EQ(DEF_SRAM_PER_NODE, in->sram_per_node);
-	EXPECT_EQ((uint32_t)DEF_QUEUES, in->num_queues);
-	EXPECT_EQ((uint32_t)DEF_CONTEXTS, in->num_contexts);
+	EXPECT_EQ(d1_device_prop("sram-size"), in->sram_per_node);
+	EXPECT_EQ(d1_device_prop("queues"), in->num_queues);
+	EXPECT_EQ(d1_device_prop("contexts"), in->num_contexts);
 	for (unsigned int i = 0; i < sizeof(in->reserved) / 8; i++)
 		EXPECT_EQ(0u, in->reserved[i]);
 }

@@ -117,7 +117,7 @@ TEST_F(launch, rectangle_with_harts)
 			EXPECT_EQ(x << 24 | y << 16 | h << 8 | 0x5a, out[i * 4 + h]);
 		}
 	/* Outside the grid, bad hart counts: refused. */
-	cfg.x0 = DEF_GRID_COLS - 1;
+	cfg.x0 = (unsigned int)d1_device_prop("grid-cols") - 1;
 	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_launch(self->s, k, &cfg));
 	cfg.x0 = 0;
 	cfg.harts = 5;

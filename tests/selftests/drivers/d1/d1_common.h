@@ -24,17 +24,11 @@
 
 #include <drm/d1_accel.h>
 
+#include "d1_device_props.h"
 #include "d1_regs.h"
 
 #define D1_ACCEL_MAJOR		261	/* ACCEL_MAJOR in drm_accel.h */
 
-/* The device as the VM runner configures it by default. */
-#define D1_DEF_GRID_ROWS	18
-#define D1_DEF_GRID_COLS	20
-#define D1_DEF_NODES		354
-#define D1_DEF_SRAM		(1280u * 1024)
-#define D1_DEF_QUEUES		4
-#define D1_DEF_CONTEXTS		16
 
 struct d1_dev {
 	char node[PATH_MAX];	/* /dev/accel/accelN */

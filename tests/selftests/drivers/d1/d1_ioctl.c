@@ -70,12 +70,13 @@ TEST_F(d1, query_device_info)
 
 	ASSERT_EQ(D1_VERSION_MAJOR(D1_HW_VERSION),
 		  D1_VERSION_MAJOR(info.hw_version));
-	ASSERT_EQ(D1_DEF_GRID_ROWS, info.grid_rows);
-	ASSERT_EQ(D1_DEF_GRID_COLS, info.grid_cols);
-	ASSERT_EQ(D1_DEF_NODES, info.node_count);
-	ASSERT_EQ(D1_DEF_SRAM, info.sram_per_node);
-	ASSERT_EQ(D1_DEF_QUEUES, info.num_queues);
-	ASSERT_EQ(D1_DEF_CONTEXTS, info.num_contexts);
+	/* the card the VM runner made (d1_device_props.h) */
+	ASSERT_EQ(d1_device_prop("grid-rows"), info.grid_rows);
+	ASSERT_EQ(d1_device_prop("grid-cols"), info.grid_cols);
+	ASSERT_EQ(d1_device_prop("nodes"), info.node_count);
+	ASSERT_EQ(d1_device_prop("sram-size"), info.sram_per_node);
+	ASSERT_EQ(d1_device_prop("queues"), info.num_queues);
+	ASSERT_EQ(d1_device_prop("contexts"), info.num_contexts);
 
 	/* HBM is whatever the VM gave the card: the size of BAR2. */
 	ASSERT_GT(sizeof(path), (size_t)snprintf(path, sizeof(path),

@@ -22,8 +22,6 @@
 
 static const char qmp_del[] =
 	"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"d1\"}}";
-static const char qmp_add[] =
-	"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"d1\",\"bus\":\"rp0\"}}";
 
 /* Run tools/vm-qmp.sh (found from this binary: build/selftests/..). */
 static int qmp(const char *json)
@@ -90,13 +88,21 @@ static bool wait_present(bool present, int ms)
 	return false;
 }
 
-/* Plug the card back in (QEMU may need a moment to finish the removal). */
+/*
+ * Plug the card back in, with the properties the VM gave it (QEMU may
+ * need a moment to finish the removal).
+ */
 static bool replug(void)
 {
+	char props[512], add[768];
 	int i;
 
+	d1_device_props_json(props, sizeof(props));
+	snprintf(add, sizeof(add),
+		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"d1\",\"bus\":\"rp0\"%s}}",
+		 props);
 	for (i = 0; i < 100; i++) {
-		if (qmp(qmp_add) == 0)
+		if (qmp(add) == 0)
 			return wait_present(true, 10000);
 		usleep(100000);
 	}
