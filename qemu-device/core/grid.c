@@ -832,11 +832,13 @@ int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
 	run_load(&run, harts, entry, stack, res);
 	if (l->time_limit_ns)
 		run.deadline = run_now(&run) + l->time_limit_ns;
+	d1_pool_enter(g->pool);
 	while (run.nnodes) {
 		d1_pool_run(g->pool, run.nnodes, node_epoch, &run);
 		if (boundary(&run, res))
 			break;
 	}
+	d1_pool_leave(g->pool);
 	run_account(&run, res);
 
 	pthread_mutex_lock(&g->lock);

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Host thread pool for the grid simulator, shared by the launches running
- * at the same time.  Each d1_pool_run() call is a job (an epoch of one
- * launch: one item per node).  Its caller works on its own job's items;
- * the pool's workers take one item at a time from the jobs in turn
- * (round-robin), so concurrent launches get an equal share of the
- * workers whatever their sizes; alone, a job's items go without turns.  Which thread runs which item does not
- * matter for results: items (nodes) are independent within a job.
+ * at the same time.  Each launch is a client (d1_pool_enter/leave) and
+ * each d1_pool_run() call a job (an epoch of one launch: one item per
+ * node); its caller - the launch's own thread - always works on it.  The
+ * pool's threads - 1 workers help only while fewer clients run than there
+ * are threads: then they take one item at a time from the jobs in turn
+ * (round-robin), so concurrent launches get an equal share of them
+ * whatever their sizes.  With as many launches as threads, every launch
+ * already has a thread of its own; a worker would only add a dependency
+ * between launches (a launch whose item a preempted worker holds waits
+ * for that worker), so they rest.
+ * Which thread runs which item does not matter for results: items
+ * (nodes) are independent within a job.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,6 +28,7 @@ struct pool_job {
 	atomic_uint next;	/* next item to claim */
 	atomic_uint done;	/* items finished */
 	uint32_t users;		/* workers holding a pointer, under lock */
+	pthread_cond_t idle;	/* its caller waits for the workers */
 	struct pool_job *prev, *nxt;
 };
 
@@ -29,39 +36,38 @@ struct d1_pool {
 	uint32_t threads;
 	pthread_t *tids;
 	pthread_mutex_t lock;
-	pthread_cond_t work;	/* a job arrived (workers wait) */
-	pthread_cond_t done;	/* a job may have finished (callers wait) */
+	pthread_cond_t work;	/* workers wait for a job to help */
 	struct pool_job *jobs;	/* running jobs, under lock */
-	atomic_uint njobs;	/* how many */
+	uint32_t njobs;		/* how many, under lock */
+	uint32_t clients;	/* launches entered, under lock */
 	struct pool_job *turn;	/* the job whose turn is next */
 	uint32_t idle;		/* workers waiting on @work */
 	bool quit;
 };
 
-/*
- * Run items of @j until none is left unclaimed, or (@p set: a worker)
- * only one while other jobs wait for their turn.  True if it finished @j.
- */
-static bool pool_claim(struct d1_pool *p, struct pool_job *j)
+/* Run items of @j until none is left unclaimed, or just one (@one). */
+static void pool_claim(struct pool_job *j, bool one)
 {
-	uint32_t i, fin = 0;
+	uint32_t i;
 
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
 		j->fn(j->ctx, i);
-		fin = atomic_fetch_add(&j->done, 1) + 1;
-		if (p && atomic_load(&p->njobs) > 1)
+		atomic_fetch_add(&j->done, 1);
+		if (one)
 			break;
 	}
-	return fin == j->n;
 }
 
-/* A job with unclaimed items, taking turns; caller holds the lock. */
+/*
+ * A job with unclaimed items, taking turns, while workers are wanted;
+ * caller holds the lock.
+ */
 static struct pool_job *pool_pick(struct d1_pool *p)
 {
 	struct pool_job *j = p->turn ? p->turn : p->jobs;
 	struct pool_job *start = j;
 
-	if (!j)
+	if (!j || p->clients >= p->threads)
 		return NULL;
 	do {
 		struct pool_job *next = j->nxt ? j->nxt : p->jobs;
@@ -82,7 +88,7 @@ static void *pool_worker(void *arg)
 	pthread_mutex_lock(&p->lock);
 	while (!p->quit) {
 		struct pool_job *j = pool_pick(p);
-		bool fin;
+		bool one;
 
 		if (!j) {
 			p->idle++;
@@ -90,12 +96,13 @@ static void *pool_worker(void *arg)
 			p->idle--;
 			continue;
 		}
+		one = p->njobs > 1;	/* alone, a job needs no turns */
 		j->users++;
 		pthread_mutex_unlock(&p->lock);
-		fin = pool_claim(p, j);
+		pool_claim(j, one);
 		pthread_mutex_lock(&p->lock);
-		if (--j->users == 0 || fin)
-			pthread_cond_broadcast(&p->done);
+		if (--j->users == 0)
+			pthread_cond_signal(&j->idle);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -111,7 +118,6 @@ struct d1_pool *d1_pool_create(uint32_t threads)
 	p->threads = threads ? threads : 1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->done, NULL);
 	if (p->threads > 1) {
 		p->tids = calloc(p->threads - 1, sizeof(*p->tids));
 		if (!p->tids) {
@@ -142,7 +148,6 @@ void d1_pool_destroy(struct d1_pool *p)
 		pthread_join(p->tids[i], NULL);
 	free(p->tids);
 	pthread_cond_destroy(&p->work);
-	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -165,21 +170,22 @@ void d1_pool_run(struct d1_pool *p, uint32_t n,
 	}
 	atomic_init(&j.next, 0);
 	atomic_init(&j.done, 0);
+	pthread_cond_init(&j.idle, NULL);
 	pthread_mutex_lock(&p->lock);
 	j.nxt = p->jobs;
 	if (p->jobs)
 		p->jobs->prev = &j;
 	p->jobs = &j;
-	atomic_fetch_add(&p->njobs, 1);
-	if (p->idle)
+	p->njobs++;
+	if (p->idle && p->clients < p->threads)
 		pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
 
-	pool_claim(NULL, &j);
+	pool_claim(&j, false);
 
 	pthread_mutex_lock(&p->lock);
-	while (atomic_load(&j.done) < n || j.users)
-		pthread_cond_wait(&p->done, &p->lock);
+	while (j.users)
+		pthread_cond_wait(&j.idle, &p->lock);
 	if (j.prev)
 		j.prev->nxt = j.nxt;
 	else
@@ -188,6 +194,23 @@ void d1_pool_run(struct d1_pool *p, uint32_t n,
 		j.nxt->prev = j.prev;
 	if (p->turn == &j)
 		p->turn = j.nxt;
-	atomic_fetch_sub(&p->njobs, 1);
+	p->njobs--;
+	pthread_mutex_unlock(&p->lock);
+	pthread_cond_destroy(&j.idle);
+}
+
+void d1_pool_enter(struct d1_pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->clients++;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void d1_pool_leave(struct d1_pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	/* one fewer: resting workers may be wanted again */
+	if (p->clients-- == p->threads && p->idle && p->jobs)
+		pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
 }

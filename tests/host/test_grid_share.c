@@ -131,8 +131,8 @@ static void *pool_job(void *arg)
 TEST(pool_shares_between_concurrent_jobs)
 {
 	struct d1_pool *p = d1_pool_create(3);
-	struct pool_ctx big = { .p = p, .items = 400 };
-	struct pool_ctx small = { .p = p, .items = 8 };
+	struct pool_ctx big = { .p = p, .items = 1000 };
+	struct pool_ctx small = { .p = p, .items = 4 };
 	pthread_t tb, ts;
 
 	ASSERT_NE(NULL, p);
@@ -143,8 +143,8 @@ TEST(pool_shares_between_concurrent_jobs)
 	ASSERT_EQ(0, pthread_create(&ts, NULL, pool_job, &small));
 	pthread_join(ts, NULL);
 	pthread_join(tb, NULL);
-	EXPECT_EQ(400u, atomic_load(&big.ran));
-	EXPECT_EQ(8u, atomic_load(&small.ran));
+	EXPECT_EQ(1000u, atomic_load(&big.ran));
+	EXPECT_EQ(4u, atomic_load(&small.ran));
 	EXPECT_LT(small.end, big.end);
 	d1_pool_destroy(p);
 }
