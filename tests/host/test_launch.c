@@ -252,10 +252,14 @@ TEST_F(l, launches_take_turns_on_the_grid)
 	struct bench_queue q1;
 	uint64_t w[8];
 
-	/* q0 spins with no budget; q1's launch, overlapping it, waits
-	 * visibly (launches on disjoint nodes: test_grid_share.c). */
+	/*
+	 * q0 spins with no budget; q1's launch, overlapping it, waits
+	 * visibly (launches on disjoint nodes: test_grid_share.c).  Each
+	 * step waits for the state it needs, however slow the host: q0 on
+	 * its nodes (RUN_NS counts) before q1 asks for them.
+	 */
 	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 0, &spin);
-	EXPECT_EQ(-1, bench_wait(b, &self->q, 50));
+	ASSERT_TRUE(bench_until(b, D1_REG_Q(0, D1_Q_RUN_NS_LO), ~0u, 20000));
 	bench_queue_start(b, &q1, 1, 3, 16);
 	memcpy(w, (uint64_t[8]){ D1_DESC_HDR(D1_OP_LAUNCH, 0, 0), VA_IMG,
 		self->img_size | (uint64_t)REPORT << 32, VA_HOST + OFF_ARGS + 64,
@@ -264,9 +268,11 @@ TEST_F(l, launches_take_turns_on_the_grid)
 	memcpy((uint8_t *)bench_ptr(b, BENCH_BUS_BASE + OFF_ARGS) + 64, &ok,
 	       sizeof(ok));
 	bench_submit(b, &q1, w);
-	EXPECT_EQ(-1, bench_wait(b, &q1, 50));
+	ASSERT_TRUE(bench_until(b, D1_REG_Q(1, D1_Q_STATUS),
+				D1_Q_STATUS_GRID_WAIT, 20000));
 	EXPECT_EQ(D1_Q_STATUS_BUSY | D1_Q_STATUS_GRID_WAIT,
 		  rd(b, D1_REG_Q(1, D1_Q_STATUS)));
+	EXPECT_EQ(0u, rd(b, D1_REG_Q(1, D1_Q_RUN_NS_LO)));
 	EXPECT_EQ(D1_Q_STATUS_BUSY, rd(b, D1_REG_Q(0, D1_Q_STATUS)));
 
 	/* Resetting the spinning queue lets the other launch run. */
