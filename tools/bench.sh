@@ -41,7 +41,7 @@ if [ -f tools/bench-core/Makefile ]; then
 	make -s -C tools/bench-core BUILD="$top/build" all || exit 1
 	run bench-core "$top/build/bench-core/bench-core" $quick
 fi
-run bench-dip "$out/bench-dip" $quick
+run bench-dip "$out/bench-dip" $quick "$top/build/tests/kernels"
 make -s libd1 tools >/dev/null && make -s -C libd1/bench BUILD="$top/build" all || exit 1
 run sdk-build "$out/sdk-bench" --host-only $quick
 
