@@ -50,6 +50,8 @@ static void usage(FILE *f)
 		"  -a, --at=X,Y        rectangle origin (default 0,0)\n"
 		"  -t, --harts=N       harts per node, 1..4 (default 1)\n"
 		"  -b, --budget=N      instruction budget per hart (default none)\n"
+		"  -T, --time-limit=MS stop the launch after MS ms on its nodes\n"
+		"                      (default: the driver's job timeout)\n"
 		"  -e, --check-exit    fail when a node exits non-zero\n"
 		"  -D NAME[=V], -I DIR, -O LEVEL   build options for sources\n"
 		"  -l, --list          list the kernels and their parameters\n"
@@ -206,6 +208,7 @@ int main(int argc, char **argv)
 		{ "at", required_argument, NULL, 'a' },
 		{ "harts", required_argument, NULL, 't' },
 		{ "budget", required_argument, NULL, 'b' },
+		{ "time-limit", required_argument, NULL, 'T' },
 		{ "check-exit", no_argument, NULL, 'e' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -234,7 +237,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	bo.defines = defs;
 	bo.include_dirs = incs;
-	while ((c = getopt_long(argc, argv, "+k:d:g:a:t:b:elqhD:I:O:", lopts,
+	while ((c = getopt_long(argc, argv, "+k:d:g:a:t:b:T:elqhD:I:O:", lopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k': kname = optarg; break;
@@ -253,6 +256,7 @@ int main(int argc, char **argv)
 			break;
 		case 't': cfg.harts = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'b': cfg.budget = strtoull(optarg, NULL, 0); break;
+		case 'T': cfg.time_limit_ms = strtoull(optarg, NULL, 0); break;
 		case 'e': cfg.flags |= D1_LAUNCH_CHECK_EXIT; break;
 		case 'l': list = 1; break;
 		case 'q': quiet = 1; break;

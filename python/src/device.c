@@ -404,7 +404,7 @@ static PyMethodDef device_methods[] = {
 	{ "run", (PyCFunction)(void (*)(void))device_run,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "run(kernel, *args, grid=(1, 1), at=(0, 0), harts=1, budget=0, "
-	  "check_exit=False) -> Launch\n\n"
+	  "time_limit_ms=0, check_exit=False) -> Launch\n\n"
 	  "Launch on the device's default stream and wait for it." },
 	{ "close", (PyCFunction)device_close_m, METH_NOARGS,
 	  "close()\n\nRelease the device's streams, events and buffers, then "

@@ -113,12 +113,21 @@ PyObject *d1py_errorf(d1_status st, const char *fmt, ...)
 }
 
 static const char *const errkinds[] = {
-	"none", "node_fault", "mmu_fault", "timeout", "budget", "deadlock",
-	"bad_command", "exit_code", "cancelled", "dispatch",
+	[D1_ERRKIND_NONE] = "none",
+	[D1_ERRKIND_NODE_FAULT] = "node_fault",
+	[D1_ERRKIND_MMU_FAULT] = "mmu_fault",
+	[D1_ERRKIND_TIMEOUT] = "timeout",
+	[D1_ERRKIND_BUDGET] = "budget",
+	[D1_ERRKIND_DEADLOCK] = "deadlock",
+	[D1_ERRKIND_BAD_COMMAND] = "bad_command",
+	[D1_ERRKIND_EXIT_CODE] = "exit_code",
+	[D1_ERRKIND_CANCELLED] = "cancelled",
+	[D1_ERRKIND_DISPATCH] = "dispatch",
+	[D1_ERRKIND_TIME_LIMIT] = "time_limit",
 };
 
 static PyStructSequence_Field error_info_fields[] = {
-	{ "kind", "what went wrong: node_fault, mmu_fault, timeout, budget, deadlock, bad_command, exit_code, cancelled, dispatch" },
+	{ "kind", "what went wrong: node_fault, mmu_fault, timeout, budget, deadlock, bad_command, exit_code, cancelled, dispatch, time_limit" },
 	{ "node", "(x, y) of the first faulting node" },
 	{ "hart", "its hart" },
 	{ "fault", "the ISA's node fault code" },

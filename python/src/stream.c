@@ -445,10 +445,11 @@ static PyMethodDef stream_methods[] = {
 	{ "launch", (PyCFunction)(void (*)(void))stream_launch_m,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "launch(kernel, *args, grid=(1, 1), at=(0, 0), harts=1, budget=0, "
-	  "check_exit=False) -> Launch\n\n"
+	  "time_limit_ms=0, check_exit=False) -> Launch\n\n"
 	  "Enqueue kernel on the cols x rows rectangle `grid` of nodes whose "
 	  "first node is `at` (x, y); args set every parameter (none: the "
-	  "kernel's current arguments)." },
+	  "kernel's current arguments). time_limit_ms stops it after that "
+	  "long on its nodes (0: the driver's job timeout)." },
 	{ "close", (PyCFunction)stream_close, METH_NOARGS,
 	  "close()\n\nSynchronise and free the stream." },
 	{ "__enter__", (PyCFunction)stream_enter, METH_NOARGS, NULL },
@@ -505,11 +506,11 @@ static int pair(PyObject *o, unsigned int *a, unsigned int *b, const char *what)
 PyObject *d1py_launch(D1Stream *s, D1Kernel *k, PyObject *args,
 		      PyObject *kwargs)
 {
-	static char *kwlist[] = { "grid", "at", "harts", "budget", "check_exit",
-				  NULL };
+	static char *kwlist[] = { "grid", "at", "harts", "budget",
+				  "time_limit_ms", "check_exit", NULL };
 	struct d1_launch_config cfg = { .cols = 1, .rows = 1, .harts = 1 };
 	PyObject *grid = NULL, *at = NULL, *empty;
-	unsigned long long budget = 0;
+	unsigned long long budget = 0, time_limit = 0;
 	struct d1py_arg *a = NULL;
 	unsigned int harts = 1, n = 0;
 	int check_exit = 0, ok;
@@ -521,15 +522,16 @@ PyObject *d1py_launch(D1Stream *s, D1Kernel *k, PyObject *args,
 	empty = PyTuple_New(0);
 	if (!empty)
 		return NULL;
-	ok = PyArg_ParseTupleAndKeywords(empty, kwargs, "|$OOIKp:launch", kwlist,
-					 &grid, &at, &harts, &budget,
-					 &check_exit);
+	ok = PyArg_ParseTupleAndKeywords(empty, kwargs, "|$OOIKKp:launch",
+					 kwlist, &grid, &at, &harts, &budget,
+					 &time_limit, &check_exit);
 	Py_DECREF(empty);
 	if (!ok || pair(grid, &cfg.cols, &cfg.rows, "grid") ||
 	    pair(at, &cfg.x0, &cfg.y0, "at"))
 		return NULL;
 	cfg.harts = harts;
 	cfg.budget = budget;
+	cfg.time_limit_ms = time_limit;
 	cfg.flags = check_exit ? D1_LAUNCH_CHECK_EXIT : 0;
 	if (PyTuple_GET_SIZE(args) || !PyTuple_GET_SIZE(k->args)) {
 		a = d1py_args_prepare(k, args, s->device, &n);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * d1-run and d1cc in the VM: run a kernel with buffers from files, check
- * the output file, list kernels, and report a device fault with exit
- * status 1 and the node and PC on stderr.
+ * the output file, list kernels, and report a device fault or a launch
+ * stopped at its time limit with exit status 1 and the reason on stderr.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +124,18 @@ TEST_F(run, device_fault_exit_1)
 	EXPECT_NE(NULL, strstr(out, "node (0,0) hart 0: load access fault at pc 0x"))
 		TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "address 0x20000000"));
+}
+
+/* -T stops a kernel that never ends at its time limit: exit 1, and why. */
+TEST_F(run, time_limit_exit_1)
+{
+	char cmd[1024], out[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s/d1-run -T 300 -k spin %s/sdk_test.c 0",
+		 D1_BIN_DIR, D1_TEST_KERNELS);
+	EXPECT_EQ(1, run(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "stopped at its time limit of 300 ms"))
+		TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

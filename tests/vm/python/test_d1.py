@@ -234,6 +234,21 @@ def test_budget_raises_timeout(d1mod, dev, prog):
     assert ei.value.info.kind == "budget"
 
 
+def test_time_limit_stops_a_launch(d1mod, dev, prog):
+    s = dev.stream()
+    s.launch(prog.kernel("spin"), 1, time_limit_ms=200)
+    with pytest.raises(TimeoutError) as ei:
+        s.synchronize()
+    assert ei.value.info.kind == "time_limit"
+    assert "time limit of 200 ms" in ei.value.info.message
+    # The stream goes on; a limit with room to spare lets a kernel end.
+    x = np.arange(64, dtype=np.float32)
+    bx = dev.buffer_from(x)
+    s.launch(prog.kernel("axpb"), bx, bx, 64, 3.0, 1.0, time_limit_ms=60000)
+    s.synchronize()
+    np.testing.assert_array_equal(bx.numpy(), 3 * x + 1)
+
+
 def test_events_order_streams(d1mod, dev, prog):
     n = 4096
     x = np.ones(n, np.float32)
