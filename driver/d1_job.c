@@ -105,12 +105,15 @@ static const struct dma_fence_ops d1_fence_ops = {
  * d1_job_fence_error() - end a job that will not complete on the device
  * @job: a job already removed from its queue's pending list.
  * @error: the errno its fence carries.
+ *
+ * Once its hardware fence signals, the scheduler may free the job at any
+ * time: nothing of it is touched afterwards.
  */
 void d1_job_fence_error(struct d1_job *job, int error)
 {
+	atomic64_inc(&job->q->jobs_failed);
 	dma_fence_set_error(job->hw_fence, error);
 	dma_fence_signal(job->hw_fence);
-	atomic64_inc(&job->q->jobs_failed);
 }
 
 /* ---- the ring ---- */
