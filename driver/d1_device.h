@@ -78,7 +78,8 @@ struct d1_caps {
  * @queues: the hardware queues, @nr_queues of them.
  * @reset_wq: ordered: timeouts and recoveries of all queues run one at a
  *            time.
- * @reset_lock: held while a device reset is in progress.
+ * @reset_lock: held by a queue or device recovery; the queues' ring_locks
+ *              nest in it (see d1_reset.c).
  * @device_resets: device resets since probe.
  * @pm_active: runtime PM is set up (d1_pm_init() succeeded).
  */
@@ -106,7 +107,7 @@ struct d1_device {
 	u32 nr_queues;
 	struct d1_queue *queues;
 	struct workqueue_struct *reset_wq;
-	struct mutex reset_lock;	/* serializes device resets */
+	struct mutex reset_lock;	/* serializes recoveries */
 	atomic_t device_resets;
 	bool pm_active;
 };

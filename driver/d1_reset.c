@@ -23,6 +23,11 @@
  *     guilty file's other jobs on the ring end with -ECANCELED;
  *  5. the queue is enabled again and the innocent jobs are written to the
  *     ring anew, in order; their fences signal as if nothing happened.
+ *
+ * Locking: a recovery holds d1->reset_lock throughout, and the ring_lock
+ * of each queue it touches (all of them for a device reset) nested in it.
+ * run_job() takes its queue's ring_lock alone.  reset_lock thus orders
+ * the ring_locks; lockdep learns so through mutex_lock_nest_lock().
  */
 #include <linux/devcoredump.h>
 #include <linux/ktime.h>
@@ -172,9 +177,18 @@ static size_t d1_coredump_fill(struct d1_queue *q, struct d1_job *job,
 /* ---- device reset ---- */
 
 /*
+ * A queue's ring_lock, taken by a recovery (which holds reset_lock).
+ */
+static void d1_ring_lock(struct d1_queue *q)
+{
+	mutex_lock_nest_lock(&q->ring_lock, &q->d1->reset_lock);
+}
+
+/*
  * Reset the card and restart every queue but @locked (whose ring_lock
  * the caller holds and which it restarts itself).  All jobs on the other
- * rings are innocent and resubmitted.  Runs on the reset workqueue.
+ * rings are innocent and resubmitted.  Runs on the reset workqueue with
+ * reset_lock held.
  */
 static void d1_reset_device_locked(struct d1_device *d1,
 				   struct d1_queue *locked, u32 seq)
@@ -182,12 +196,12 @@ static void d1_reset_device_locked(struct d1_device *d1,
 	struct d1_job *job;
 	u32 i;
 
+	lockdep_assert_held(&d1->reset_lock);
 	if (locked)
 		lockdep_assert_held(&locked->ring_lock);
-	mutex_lock(&d1->reset_lock);
 	for (i = 0; i < d1->nr_queues; i++) {
 		if (&d1->queues[i] != locked)
-			mutex_lock(&d1->queues[i].ring_lock);
+			d1_ring_lock(&d1->queues[i]);
 		/* The reset clears Q_FENCE: signal what completed first. */
 		d1_queue_signal(&d1->queues[i]);
 	}
@@ -211,7 +225,6 @@ static void d1_reset_device_locked(struct d1_device *d1,
 		atomic_inc(&q->resets);
 		mutex_unlock(&q->ring_lock);
 	}
-	mutex_unlock(&d1->reset_lock);
 	drm_warn(&d1->drm, "device reset\n");
 }
 
@@ -233,7 +246,8 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 
 	if (!force)
 		dump = vzalloc(D1_DUMP_SIZE);
-	mutex_lock(&q->ring_lock);
+	mutex_lock(&d1->reset_lock);
+	d1_ring_lock(q);
 	status = d1_read(d1, D1_REG_Q(r, D1_Q_STATUS));
 	if (status & D1_Q_STATUS_STOPPED) {
 		qerr = D1_Q_STATUS_ERROR(status);
@@ -245,6 +259,7 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 		d1_queue_signal(q);
 		if (!d1_queue_hung(q)) {
 			mutex_unlock(&q->ring_lock);
+			mutex_unlock(&d1->reset_lock);
 			vfree(dump);
 			return;
 		}
@@ -268,6 +283,7 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 	if (hang && empty) {
 		/* It completed while the timeout fired. */
 		mutex_unlock(&q->ring_lock);
+		mutex_unlock(&d1->reset_lock);
 		vfree(dump);
 		return;
 	}
@@ -321,6 +337,7 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 	d1_queue_rewrite(q);
 	atomic_inc(&q->resets);
 	mutex_unlock(&q->ring_lock);
+	mutex_unlock(&d1->reset_lock);
 }
 
 /**
@@ -338,7 +355,9 @@ int d1_reset_device_sync(struct d1_device *d1)
 
 	if (!drm_dev_enter(&d1->drm, &idx))
 		return -ENODEV;
+	mutex_lock(&d1->reset_lock);
 	d1_reset_device_locked(d1, NULL, seq);
+	mutex_unlock(&d1->reset_lock);
 	drm_dev_exit(idx);
 	return 0;
 }
