@@ -201,6 +201,11 @@ struct d1_device *d1_device_init(struct pci_dev *pdev,
 		drm_err(&d1->drm, "no 64-bit DMA: %d\n", ret);
 		return ERR_PTR(ret);
 	}
+	/*
+	 * The card reaches memory through its page tables, a page at a
+	 * time: a DMA segment may be as long as the mapping gives it.
+	 */
+	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
 
 	ret = d1_device_identify(d1);
 	if (ret)
