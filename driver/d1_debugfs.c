@@ -13,6 +13,8 @@
  *   bos                 the DRM core's list of GEM objects (gem_names)
  *                       and the HBM allocator
  *   mmu                 per open file: mappings and their leaf PTEs
+ *   objects             live BOs, address spaces, mappings, page tables
+ *                       and jobs of the driver (all cards together)
  *   reset_queue         write N: reset queue N now (every job on it is
  *                       resubmitted; none is guilty)
  *   reset_device        write 1: reset the whole card the same way
@@ -222,6 +224,17 @@ static int d1_bos_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(d1_bos);
 
+static int d1_objects_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "bos %d\nctxs %d\nmappings %d\ntables %d\njobs %d\n",
+		   atomic_read(&d1_objects.bos), atomic_read(&d1_objects.ctxs),
+		   atomic_read(&d1_objects.mappings),
+		   atomic_read(&d1_objects.tables),
+		   atomic_read(&d1_objects.jobs));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(d1_objects);
+
 /**
  * d1_debugfs_init() - create the d1 files in the device's debugfs dir
  * @d1: the device, registered with DRM.
@@ -240,6 +253,7 @@ void d1_debugfs_init(struct d1_device *d1)
 			    &d1_contexts_fops);
 	debugfs_create_file("bos", 0400, root, d1, &d1_bos_fops);
 	debugfs_create_file("mmu", 0400, root, d1, &d1_mmu_fops);
+	debugfs_create_file("objects", 0400, root, d1, &d1_objects_fops);
 	debugfs_create_file_unsafe("reset_queue", 0200, root, d1,
 				   &d1_debugfs_reset_queue_fops);
 	debugfs_create_file_unsafe("reset_device", 0200, root, d1,

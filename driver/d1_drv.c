@@ -30,6 +30,8 @@
 #include "d1_reset.h"
 #include "d1_sysfs.h"
 
+struct d1_objects d1_objects;
+
 static int d1_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct d1_device *d1 = to_d1_device(drm);
@@ -110,7 +112,7 @@ static const struct drm_driver d1_drm_driver = {
 	.postclose = d1_postclose,
 	.show_fdinfo = d1_show_fdinfo,
 	.gem_create_object = d1_gem_create_object,
-	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.gem_prime_import_sg_table = d1_gem_prime_import_sg_table,
 	.ioctls = d1_ioctls,
 	.num_ioctls = ARRAY_SIZE(d1_ioctls),
 	.fops = &d1_fops,

@@ -5,6 +5,7 @@
 #ifndef __D1_DRV_H__
 #define __D1_DRV_H__
 
+#include <linux/atomic.h>
 #include <drm/drm_print.h>
 #include <drm/d1_accel.h>
 
@@ -25,6 +26,27 @@ struct drm_sched_entity;
  */
 #define d1_refuse(drm, err, fmt, ...) \
 	({ drm_dbg(drm, fmt, ##__VA_ARGS__); (err); })
+
+/**
+ * struct d1_objects - live objects of the driver, all cards together
+ * @bos: buffer objects (created or imported).
+ * @ctxs: address spaces.
+ * @mappings: VM_BIND mappings.
+ * @tables: device page tables.
+ * @jobs: jobs submitted and not yet freed.
+ *
+ * Shown in debugfs ("objects"); tests check that they return to where
+ * they were once every file is closed, also after unplug and errors.
+ */
+struct d1_objects {
+	atomic_t bos;
+	atomic_t ctxs;
+	atomic_t mappings;
+	atomic_t tables;
+	atomic_t jobs;
+};
+
+extern struct d1_objects d1_objects;
 
 /**
  * struct d1_file_priv - per-open-file state

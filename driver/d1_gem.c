@@ -46,6 +46,7 @@ static void d1_host_free(struct drm_gem_object *obj)
 	list_del_init(&bo->dma_node);
 	mutex_unlock(&d1->ctx_list_lock);
 	drm_gem_shmem_object_free(obj);
+	atomic_dec(&d1_objects.bos);
 }
 
 static const struct drm_gem_object_funcs d1_host_funcs = {
@@ -82,6 +83,27 @@ struct drm_gem_object *d1_gem_create_object(struct drm_device *drm,
 	bo->base.base.funcs = &d1_host_funcs;
 	INIT_LIST_HEAD(&bo->dma_node);
 	return &bo->base.base;
+}
+
+/**
+ * d1_gem_prime_import_sg_table() - drm_driver.gem_prime_import_sg_table
+ * @drm: the device.
+ * @attach: the attachment of the foreign dma-buf.
+ * @sgt: its pages.
+ *
+ * Return: a new host BO on those pages, or an ERR_PTR().
+ */
+struct drm_gem_object *
+d1_gem_prime_import_sg_table(struct drm_device *drm,
+			     struct dma_buf_attachment *attach,
+			     struct sg_table *sgt)
+{
+	struct drm_gem_object *obj;
+
+	obj = drm_gem_shmem_prime_import_sg_table(drm, attach, sgt);
+	if (!IS_ERR(obj))
+		atomic_inc(&d1_objects.bos);
+	return obj;
 }
 
 /**
@@ -157,6 +179,7 @@ static void d1_hbm_free(struct drm_gem_object *obj)
 	mutex_unlock(&d1->hbm_lock);
 	drm_gem_object_release(obj);
 	kfree(bo);
+	atomic_dec(&d1_objects.bos);
 }
 
 static int d1_hbm_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
@@ -255,6 +278,7 @@ static struct drm_gem_object *d1_hbm_create(struct d1_device *d1, u64 size)
 	}
 
 	drm_gem_private_object_init(&d1->drm, &bo->base, size);
+	atomic_inc(&d1_objects.bos);
 	/* No data of an earlier owner may show through. */
 	memset_io(d1->hbm + bo->hbm.start, 0, size);
 
@@ -351,6 +375,7 @@ int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 			ret = PTR_ERR(shmem);
 			goto out;
 		}
+		atomic_inc(&d1_objects.bos);
 		obj = &shmem->base;
 		break;
 	case DRM_D1_BO_HBM:

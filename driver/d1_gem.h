@@ -13,9 +13,11 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 
+struct dma_buf_attachment;
 struct drm_device;
 struct drm_file;
 struct drm_printer;
+struct sg_table;
 
 /**
  * struct d1_host_bo - a BO in host memory (DRM_D1_BO_HOST); also every
@@ -53,6 +55,10 @@ static inline struct d1_hbm_bo *to_d1_hbm_bo(struct drm_gem_object *obj)
 
 struct drm_gem_object *d1_gem_create_object(struct drm_device *drm,
 					    size_t size);
+struct drm_gem_object *
+d1_gem_prime_import_sg_table(struct drm_device *drm,
+			     struct dma_buf_attachment *attach,
+			     struct sg_table *sgt);
 struct drm_gem_object *d1_gem_lookup(struct drm_file *file, u32 handle);
 int d1_gem_dma_map(struct d1_host_bo *bo);
 void d1_gem_unplug(struct drm_device *drm);

@@ -322,6 +322,7 @@ static void d1_job_free(struct drm_sched_job *sched_job)
 	d1_ctx_put(job->ctx);
 	kvfree(job->desc);
 	kfree(job);
+	atomic_dec(&d1_objects.jobs);
 }
 
 static const struct drm_sched_backend_ops d1_sched_ops = {
@@ -1048,6 +1049,7 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		goto out_cleanup;
 	}
 	job->ctx = d1_ctx_get(ctx);
+	atomic_inc(&d1_objects.jobs);
 	drm_sched_job_arm(&job->base);
 	finished = dma_fence_get(&job->base.s_fence->finished);
 	dma_fence_put(ctx->last[args->queue]);

@@ -66,6 +66,7 @@ static int d1_pt_alloc(struct d1_ctx *ctx, struct d1_pt *pt, bool leaf)
 		}
 	}
 	ctx->pt_count++;
+	atomic_inc(&d1_objects.tables);
 	return 0;
 }
 
@@ -87,6 +88,7 @@ static void d1_pt_free(struct d1_ctx *ctx, struct d1_pt *pt)
 	}
 	dma_free_coherent(d1_dma_dev(ctx), D1_PAGE_SIZE, pt->cpu, pt->dma);
 	pt->cpu = NULL;
+	atomic_dec(&d1_objects.tables);
 }
 
 static unsigned int d1_pt_index(u64 va, int level)
@@ -254,6 +256,7 @@ struct d1_ctx *d1_ctx_create(struct d1_device *d1, u64 client_id)
 	mutex_lock(&d1->ctx_list_lock);
 	list_add_tail(&ctx->node, &d1->ctx_list);
 	mutex_unlock(&d1->ctx_list_lock);
+	atomic_inc(&d1_objects.ctxs);
 	return ctx;
 }
 
@@ -294,6 +297,7 @@ static void d1_ctx_release(struct kref *ref)
 		drm_mm_remove_node(node);
 		drm_gem_object_put(m->obj);
 		kfree(m);
+		atomic_dec(&d1_objects.mappings);
 	}
 	drm_mm_takedown(&ctx->va_mm);
 	d1_pt_free(ctx, &ctx->root);
@@ -301,6 +305,7 @@ static void d1_ctx_release(struct kref *ref)
 		dma_fence_put(ctx->last[i]);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
+	atomic_dec(&d1_objects.ctxs);
 }
 
 void d1_ctx_put(struct d1_ctx *ctx)
@@ -562,6 +567,7 @@ int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 		goto out_unlock;
 	}
 	d1_ctx_invalidate(ctx);
+	atomic_inc(&d1_objects.mappings);
 	args->va = m->node.start;
 	m = NULL;
 	obj = NULL;	/* the mapping holds the reference now */
@@ -646,6 +652,7 @@ int d1_vm_unbind_ioctl(struct drm_device *drm, void *data,
 	mutex_unlock(&ctx->lock);
 	drm_gem_object_put(m->obj);
 	kfree(m);
+	atomic_dec(&d1_objects.mappings);
 	return 0;
 }
 
