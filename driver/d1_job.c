@@ -503,18 +503,26 @@ void d1_queues_unplug(struct d1_device *d1)
 	u32 i;
 
 	d1_queues_irq_fini(d1);
-	for (i = 0; i < d1->nr_queues; i++) {
-		struct d1_queue *q = &d1->queues[i];
-		struct d1_job *job, *next;
-		LIST_HEAD(dead);
+	for (i = 0; i < d1->nr_queues; i++)
+		d1_queue_fail_pending(&d1->queues[i], -ENODEV);
+}
 
-		spin_lock(&q->lock);
-		list_splice_init(&q->pending, &dead);
-		spin_unlock(&q->lock);
-		list_for_each_entry_safe(job, next, &dead, node) {
-			list_del_init(&job->node);
-			d1_job_fence_error(job, -ENODEV);
-		}
+/**
+ * d1_queue_fail_pending() - end every job on a queue's ring with an error
+ * @q: the queue.
+ * @error: the errno the jobs' fences carry.
+ */
+void d1_queue_fail_pending(struct d1_queue *q, int error)
+{
+	struct d1_job *job, *next;
+	LIST_HEAD(dead);
+
+	spin_lock(&q->lock);
+	list_splice_init(&q->pending, &dead);
+	spin_unlock(&q->lock);
+	list_for_each_entry_safe(job, next, &dead, node) {
+		list_del_init(&job->node);
+		d1_job_fence_error(job, error);
 	}
 }
 

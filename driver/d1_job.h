@@ -110,6 +110,7 @@ void d1_queue_hw_enable(struct d1_queue *q);
 void d1_queue_signal(struct d1_queue *q);
 void d1_queue_rewrite(struct d1_queue *q);
 void d1_job_fence_error(struct d1_job *job, int error);
+void d1_queue_fail_pending(struct d1_queue *q, int error);
 bool d1_queues_idle(struct d1_device *d1);
 void d1_queue_print_regs(struct drm_printer *p, struct d1_queue *q);
 void d1_queue_debugfs_show(struct drm_printer *p, struct d1_queue *q);

@@ -248,6 +248,17 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 		dump = vzalloc(D1_DUMP_SIZE);
 	mutex_lock(&d1->reset_lock);
 	d1_ring_lock(q);
+	if (d1_read(d1, D1_REG_ID) == ~0u) {
+		/*
+		 * The card reads all ones: it is gone without a word
+		 * (surprise removal), remove() follows.  No reset can help.
+		 */
+		d1_queue_fail_pending(q, -ENODEV);
+		mutex_unlock(&q->ring_lock);
+		mutex_unlock(&d1->reset_lock);
+		vfree(dump);
+		return;
+	}
 	status = d1_read(d1, D1_REG_Q(r, D1_Q_STATUS));
 	if (status & D1_Q_STATUS_STOPPED) {
 		qerr = D1_Q_STATUS_ERROR(status);

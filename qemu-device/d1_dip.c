@@ -7,6 +7,11 @@
  * BAR4: MSI-X table and PBA.
  * See Documentation/accel/d1/hw-interface.rst.
  *
+ * Test hook: the runtime property "surprise-removed" (QMP qom-set) makes
+ * the card behave as if pulled out: BAR0 reads all-ones and ignores
+ * writes, its DMA fails and it raises no interrupt.  Tests set it before
+ * device_del to exercise the driver's surprise-removal paths.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
@@ -44,12 +49,17 @@ struct D1DipState {
 	/* Vectors raised by queue threads, delivered by the bottom half. */
 	QEMUBH *irq_bh;
 	uint64_t pending_vecs;
+
+	/* "surprise-removed": the card answers nothing (test hook). */
+	bool gone;
 };
 
 static void d1_dip_fire(D1DipState *s, uint64_t vecs)
 {
 	unsigned int v;
 
+	if (qatomic_read(&s->gone))
+		return;
 	for (v = 0; vecs; v++, vecs >>= 1)
 		if ((vecs & 1) && msix_enabled(&s->pdev))
 			msix_notify(&s->pdev, v);
@@ -110,7 +120,7 @@ static int d1_dip_bus_read(void *opaque, uint64_t addr, void *buf,
 {
 	D1DipState *s = opaque;
 
-	if (!d1_dip_dma_is_ram(s, addr, len, false))
+	if (qatomic_read(&s->gone) || !d1_dip_dma_is_ram(s, addr, len, false))
 		return -1;
 	return pci_dma_read(&s->pdev, addr, buf, len) == MEMTX_OK ? 0 : -1;
 }
@@ -120,7 +130,7 @@ static int d1_dip_bus_write(void *opaque, uint64_t addr, const void *buf,
 {
 	D1DipState *s = opaque;
 
-	if (!d1_dip_dma_is_ram(s, addr, len, true))
+	if (qatomic_read(&s->gone) || !d1_dip_dma_is_ram(s, addr, len, true))
 		return -1;
 	return pci_dma_write(&s->pdev, addr, buf, len) == MEMTX_OK ? 0 : -1;
 }
@@ -147,6 +157,9 @@ static uint64_t d1_dip_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
 	D1DipState *s = opaque;
 
+	/* A pulled card: the read completes with all ones. */
+	if (qatomic_read(&s->gone))
+		return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 	return d1_dip_reg_read(&s->core, addr, size);
 }
 
@@ -155,6 +168,8 @@ static void d1_dip_mmio_write(void *opaque, hwaddr addr, uint64_t val,
 {
 	D1DipState *s = opaque;
 
+	if (qatomic_read(&s->gone))
+		return;
 	d1_dip_reg_write(&s->core, addr, val, size);
 }
 
@@ -280,6 +295,22 @@ static Property d1_dip_properties[] = {
 	DEFINE_PROP_END_OF_LIST(),
 };
 
+static bool d1_dip_get_gone(Object *obj, Error **errp)
+{
+	return qatomic_read(&D1_DIP(obj)->gone);
+}
+
+static void d1_dip_set_gone(Object *obj, bool value, Error **errp)
+{
+	qatomic_set(&D1_DIP(obj)->gone, value);
+}
+
+static void d1_dip_instance_init(Object *obj)
+{
+	object_property_add_bool(obj, "surprise-removed", d1_dip_get_gone,
+				 d1_dip_set_gone);
+}
+
 static const VMStateDescription vmstate_d1_dip = {
 	.name = TYPE_D1_DIP,
 	.unmigratable = 1,
@@ -308,6 +339,7 @@ static const TypeInfo d1_dip_info = {
 	.name = TYPE_D1_DIP,
 	.parent = TYPE_PCI_DEVICE,
 	.instance_size = sizeof(D1DipState),
+	.instance_init = d1_dip_instance_init,
 	.class_init = d1_dip_class_init,
 	.interfaces = (InterfaceInfo[]) {
 		{ INTERFACE_PCIE_DEVICE },

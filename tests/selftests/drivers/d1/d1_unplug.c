@@ -9,6 +9,11 @@
  * files fails with ENODEV; CPU mappings of HBM BOs are gone (SIGBUS),
  * those of host BOs stay; close works; plugging a card in again gives a
  * working device.  Skips outside the test VM.
+ *
+ * The surprise variant first makes the card answer nothing, as if pulled
+ * out (the device's "surprise-removed" property: registers read all
+ * ones, no DMA, no interrupts), lets the job timeout find it so, then
+ * removes it.
  */
 #include <libgen.h>
 #include <signal.h>
@@ -22,6 +27,8 @@
 
 static const char qmp_del[] =
 	"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"d1\"}}";
+static const char qmp_pull[] =
+	"{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/d1\",\"property\":\"surprise-removed\",\"value\":true}}";
 
 /* Run tools/vm-qmp.sh (found from this binary: build/selftests/..). */
 static int qmp(const char *json)
@@ -235,6 +242,64 @@ TEST_F(unplug, with_jobs_in_flight)
 	munmap(rep.map, rep.size);
 	EXPECT_EQ(0, close(fds[0]));
 	EXPECT_EQ(0, close(fds[1]));
+
+	ASSERT_TRUE(replug());
+	check_copy(_metadata);
+}
+
+/*
+ * A card that stops answering with jobs on its rings: the job timeout
+ * finds it reading all ones and ends the jobs with ENODEV (no reset can
+ * help), then the removal finds nothing left to wait for.
+ */
+TEST_F(unplug, surprise_removal)
+{
+	struct drm_d1_device_info info;
+	unsigned long timeout_ms = 0;
+	struct d1_buf host, img, args, rep;
+	struct drm_d1_cmd c[2];
+	struct d1k_args *a;
+	__u32 so[2] = { 0 }, isz, echo;
+	struct d1_dev dev;
+	int fd, i;
+
+	ASSERT_EQ(0, d1_sysfs_read_ul("/sys/module/d1/parameters",
+				      "job_timeout_ms", &timeout_ms));
+	ASSERT_EQ(0, d1_find(&dev));
+	fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, d1_buf_new(fd, 65536, DRM_D1_BO_HOST, &host));
+	ASSERT_EQ(0, d1_kernel_load(fd, "d1k_scale.elf", &img, &isz));
+	ASSERT_EQ(0, d1_buf_new(fd, 4096, DRM_D1_BO_HOST, &args));
+	ASSERT_EQ(0, d1_buf_new(fd, 4096, DRM_D1_BO_HOST, &rep));
+	a = args.map;
+	a->mode = D1K_SPIN;
+	c[0] = d1_cmd_launch(img.va, isz, args.va, sizeof(*a), 1, 1, 0,
+			     rep.va, 4096);
+	ASSERT_EQ(0, d1_submit_sync(fd, 0, c, 1, &so[0]));
+	c[0] = d1_cmd_mem(DRM_D1_CMD_WAIT, host.va, 1);
+	c[1] = d1_cmd_copy(host.va + 4096, host.va + 8192, 4096);
+	ASSERT_EQ(0, d1_submit_sync(fd, 1, c, 2, &so[1]));
+	usleep(300000);
+
+	ASSERT_EQ(0, qmp(qmp_pull));
+	EXPECT_EQ(-ETIMEDOUT, d1_ping(fd, 1, 100000000, &echo));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, d1_sync_wait(fd, so[i],
+					  (timeout_ms + 20000) * 1000000ll))
+			TH_LOG("job %d never ended", i);
+		EXPECT_EQ(-ENODEV, d1_sync_status(fd, so[i])) TH_LOG("job %d", i);
+	}
+
+	ASSERT_EQ(0, qmp(qmp_del));
+	ASSERT_TRUE(wait_present(false, 20000));
+	EXPECT_EQ(-1, d1_query_info(fd, &info));
+	EXPECT_EQ(ENODEV, errno);
+	d1_buf_free(fd, &host);
+	d1_buf_free(fd, &img);
+	d1_buf_free(fd, &args);
+	d1_buf_free(fd, &rep);
+	EXPECT_EQ(0, close(fd));
 
 	ASSERT_TRUE(replug());
 	check_copy(_metadata);
