@@ -20,8 +20,8 @@ export KVER D1_CACHE BUILD
 
 SUBMAKE := $(MAKE) --no-print-directory BUILD=$(BUILD)
 
-.PHONY: all setup setup-host module userspace libd1 tools python host-tests \
-	vm-tests check check-host run stress bench deb clean
+.PHONY: all setup setup-host module module-debug userspace libd1 tools python \
+	host-tests vm-tests check check-host run stress bench deb clean
 
 all: module userspace
 
@@ -34,6 +34,17 @@ setup-host:
 # Kernel module (built in-tree next to the sources, as Kbuild does).
 module:
 	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) modules
+
+# d1.ko for the debug guest kernel (tools/vm-run.sh --debug-kernel), built
+# from a copy of the sources in build/debug-kernel; -g maps the offsets of
+# a KASAN or lockdep report to source lines (addr2line -e d1.ko).
+DEBUG_KDIR = $(shell top=$(CURDIR) bash -c '. tools/lib.sh; debug_kernel_dir')/build
+module-debug:
+	@mkdir -p $(BUILD)/debug-kernel
+	@cp -p Kbuild $(BUILD)/debug-kernel/
+	@cp -rp driver hw uapi $(BUILD)/debug-kernel/
+	@$(MAKE) --no-print-directory -C $(DEBUG_KDIR) M=$(BUILD)/debug-kernel \
+		KCFLAGS=-g modules
 
 libd1:
 	@$(SUBMAKE) -C libd1

@@ -26,3 +26,18 @@ guest_dir() {
 		sha256sum | cut -c1-16)
 	echo "$D1_CACHE/guest-$KVER-$key"
 }
+
+# Debug guest kernel (KASAN, lockdep, kmemleak, fault injection), built by
+# setup.sh from Debian's linux-source, keyed by the source package version,
+# the config fragment (comments aside) and the Kconfig patch.
+DEBUG_KSRC=/usr/src/linux-source-6.12.tar.xz
+debug_kernel_dir() {
+	local key
+	key=$( (
+		dpkg-query -W -f='${Version}\n' linux-source-6.12 2>/dev/null
+		grep -E '^CONFIG_|^# CONFIG_.* is not set$' \
+			"$top/tools/debug-kernel/d1-debug.config"
+		cat "$top/tools/debug-kernel/d1-deps-kconfig.patch"
+	) | sha256sum | cut -c1-16)
+	echo "$D1_CACHE/debug-kernel-$key"
+}

@@ -6,20 +6,27 @@
 # and checkpatch.  Each step checks whether it is already done and says so.
 # A failing step names itself and its log file.
 #
-# Usage: tools/setup.sh [--host-only]
-#   --host-only  only what host tests need (no guest kernel, no QEMU)
+# Usage: tools/setup.sh [--host-only | --no-debug-kernel]
+#   --host-only        only what host tests need (no guest kernel, no QEMU)
+#   --no-debug-kernel  all but the debug guest kernel (tools/vm-run.sh uses
+#                      it for the stock kernel)
 # Environment: D1_CACHE (default ~/.cache/d1) holds downloads and builds.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/lib.sh"
 
-host_only=0
-[ "${1:-}" = --host-only ] && host_only=1
+host_only=0 debug_kernel=1
+case ${1:-} in
+--host-only) host_only=1 ;;
+--no-debug-kernel) debug_kernel=0 ;;
+esac
 
 mkdir -p "$D1_CACHE/logs" "$top/build"
 
 # Runs "$@" with output to a per-step log; on failure names the step and log.
+# A long step reports progress on fd 3 (see progress()), one line each,
+# after which the step's verdict gets a line of its own.
 step() {
 	local name=$1; shift
 	local log="$D1_CACHE/logs/$name.log"
@@ -28,9 +35,13 @@ step() {
 	printf 'setup: %-16s ... ' "$name"
 	# Not "if cmd": bash would then ignore set -e inside the step.
 	set +e
-	(set -e; "$@") >"$log" 2>&1
+	(set -e; PROGRESS=$log.progress; "$@") 3>&1 >"$log" 2>&1
 	rc=$?
 	set -e
+	if [ -e "$log.progress" ]; then
+		printf '\nsetup: %-16s ... ' "$name"
+		rm -f "$log.progress"
+	fi
 	if [ $rc = 0 ]; then
 		if grep -q '^SKIP$' "$log"; then
 			echo "already done"
@@ -45,9 +56,18 @@ step() {
 	fi
 }
 
+# progress TEXT: a line under the running step's name, on the terminal.
+progress() {
+	printf '\n    %s' "$*" >&3
+	touch "$PROGRESS"
+}
+
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+# What building the debug guest kernel needs besides the host packages.
+DEBUG_KERNEL_PKGS="linux-source-6.12 bison flex libelf-dev libssl-dev bc"
 
 HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
 	nettle-dev kmod sparse perl qemu-user xz-utils zstd rsync libopenblas0
@@ -75,7 +95,7 @@ apt_update() {
 
 do_packages() {
 	local pkgs=$HOST_PKGS
-	[ $host_only = 1 ] || pkgs="$pkgs $VM_PKGS"
+	[ $host_only = 1 ] || pkgs="$pkgs $VM_PKGS $DEBUG_KERNEL_PKGS"
 	local miss
 	miss=$(missing_pkgs $pkgs)
 	if [ -z "$miss" ]; then echo SKIP; return 0; fi
@@ -212,6 +232,72 @@ do_qemu_build() {
 		-exec rm -rf {} +
 }
 
+# The debug guest kernel: allnoconfig + tools/debug-kernel/d1-debug.config
+# on Debian's 6.12 source, everything the VM needs built in.  Kept: the
+# vmlinux, a modules_install tree (the guest's /lib/modules) and the build
+# tree without objects (d1.ko builds against it).  ~10 min of both cores.
+do_debug_kernel() {
+	local out
+	out=$(debug_kernel_dir)
+	if [ -f "$out/.done" ]; then echo SKIP; return 0; fi
+	exec 8>"$D1_CACHE/debug-kernel.lock"
+	flock 8
+	if [ -f "$out/.done" ]; then echo SKIP; return 0; fi
+	local t0=$SECONDS
+	rm -rf "$out"
+	mkdir -p "$out"
+	progress "extracting $(basename "$DEBUG_KSRC")"
+	tar -xJf "$DEBUG_KSRC" -C "$out"
+	mv "$out"/linux-source-6.12 "$out/build"
+	local kb=$out/build
+	patch -d "$kb" -p1 <"$top/tools/debug-kernel/d1-deps-kconfig.patch"
+	progress "configuring ($((SECONDS - t0)) s)"
+	make -C "$kb" KCONFIG_ALLCONFIG="$top/tools/debug-kernel/d1-debug.config" \
+		allnoconfig
+	# allnoconfig drops a line whose dependencies fail, silently.
+	local l miss=0
+	while IFS= read -r l; do
+		case $l in
+		CONFIG_*=*) grep -qxF "$l" "$kb/.config" ;;
+		"# CONFIG_"*" is not set")
+			l=${l#\# }
+			! grep -q "^${l%% *}=" "$kb/.config" ;;
+		*) continue ;;
+		esac || { echo "not in .config: $l"; miss=1; }
+	done <"$top/tools/debug-kernel/d1-debug.config"
+	[ $miss = 0 ]
+	local jobs
+	jobs=$(nproc)
+	progress "compiling with $jobs jobs (~1300 files, ~10 min on 2 cores)"
+	make -C "$kb" -j"$jobs" all >"$out/make.log" 2>&1 &
+	local mk=$!
+	while ! wait_for "$mk" 60; do
+		progress "$(grep -c '^  CC ' "$out/make.log") files compiled ($((SECONDS - t0)) s)"
+	done
+	wait "$mk" || { tail -n 40 "$out/make.log"; return 1; }
+	progress "installing modules tree ($((SECONDS - t0)) s)"
+	make -C "$kb" -s modules_install INSTALL_MOD_PATH="$out/modules"
+	make -C "$kb" -s kernelrelease >"$out/release"
+	cp "$kb/vmlinux" "$out/vmlinux"
+	# Objects are not needed to build an external module against the tree.
+	find "$kb" \( -name '*.o' -o -name '*.a' -o -name '.*.cmd' \) -delete
+	rm -f "$kb/vmlinux" "$kb/vmlinux.unstripped"
+	touch "$out/.done"
+	# Drop builds unused for a week (other checkouts may use newer ones).
+	find "$D1_CACHE" -maxdepth 1 -name 'debug-kernel-????????????????' \
+		-mtime +6 ! -path "$out" -exec rm -rf {} +
+}
+
+# wait_for PID SECS: true once PID has exited, false after SECS.
+wait_for() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	! kill -0 "$1" 2>/dev/null
+}
+
 step packages do_packages
 step kselftest do_kselftest
 if [ $host_only = 0 ]; then
@@ -219,5 +305,6 @@ if [ $host_only = 0 ]; then
 	step qemu-source do_qemu_source
 	step qemu-build do_qemu_build
 	step guest-image "$top/tools/vm-image.sh"
+	[ $debug_kernel = 0 ] || step debug-kernel do_debug_kernel
 fi
 echo "setup: complete"

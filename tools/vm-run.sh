@@ -12,6 +12,9 @@
 #                      (the command sees them in $D1_DEVICE_PROPS)
 #   --no-device        boot without the d1-dip device
 #   --iommu            add a guest IOMMU (intel-iommu, enabled in the guest)
+#   --debug-kernel     boot the debug kernel (KASAN, lockdep, kmemleak, fault
+#                      injection; tools/setup.sh builds it) and load the d1.ko
+#                      built for it (make module-debug: build/debug-kernel/)
 #   --log FILE         also write the console to FILE
 #
 # The device sits behind a PCIe root port (bus "rp0", id "d1") so it can be
@@ -27,6 +30,7 @@ dev_props=
 dev_env=
 with_dev=1
 iommu=0
+debug=0
 log=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -34,24 +38,29 @@ while [ $# -gt 0 ]; do
 	--device) dev_props=,$2; dev_env=$2; shift 2 ;;
 	--no-device) with_dev=0; shift ;;
 	--iommu) iommu=1; shift ;;
+	--debug-kernel) debug=1; shift ;;
 	--log) log=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "vm-run: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || { sed -n 's/^# \{0,1\}//;10,20p' "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n 's/^# \{0,1\}//;10,23p' "$0"; exit 2; }
 
 qemu=$(qemu_out)/qemu-system-x86_64
 guest=$(guest_dir)
+vmlinux=$guest/vmlinux
+[ $debug = 1 ] && vmlinux=$(debug_kernel_dir)/vmlinux
+setup_opt=--no-debug-kernel
+[ $debug = 1 ] && setup_opt=
 # A device edit needs a QEMU rebuild (seconds): do it rather than fail.
 for try in 1 2 3; do
-	[ -e "$qemu" ] && [ -e "$guest/vmlinux" ] && break
-	"$top/tools/setup.sh" >&2 || exit 2
+	[ -e "$qemu" ] && [ -e "$vmlinux" ] && [ -e "$guest/vmlinux" ] && break
+	"$top/tools/setup.sh" $setup_opt >&2 || exit 2
 	qemu=$(qemu_out)/qemu-system-x86_64	# sources may change meanwhile
 done
-touch "$(dirname "$qemu")"	# in use: keep it in the cache
-for f in "$qemu" "$guest/vmlinux" "$guest/initramfs.cpio.gz"; do
+touch "$(dirname "$qemu")" "$(dirname "$vmlinux")"	# in use: keep them cached
+for f in "$qemu" "$vmlinux" "$guest/initramfs.cpio.gz"; do
 	[ -e "$f" ] || { echo "vm-run: $f missing; run 'make setup'" >&2; exit 2; }
 done
 
@@ -83,6 +92,12 @@ shquote() {
 machine=q35
 append="console=ttyS0 panic=-1 oops=panic quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check audit=0 apparmor=0"
 append+=" d1vm_work=$top d1vm_script=${script#"$top"/} d1vm_qmp=$qdir"
+if [ $debug = 1 ]; then
+	# Every report, not just the first; a log buffer the reports fit in.
+	append+=" kasan_multi_shot log_buf_len=8M"
+	append+=" d1vm_modules=$(dirname "$vmlinux")/modules/lib/modules"
+	append+=" d1vm_ko=build/debug-kernel/d1.ko"
+fi
 iommu_dev=()
 if [ $iommu = 1 ]; then
 	machine=q35,kernel-irqchip=split
@@ -91,7 +106,7 @@ if [ $iommu = 1 ]; then
 fi
 args=(-machine "$machine" -accel tcg -cpu max -smp 1 -m 2G -nodefaults
 	-display none -no-reboot -serial stdio
-	-kernel "$guest/vmlinux" -initrd "$guest/initramfs.cpio.gz"
+	-kernel "$vmlinux" -initrd "$guest/initramfs.cpio.gz"
 	"${iommu_dev[@]}"
 	-virtfs "local,id=root,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,id=work,path=$top,mount_tag=work,security_model=none,multidevs=remap"
