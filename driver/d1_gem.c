@@ -373,6 +373,13 @@ int d1_gem_create_ioctl(struct drm_device *drm, void *data,
 		shmem = drm_gem_shmem_create(drm, size);
 		if (IS_ERR(shmem)) {
 			ret = PTR_ERR(shmem);
+			/*
+			 * shmem says ENOSPC when it cannot allocate an inode;
+			 * DRM's shmem mount has no size limit, so that is
+			 * memory, not HBM, running out.
+			 */
+			if (ret == -ENOSPC)
+				ret = -ENOMEM;
 			goto out;
 		}
 		atomic_inc(&d1_objects.bos);
