@@ -115,6 +115,45 @@ static inline int d1_sysfs_write(const char *path, const char *s)
 }
 
 /*
+ * The driver's live object counts (debugfs "objects" of the card bound to
+ * d1 now), one string in @buf.  0 or -1.
+ */
+static inline int d1_objects(char *buf, size_t len)
+{
+	char real[PATH_MAX], path[PATH_MAX + 64];
+	struct d1_dev dev;
+	ssize_t n;
+	int fd;
+
+	if (d1_find(&dev) || !realpath(dev.sysfs, real))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/objects",
+		 basename(real));
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Wait (jobs are freed by a worker) until the counts are @base again. */
+static inline bool d1_objects_back(const char *base, char *now, size_t len)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!d1_objects(now, len) && !strcmp(now, base))
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+/*
  * Run the d1-kmod tool (path in $D1_KMOD) with up to 4 arguments and
  * capture its stdout+stderr in @out.  Returns its exit status, or -1 if it
  * did not exit normally.
