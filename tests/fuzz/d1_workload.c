@@ -305,7 +305,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	w.fd = open(dev.node, O_RDWR | O_CLOEXEC);
-	if (w.fd < 0 || setup(&w, kernel))
+	if (w.fd < 0) {
+		fprintf(stderr, "workload: open %s: %m\n", dev.node);
+		return 1;
+	}
+	if (setup(&w, kernel))
 		return 1;
 	t0 = now();
 	while (seconds ? now() - t0 < seconds : w.ok + w.bad < jobs) {
