@@ -10,7 +10,8 @@
 #   --host-only        only what host tests need (no guest kernel, no QEMU)
 #   --no-debug-kernel  all but the debug guest kernel (tools/vm-run.sh uses
 #                      it for the stock kernel)
-# Environment: D1_CACHE (default ~/.cache/d1) holds downloads and builds.
+# Environment: D1_CACHE (default ~/.cache/d1) holds downloads and builds;
+# D1_DEBUG_KERNEL_TIMEOUT (default 2400 s) bounds the debug kernel build.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,8 +67,10 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# What building the debug guest kernel needs besides the host packages.
+# What building the debug guest kernel needs besides the host packages,
+# and how long it may take (~10 min on 2 idle cores).
 DEBUG_KERNEL_PKGS="linux-source-6.12 bison flex libelf-dev libssl-dev bc"
+DEBUG_KERNEL_TIMEOUT=${D1_DEBUG_KERNEL_TIMEOUT:-2400}
 
 HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
 	nettle-dev kmod sparse perl qemu-user xz-utils zstd rsync libopenblas0
@@ -273,6 +276,13 @@ do_debug_kernel() {
 	local mk=$!
 	while ! wait_for "$mk" 60; do
 		progress "$(grep -c '^  CC ' "$out/make.log") files compiled ($((SECONDS - t0)) s)"
+		# Bounded: a machine this slow cannot run the debug lane either.
+		if [ $((SECONDS - t0)) -gt "$DEBUG_KERNEL_TIMEOUT" ]; then
+			kill "$mk"
+			wait "$mk" || true
+			echo "debug kernel build exceeded $DEBUG_KERNEL_TIMEOUT s"
+			return 1
+		fi
 	done
 	wait "$mk" || { tail -n 40 "$out/make.log"; return 1; }
 	progress "installing modules tree ($((SECONDS - t0)) s)"
