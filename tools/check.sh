@@ -4,17 +4,21 @@
 # Runs the d1 test suites and sums their results into one closing line,
 # "N passed, N failed, N skipped"; exits non-zero on any failure.
 #
-# Usage: tools/check.sh host    host unit tests (plain and ASan+UBSan),
+# Usage: tools/check.sh host    host unit tests (plain and ASan+UBSan+LSan),
 #                               the fuzz targets' seed corpora
 #        tools/check.sh all     packages + host + short fuzzing +
 #                               ThreadSanitizer + qtest + static checks +
 #                               VM suites (the packages' VM in parallel)
+#        tools/check.sh guest   only the VM suites (stock kernel, other card,
+#                               debug kernel)
 #        tools/check.sh stress  long fuzzing, the long reliability runs
 #                               (make stress)
 #
-# Every suite writes build/results/<suite>.log; kselftest-harness
+# Every suite writes a log under build/results/; kselftest-harness
 # "# Totals:" lines or TAP "ok"/"not ok" lines are counted.  A suite that
 # exits non-zero without a counted failure, or counts no test, fails once.
+# tests/manifest lists what each lane must report: a suite missing from
+# the results, or a result missing from the manifest, fails too.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -26,19 +30,25 @@ rm -rf "$res"
 mkdir -p "$res"
 tp=0 tf=0 ts=0
 failed_suites=()
+# Every recorded suite, "lane/suite" -> its skip count (tests/manifest).
+declare -A seen=()
 
-# count LOG RC -> "pass fail skip"
+# count LOG RC -> "pass fail skip".  A "not ok" line counts even where the
+# log also holds an inner program's "# Totals:" (a phase's own verdict);
+# a non-zero exit status without a counted failure is one.
 count() {
 	local log=$1 rc=$2
-	local p f s
+	local p f s notok
+	notok=$(grep -cE '^not ok [0-9]+' "$log" | tr -d ' ')
 	if grep -q '^# Totals: ' "$log"; then
 		read -r p f s < <(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) xfail:\([0-9]*\) xpass:\([0-9]*\) skip:\([0-9]*\) error:\([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' "$log" |
 			awk '{p += $1 + $3; f += $2 + $4 + $6; s += $5} END {print p+0, f+0, s+0}')
+		[ "$notok" -gt "$f" ] && f=$notok
 	else
 		p=$(grep -cE '^ok [0-9]+' "$log" | tr -d ' ')
 		s=$(grep -E '^ok [0-9]+' "$log" | grep -c '# SKIP' | tr -d ' ')
 		p=$((p - s))
-		f=$(grep -cE '^not ok [0-9]+' "$log" | tr -d ' ')
+		f=$notok
 	fi
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1
@@ -56,6 +66,7 @@ record() {
 	local name=$1 log=$2 rc=$3 p f s
 	read -r p f s < <(count "$log" "$rc")
 	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
+	seen[$name]=$s
 	printf '  %-36s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
 	if [ "$f" != 0 ]; then
 		failed_suites+=("$name")
@@ -84,6 +95,82 @@ build_step() {
 	return 1
 }
 
+# manifest_suites LANE: "SUITE FLAGS" for each suite tests/manifest lists
+# for LANE, {GLOB} expanded.
+manifest_suites() {
+	local lane=$1 lanes suite flags pre glob post f
+	while read -r lanes suite flags; do
+		case $lanes in '' | '#'*) continue ;; esac
+		case ,$lanes, in *,"$lane",*) ;; *) continue ;; esac
+		case $suite in
+		*'{'*'}'*)
+			pre=${suite%%'{'*} glob=${suite#*'{'} post=${suite#*'}'}
+			glob=${glob%%'}'*}
+			for f in $glob; do
+				[ -e "$f" ] || continue
+				f=$(basename "$f")
+				echo "$pre${f%.*}$post $flags"
+			done
+			;;
+		*) echo "$suite $flags" ;;
+		esac
+	done <tests/manifest
+}
+
+# manifest_fail NAME WHY: one failed suite saying why.
+manifest_fail() {
+	local log=$res/manifest-${1//\//-}.log
+	echo "not ok 1 $1 $2" >"$log"
+	record "manifest: $1" "$log" 0
+}
+
+# manifest_check LANE: what tests/manifest expects of LANE against what
+# was recorded: a suite that did not run, a result nobody expects and a
+# skip where none is allowed each fail.
+manifest_check() {
+	local lane=$1 suite flags n
+	local -A want=()
+	while read -r suite flags; do
+		want[$suite]=1
+		n=$lane/$suite
+		if [ -z "${seen[$n]+set}" ]; then
+			manifest_fail "$n" "did not run (tests/manifest expects it)"
+		elif [ "$flags" = noskip ] && [ "${seen[$n]}" != 0 ]; then
+			manifest_fail "$n" "skipped ${seen[$n]} (noskip in tests/manifest)"
+		fi
+	done < <(manifest_suites "$lane" | sort -u)
+	for n in "${!seen[@]}"; do
+		case $n in "$lane"/*) ;; *) continue ;; esac
+		[ -n "${want[${n#"$lane"/}]+set}" ] ||
+			manifest_fail "$n" "is not in tests/manifest"
+	done
+}
+
+# The manifest itself: known lanes and flags, every {GLOB} matching a file.
+check_manifest() {
+	local lanes suite flags l g f ok=1
+	while read -r lanes suite flags; do
+		case $lanes in '' | '#'*) continue ;; esac
+		for l in ${lanes//,/ }; do
+			case $l in
+			host | host-san | fuzz-host | host-tsan | qtest | static | vm | vm-alt | \
+			vm-debug | stress | deb) ;;
+			*) echo "unknown lane '$l' ($suite)"; ok=0 ;;
+			esac
+		done
+		case $flags in '' | noskip) ;; *) echo "unknown flag '$flags' ($suite)"; ok=0 ;; esac
+		case $suite in
+		*'{'*'}'*)
+			g=${suite#*'{'}
+			g=${g%%'}'*}
+			for f in $g; do break; done
+			[ -e "$f" ] || { echo "$g matches no file"; ok=0; }
+			;;
+		esac
+	done <tests/manifest
+	[ $ok = 1 ] && echo "ok 1 tests/manifest" || echo "not ok 1 tests/manifest"
+}
+
 run_host() {
 	echo "== host unit tests (plain and ASan+UBSan)"
 	local v t
@@ -95,6 +182,7 @@ run_host() {
 			[ -x "$t" ] || continue
 			suite "$v/$(basename "$t")" "$t"
 		done
+		manifest_check $v
 	done
 }
 
@@ -108,6 +196,7 @@ run_fuzz_host() {
 		c=$(basename "$c")
 		suite "fuzz-host/$c" tests/fuzz-host/run.sh -t "$1" "$top/build" "$c"
 	done
+	manifest_check fuzz-host
 }
 
 run_tsan() {
@@ -118,6 +207,7 @@ run_tsan() {
 		suite "host-tsan/$(basename "$t")" \
 			env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$t"
 	done
+	manifest_check host-tsan
 }
 
 run_qtest() {
@@ -129,6 +219,7 @@ run_qtest() {
 	suite qtest/d1-dip env QTEST_QEMU_BINARY="$q/qemu-system-x86_64" \
 		D1_QTEST_KERNEL="$top/build/tests/kernels/dev_scale.elf" \
 		timeout 300 "$q/d1-dip-test" --tap
+	manifest_check qtest
 }
 
 # kernel-doc: the comments of the uAPI header, the driver and the SDK's
@@ -165,14 +256,14 @@ run_static() {
 	else
 		echo "not ok 1 checkpatch --strict driver/" >>"$log"
 	fi
-	record checkpatch "$log" 0
+	record static/checkpatch "$log" 0
 	log=$res/kernel-doc.log
 	if kernel_doc >"$log" 2>&1; then
 		echo "ok 1 kernel-doc" >>"$log"
 	else
 		echo "not ok 1 kernel-doc" >>"$log"
 	fi
-	record kernel-doc "$log" 0
+	record static/kernel-doc "$log" 0
 	log=$res/sparse.log
 	make -s -C "/lib/modules/$KVER/build" M="$top" C=2 modules >"$log" 2>&1
 	local rc=$?
@@ -181,19 +272,24 @@ run_static() {
 	else
 		echo "not ok 1 sparse (make C=2)" >>"$log"
 	fi
-	record sparse "$log" 0
+	record static/sparse "$log" 0
+	suite static/manifest check_manifest
+	manifest_check static
 }
 
 run_vm() {
 	echo "== guest suites (one VM boot)"
 	build_step module make -s module || return
 	build_step userspace make -s userspace || return
-	vm_suites vm tests/vm/guest-check.sh
-	echo "== guest suites again, behind a guest IOMMU (intel-iommu)"
-	D1_STRESS=skip vm_suites vm-iommu tests/vm/guest-check.sh --iommu
+	vm_suites vm -- tests/vm/guest-check.sh
 	echo "== guest suites again, on a card with other properties ($ALT_DEVICE)"
-	D1_STRESS=skip vm_suites vm-alt tests/vm/guest-check.sh \
-		--device "$ALT_DEVICE"
+	D1_STRESS=skip vm_suites vm-alt --device "$ALT_DEVICE" -- tests/vm/guest-check.sh
+	# The IOMMU lane runs on the debug kernel: one boot less per check.
+	echo "== guest suites again on the debug kernel (KASAN, lockdep, kmemleak," \
+		"fault injection), behind a guest IOMMU (intel-iommu)"
+	build_step module-debug make -s module-debug || return
+	D1_STRESS=skip vm_suites vm-debug --debug-kernel --iommu \
+		--timeout 2400 -- tests/vm/guest-check.sh
 }
 
 # The guest tests follow the card they find (QUERY), not its defaults:
@@ -204,21 +300,25 @@ run_stress() {
 	echo "== stress runs in the VM (fuzzing, faults, hangs, kills, reloads, unplug, load)"
 	build_step module make -s module || return
 	build_step userspace make -s userspace || return
-	D1_STRESS=full vm_suites stress tests/vm/stress.sh --timeout 5000
-	cat "$res/stress/figures.txt" 2>/dev/null
+	D1_STRESS=full vm_suites stress --timeout 5000 -- tests/vm/guest-check.sh --stress-only
+	cat "$res/stress/stress-figures.txt" 2>/dev/null
 }
 
-# vm_start NAME SCRIPT [vm-run options]: boot a VM running SCRIPT in the
-# background; it leaves NAME/<suite>.log and .rc files under build/results
-# for vm_finish NAME to count.
+# vm_start NAME [vm-run options] -- SCRIPT [ARG...]: boot a VM running
+# SCRIPT in the background; it leaves NAME/<suite>.log and .rc files under
+# build/results for vm_finish NAME to count and check against
+# tests/manifest.
 declare -A vm_pid vm_t0
 vm_start() {
-	local name=$1 script=$2; shift 2
+	local name=$1 opts=()
+	shift
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
 	rm -rf "${res:?}/$name"
 	(
-		tools/vm-run.sh --timeout 900 "$@" --log "$res/$name-console.log" \
-			env D1_RESULTS="build/results/$name" \
-			D1_STRESS="${D1_STRESS:-quick}" "$script" >/dev/null 2>&1
+		tools/vm-run.sh --timeout 900 "${opts[@]}" --log "$res/$name-console.log" \
+			env D1_RESULTS="build/results/$name" D1_LANE="$name" \
+			D1_STRESS="${D1_STRESS:-quick}" "$@" >/dev/null 2>&1
 		echo $? >"$res/$name.exit"
 	) &
 	vm_pid[$name]=$!
@@ -234,19 +334,27 @@ vm_finish() {
 		n=$(basename "$l" .log)
 		record "$name/$n" "$l" "$(cat "$res/$name/$n.rc" 2>/dev/null || echo 1)"
 	done
-	# The boot itself: a panic, oops, warning or timeout fails here.
-	local blog=$res/$name-boot.log
+	# The boot itself: a panic, oops, kernel report or timeout fails here.
+	local log=$res/$name-console.log blog=$res/$name/boot.log
+	mkdir -p "$res/$name"
 	if [ "$rc" = 0 ]; then
 		echo "ok 1 vm run" >"$blog"
 	else
-		echo "not ok 1 vm run (exit $rc); console: $res/$name-console.log" >"$blog"
-		tail -n 40 "$res/$name-console.log"
+		echo "not ok 1 vm run (exit $rc); console: $log" >"$blog"
+		# The kernel's report if the guest saw one, else the end.
+		if grep -q '^d1-vm: kernel warning or bug' "$log"; then
+			sed -n '/^d1-vm: kernel warning or bug/,/^D1-EXIT=/p' "$log" |
+				tee -a "$blog"
+		else
+			tail -n 40 "$log" | tee -a "$blog"
+		fi
 	fi
 	record "$name/boot" "$blog" 0
+	manifest_check "$name"
 	echo "   ($name VM run took $((SECONDS - ${vm_t0[$name]})) s)"
 }
 
-# vm_suites NAME SCRIPT [vm-run options]: one VM boot running SCRIPT.
+# vm_suites NAME [vm-run options] -- SCRIPT [ARG...]: one VM boot.
 vm_suites() {
 	vm_start "$@"
 	vm_finish "$1"
@@ -263,7 +371,7 @@ run_deb_start() {
 	make -s deb >"$log" 2>&1
 	record deb/build "$log" $?
 	grep -q '^ok 1 dpkg-buildpackage' "$log" || return
-	vm_start deb tests/vm/deb-check.sh --timeout 3000
+	vm_start deb --timeout 3000 -- tests/vm/deb-check.sh
 }
 
 run_deb_finish() {
@@ -280,6 +388,7 @@ timed() {
 	echo "   ($label took $((SECONDS - t0)) s)"
 }
 
+t_start=$SECONDS
 case $mode in
 host)
 	timed "host tests" run_host
@@ -295,16 +404,20 @@ all)
 	timed "guest suites" run_vm
 	timed "package suites (waiting)" run_deb_finish
 	;;
+guest)
+	timed "guest suites" run_vm
+	;;
 stress)
 	timed "fuzzing" run_fuzz_host "${D1_FUZZ_SECONDS:-300}"
 	timed "stress runs" run_stress
 	;;
 *)
-	echo "usage: $0 host|all|stress" >&2
+	echo "usage: $0 host|all|guest|stress" >&2
 	exit 2
 	;;
 esac
 
+echo "   (all phases took $((SECONDS - t_start)) s)"
 echo
 if [ $tf != 0 ]; then
 	echo "failed suites: ${failed_suites[*]}"
