@@ -26,6 +26,12 @@ struct bench {
 	uint64_t hbm_size;
 	uint64_t bus_brk;	/* next free bus byte (page tables, rings) */
 	pthread_mutex_t lock;
+	/*
+	 * Queue threads reach host memory at once (a SIGNAL on one queue, a
+	 * WAIT polling the same word on another); each access is whole, as
+	 * a DMA transaction is.
+	 */
+	pthread_mutex_t bus_lock;
 	unsigned int notifies[1 + D1_DIP_MAX_QUEUES];
 	unsigned int errors;
 };
@@ -38,7 +44,9 @@ static inline int bench_bus_read(void *opaque, uint64_t addr, void *buf,
 	if (addr < BENCH_BUS_BASE || addr - BENCH_BUS_BASE > BENCH_BUS_SIZE ||
 	    len > BENCH_BUS_SIZE - (addr - BENCH_BUS_BASE))
 		return -1;
+	pthread_mutex_lock(&b->bus_lock);
 	memcpy(buf, b->bus + (addr - BENCH_BUS_BASE), len);
+	pthread_mutex_unlock(&b->bus_lock);
 	return 0;
 }
 
@@ -50,7 +58,9 @@ static inline int bench_bus_write(void *opaque, uint64_t addr,
 	if (addr < BENCH_BUS_BASE || addr - BENCH_BUS_BASE > BENCH_BUS_SIZE ||
 	    len > BENCH_BUS_SIZE - (addr - BENCH_BUS_BASE))
 		return -1;
+	pthread_mutex_lock(&b->bus_lock);
 	memcpy(b->bus + (addr - BENCH_BUS_BASE), buf, len);
+	pthread_mutex_unlock(&b->bus_lock);
 	return 0;
 }
 
@@ -114,6 +124,7 @@ static inline int bench_init(struct bench *b, const struct d1_dip_config *c)
 {
 	memset(b, 0, sizeof(*b));
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->bus_lock, NULL);
 	b->bus = calloc(1, BENCH_BUS_SIZE);
 	/* Pages on first touch: tests that only read the HBM size registers
 	 * ask for gigabytes, which calloc() under ASan would poison whole. */
@@ -133,6 +144,7 @@ static inline void bench_fini(struct bench *b)
 	if (b->hbm && b->hbm != MAP_FAILED)
 		munmap(b->hbm, b->hbm_size);
 	pthread_mutex_destroy(&b->lock);
+	pthread_mutex_destroy(&b->bus_lock);
 }
 
 static inline uint32_t rd(struct bench *b, uint64_t off)
