@@ -556,7 +556,6 @@ static void run_load(struct d1_run *run, uint32_t harts, uint64_t entry,
 		n->dma_issued = 0;
 		n->dma_done = 0;
 		memset(n->sem, 0, sizeof(n->sem));
-		n->mma_lut_cfg[0] = n->mma_lut_cfg[1] = UINT32_MAX;
 		n->nharts = harts;
 		memcpy(n->sram + lo, img->seg, img->image_hi - img->image_lo);
 		d1_dirty(n->dirty, lo, img->image_hi - img->image_lo);

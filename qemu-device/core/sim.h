@@ -113,9 +113,6 @@ struct d1_node {
 	struct d1_signal *sig;
 	uint32_t nsig, sig_cap;
 	bool progress;		/* some hart retired an instruction */
-	/* decoded CFP8 values for vmma, per (type, fpcfg) */
-	uint32_t mma_lut_cfg[2];	/* UINT32_MAX: not built */
-	double mma_lut[2][256];
 	struct d1_node_report rep;
 	char print[D1_PRINT_BUF_SIZE];
 };
