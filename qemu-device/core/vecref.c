@@ -263,8 +263,14 @@ static void ref_cvt(unsigned int t, unsigned int u, unsigned int p,
 	}
 }
 
-/* acc += A B: the four products (exact in binary64) summed in k order
- * in binary64, added to C in binary64 and rounded once to FP32. */
+/*
+ * acc += A B: for k = 0..3 in order, C[r][c] = RNE_fp32(C[r][c] +
+ * A[r][k] * B[k][c]) with the product exact - one FP32 fused
+ * multiply-add per step.  binary64 computes it: the product of two
+ * BF16/CFP8 values is exact there, and rounding the binary64 sum of an
+ * FP32 value and such a product once more to FP32 equals rounding the
+ * exact sum.
+ */
 static void ref_mma(unsigned int t, d1_vreg *acc, const d1_vreg *a,
 		    const d1_vreg *b, uint32_t fpcfg)
 {
@@ -280,12 +286,11 @@ static void ref_mma(unsigned int t, d1_vreg *acc, const d1_vreg *a,
 		for (col = 0; col < 8; col++) {
 			d1_vreg *v = &acc[(r * 8 + col) / 16];
 			unsigned int i = (r * 8 + col) % 16;
-			double s = 0;
+			float c = d1_b2f(vget(v, 32, i));
 
 			for (k = 0; k < 4; k++)
-				s += A[r * 4 + k] * B[k * 8 + col];
-			vset(v, 32, i, d1_f32_canon((float)(
-				(double)d1_b2f(vget(v, 32, i)) + s)));
+				c = (float)((double)c + A[r * 4 + k] * B[k * 8 + col]);
+			vset(v, 32, i, d1_f32_canon(c));
 		}
 	}
 }

@@ -242,15 +242,9 @@ static void bf16mm_on(struct __test_metadata *_metadata, uint32_t rows,
 			uint16_t g16;
 			float c = 0, gf, lo, hi;
 
-			for (q = 0; q < k; q += 4) {
-				double s = 0;
-				unsigned int t;
-
-				for (t = 0; t < 4; t++)
-					s += (double)bf16f(A[i * k + q + t]) *
-					     (double)bf16f(B[(q + t) * n + j]);
-				c = (float)((double)c + s);
-			}
+			/* FP32 accumulation, one fused multiply-add per k */
+			for (q = 0; q < k; q++)
+				c = fmaf(bf16f(A[i * k + q]), bf16f(B[q * n + j]), c);
 			memcpy(&got, pc + tile * 256 + e * 4, 4);
 			if (got != f2u(c) && bad++ < 3)
 				TH_LOG("C[%u][%u] = %a, want %a", i, j, u2f(got), c);

@@ -506,16 +506,18 @@ static unsigned int check_rest(struct __test_metadata *_metadata, struct vrun *v
 
 		for (r = 0; r < 8; r++)
 			for (c = 0; c < 8; c++) {
-				double s = 0, acc;
-				float cin;
+				float acc;
 				uint32_t craw = getel(m + 128, 32, r * 8 + c);
 
+				/* one FP32 fused multiply-add per k, in k order
+				 * (these biases keep every value an FP32 value) */
+				memcpy(&acc, &craw, 4);
 				for (i = 0; i < 4; i++)
-					s += val(mt[k], fpcfg, getel(m, bits, r * 4 + i)) *
-					     val(mt[k], fpcfg, getel(m + 64, bits, i * 8 + c));
-				memcpy(&cin, &craw, 4);
-				acc = (double)cin + s;
-				CHECK_EL("vmma", mt[k], r * 8 + c, rcanon32((float)acc),
+					acc = fmaf((float)val(mt[k], fpcfg, getel(m, bits, r * 4 + i)),
+						   (float)val(mt[k], fpcfg,
+							      getel(m + 64, bits, i * 8 + c)),
+						   acc);
+				CHECK_EL("vmma", mt[k], r * 8 + c, rcanon32(acc),
 					 getel(o, 32, r * 8 + c));
 			}
 	}
