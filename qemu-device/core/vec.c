@@ -6,7 +6,7 @@
  * Semantics: Documentation/accel/d1/isa.rst.
  *
  * This file decodes the instructions, checks their operands and moves
- * data; the arithmetic is behind the table of operations in vec.h.
+ * data; the arithmetic is in the implementation d1_vops() picks (vec.h).
  * Vector instructions leave fflags alone.
  */
 #include <string.h>
@@ -160,7 +160,7 @@ int d1_vec_exec(struct d1_node *n, struct d1_hart *h,
 		const struct d1_insn *in, enum d1_vec_kind kind,
 		uint64_t *addr)
 {
-	const struct d1_vops *ops = &d1_vops_ref;
+	const struct d1_vops *ops = d1_vops();
 	int r;
 
 	if (kind == D1_VK_MEM)

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The D1 vector and matrix unit's arithmetic, behind one table of
- * operations per implementation; the reference (vecref.c) computes
- * element by element through binary64 and is the definition other
- * implementations must match bit for bit, including the stochastic-
- * rounding draws (one per element, in element order, where the
- * reference draws one).  vec.c decodes instructions, checks their
- * operands and calls the table; the operations below get valid
+ * operations per implementation:
+ *
+ * - the reference (vecref.c): element by element through binary64, the
+ *   definition every other implementation is tested against;
+ * - host-SIMD implementations (vecfast.c) for the portable C level
+ *   (GCC/clang vector extensions on the baseline ISA), AVX2 and
+ *   AVX-512, picked at run time from the host CPU.
+ *
+ * Every implementation gives bit-identical results, including the
+ * stochastic-rounding draws (one per element, in element order, where
+ * the reference draws one).  vec.c decodes instructions, checks their
+ * operands and calls the active table; the operations below get valid
  * operands only.  Output registers may alias inputs.
  */
 #ifndef D1_VEC_H
@@ -46,6 +52,24 @@ struct d1_vops {
 		    const d1_vreg *b, uint32_t fpcfg);
 };
 
+/* Implementation levels, slowest first. */
+enum d1_vec_level {
+	D1_VEC_REF = 0,		/* the element-by-element reference */
+	D1_VEC_C,		/* portable C vector extensions */
+	D1_VEC_AVX2,
+	D1_VEC_AVX512,
+	D1_VEC_LEVELS
+};
+
 extern const struct d1_vops d1_vops_ref;
+
+/* The table of @level, or NULL if this host cannot run it. */
+const struct d1_vops *d1_vops_level(enum d1_vec_level level);
+/* The table in use: the best level the host runs, unless D1_VEC (ref,
+ * c, avx2, avx512) or d1_vec_force() chose another. */
+const struct d1_vops *d1_vops(void);
+/* Use @level from now on (tests); -1 if the host cannot run it. */
+int d1_vec_force(enum d1_vec_level level);
+const char *d1_vec_level_name(enum d1_vec_level level);
 
 #endif /* D1_VEC_H */

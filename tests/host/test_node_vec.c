@@ -14,6 +14,7 @@
 
 #include "fmt.h"
 #include "kernels/kargs.h"
+#include "vec.h"
 #include "kselftest_harness.h"
 #include "node_harness.h"
 
@@ -524,27 +525,33 @@ static unsigned int check_rest(struct __test_metadata *_metadata, struct vrun *v
 	return bad;
 }
 
-TEST(every_vector_instruction_default_biases)
+/* Every implementation of the vector unit this host runs (vec.h). */
+#define FOR_EACH_LEVEL(l)						\
+	for (enum d1_vec_level l = D1_VEC_REF; l < D1_VEC_LEVELS; l++)	\
+		if (d1_vec_force(l) == 0)
+
+static void every_instruction(struct __test_metadata *_metadata, uint32_t cfg)
 {
 	static struct vrun v;
 
-	ASSERT_EQ(0, run_vops(&v, D1_FPCFG_DEFAULT, 0, 0));
-	EXPECT_EQ(0u, check_type_ops(_metadata, &v, D1_FPCFG_DEFAULT));
-	EXPECT_EQ(0u, check_cvts(_metadata, &v, D1_FPCFG_DEFAULT));
-	EXPECT_EQ(0u, check_rest(_metadata, &v, D1_FPCFG_DEFAULT));
-	d1_grid_destroy(v.g);
+	FOR_EACH_LEVEL(l) {
+		TH_LOG("level %s", d1_vec_level_name(l));
+		ASSERT_EQ(0, run_vops(&v, cfg, 0, 0));
+		EXPECT_EQ(0u, check_type_ops(_metadata, &v, cfg));
+		EXPECT_EQ(0u, check_cvts(_metadata, &v, cfg));
+		EXPECT_EQ(0u, check_rest(_metadata, &v, cfg));
+		d1_grid_destroy(v.g);
+	}
+}
+
+TEST(every_vector_instruction_default_biases)
+{
+	every_instruction(_metadata, D1_FPCFG_DEFAULT);
 }
 
 TEST(every_vector_instruction_programmed_biases)
 {
-	static struct vrun v;
-	uint32_t cfg = 28u << 16 | 12u << 8 | 3u;	/* CFP16 28, E5 12, E4 3 */
-
-	ASSERT_EQ(0, run_vops(&v, cfg, 0, 0));
-	EXPECT_EQ(0u, check_type_ops(_metadata, &v, cfg));
-	EXPECT_EQ(0u, check_cvts(_metadata, &v, cfg));
-	EXPECT_EQ(0u, check_rest(_metadata, &v, cfg));
-	d1_grid_destroy(v.g);
+	every_instruction(_metadata, 28u << 16 | 12u << 8 | 3u);	/* CFP16 28, E5 12, E4 3 */
 }
 
 /* With d1.vrm = SR, narrow FP add results are one of the two neighbours
