@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bits.h"
+#include "jit.h"
 #include "sim.h"
 
 #define EM_RISCV	243
@@ -193,6 +194,8 @@ struct d1_kimage *d1_kimage_load(const void *elf, size_t size, char *err,
 	}
 	img->code = img->code_mem + 1;
 	d1_predecode(img->seg + (tlo - lo), (thi - tlo) / 4, img->code);
+	img->jit = d1_jit_build(img->code, (thi - tlo) / 4, tlo, thi);
+	img->footprint += d1_jit_footprint(img->jit);
 	load_symtab(img, e, size);
 	return img;
 }
@@ -209,6 +212,7 @@ void d1_kimage_put(struct d1_kimage *img)
 		return;
 	free(img->seg);
 	free(img->code_mem);
+	d1_jit_free(img->jit);
 	free(img->symtab);
 	free(img);
 }

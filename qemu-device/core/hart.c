@@ -5,7 +5,9 @@
  *
  * It runs the pre-decoded text (decode.c, decode.h): one handler per
  * enum d1_op, dispatched by threaded code where the compiler has computed
- * goto, by a switch elsewhere.  Integer and memory instructions and
+ * goto, by a switch elsewhere.  Where the text has been translated to
+ * host code (jit.c), a hart runs that and the interpreter takes what it
+ * leaves.  Integer and memory instructions and
  * round-to-nearest-even FP run inline; the other FP rounding modes and
  * conversions are in fp.c, CSRs and ecalls in sys.c, vector instructions
  * in vec.c and synchronisation/DMA in grid.c.
@@ -16,6 +18,7 @@
 #include "decode.h"
 #include "fp.h"
 #include "hostfp.h"
+#include "jit.h"
 #include "sim.h"
 
 /* ---------------------------------------------------------------- memory */
@@ -196,7 +199,9 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 	} while (0)
 #endif
 
-void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
+/* Interpret at most @left instructions from h->pc; returns how many
+ * retired (also counted into instret and cycle). */
+static uint64_t interp(struct d1_node *n, struct d1_hart *h, uint64_t left)
 {
 #ifdef D1_THREADED
 	static const void *const labels[OP_COUNT] = { D1_OPS(D1_OP_LABEL) };
@@ -210,16 +215,11 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 	uint32_t *f = h->f;
 	uint8_t *mem = n->sram;
 	uint64_t *dirty = n->dirty;
-	uint64_t o, faddr = 0, fpc, done = 0;
-	uint64_t left = n_insns, start_left;
+	const uint64_t given = left;
+	uint64_t o, faddr = 0, fpc, done = 0, start_left = left;
 	uint32_t fcode = 0;
 	const struct d1_insn *in;
 
-	if (h->budget - h->instret < left)
-		left = h->budget - h->instret;
-	d1_hostfe_set_raw(0);
-
-	start_left = left;
 	if ((h->pc & 3) || h->pc - base >= size) {
 		in = code - 1;		/* PC() is not used on this path */
 		fpc = h->pc;
@@ -531,5 +531,36 @@ count:
 	done = start_left - left;
 	h->instret += done;
 	h->cycle += done;
+	return given - left;
+}
+
+/*
+ * Run hart @h for at most @n_insns instructions (fewer if it stops or
+ * blocks): translated code where there is some (jit.c), the interpreter
+ * for the rest.  Host FP flags accumulate over the whole run and are
+ * folded into fflags at its end.
+ */
+void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
+{
+	const struct d1_jit *j = n->run->img->jit;
+	uint64_t left = n_insns, k;
+
+	if (h->budget - h->instret < left)
+		left = h->budget - h->instret;
+	d1_hostfe_set_raw(0);
+	if (!j) {
+		interp(n, h, left);
+	} else {
+		while (left && h->state == H_RUN && !n->stopped) {
+			k = d1_jit_run(j, n, h, left);
+			h->instret += k;
+			h->cycle += k;
+			left -= k;
+			if (!left)
+				break;
+			k = d1_jit_span(j, h->pc);
+			left -= interp(n, h, k < left ? k : left);
+		}
+	}
 	d1_fp_flush(h);
 }

@@ -126,6 +126,7 @@ struct d1_kimage {
 	struct d1_insn *code;	/* (text_hi - text_lo) / 4 entries, plus a
 				 * sentinel after and a pad entry before */
 	struct d1_insn *code_mem;	/* the allocation */
+	struct d1_jit *jit;	/* the text as host code, or NULL */
 	char *symtab;		/* 8-byte address + "name\0" records */
 	size_t symtab_len;
 	size_t footprint;

@@ -70,6 +70,8 @@ const struct d1_vops *d1_vops_level(enum d1_vec_level level);
 const struct d1_vops *d1_vops(void);
 /* Use @level from now on (tests); -1 if the host cannot run it. */
 int d1_vec_force(enum d1_vec_level level);
+/* Back to the level d1_vops() picks by itself. */
+void d1_vec_unforce(void);
 const char *d1_vec_level_name(enum d1_vec_level level);
 
 #endif /* D1_VEC_H */

@@ -143,6 +143,11 @@ int d1_vec_force(enum d1_vec_level level)
 	return 0;
 }
 
+void d1_vec_unforce(void)
+{
+	atomic_store(&active, NULL);
+}
+
 const struct d1_vops *d1_vops(void)
 {
 	const struct d1_vops *ops = atomic_load_explicit(&active,

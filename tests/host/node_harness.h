@@ -61,4 +61,61 @@ static inline void *node_ptr(struct d1_grid *g, uint32_t node, uint64_t addr)
 	return d1_grid_sram(g, node) + (addr - D1_SRAM_BASE);
 }
 
+/* A host-simulated HBM at HBM_BASE for the kernels' DMA. */
+#define HBM_BASE 0x4000000000ull
+
+struct hbm {
+	uint8_t *mem;
+	uint64_t size;
+	uint64_t bytes_read, bytes_written;
+};
+
+static inline int hbm_read(void *opaque, uint64_t addr, void *buf,
+			   uint64_t len)
+{
+	struct hbm *h = opaque;
+
+	if (addr < HBM_BASE || addr - HBM_BASE > h->size ||
+	    len > h->size - (addr - HBM_BASE))
+		return -1;
+	memcpy(buf, h->mem + (addr - HBM_BASE), len);
+	h->bytes_read += len;
+	return 0;
+}
+
+static inline int hbm_write(void *opaque, uint64_t addr, const void *buf,
+			    uint64_t len)
+{
+	struct hbm *h = opaque;
+
+	if (addr < HBM_BASE || addr - HBM_BASE > h->size ||
+	    len > h->size - (addr - HBM_BASE))
+		return -1;
+	memcpy(h->mem + (addr - HBM_BASE), buf, len);
+	h->bytes_written += len;
+	return 0;
+}
+
+static const struct d1_mem_ops hbm_ops = {
+	.read = hbm_read,
+	.write = hbm_write,
+};
+
+static inline struct hbm *hbm_new(uint64_t size)
+{
+	struct hbm *h = calloc(1, sizeof(*h));
+
+	h->mem = calloc(1, size);
+	h->size = size;
+	return h;
+}
+
+static inline void hbm_free(struct hbm *h)
+{
+	if (!h)
+		return;
+	free(h->mem);
+	free(h);
+}
+
 #endif /* NODE_HARNESS_H */

@@ -14,58 +14,6 @@
 #include "kselftest_harness.h"
 #include "node_harness.h"
 
-#define HBM_BASE 0x4000000000ull
-
-struct hbm {
-	uint8_t *mem;
-	uint64_t size;
-	uint64_t bytes_read, bytes_written;
-};
-
-static int hbm_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
-{
-	struct hbm *h = opaque;
-
-	if (addr < HBM_BASE || addr - HBM_BASE > h->size ||
-	    len > h->size - (addr - HBM_BASE))
-		return -1;
-	memcpy(buf, h->mem + (addr - HBM_BASE), len);
-	h->bytes_read += len;
-	return 0;
-}
-
-static int hbm_write(void *opaque, uint64_t addr, const void *buf, uint64_t len)
-{
-	struct hbm *h = opaque;
-
-	if (addr < HBM_BASE || addr - HBM_BASE > h->size ||
-	    len > h->size - (addr - HBM_BASE))
-		return -1;
-	memcpy(h->mem + (addr - HBM_BASE), buf, len);
-	h->bytes_written += len;
-	return 0;
-}
-
-static const struct d1_mem_ops hbm_ops = {
-	.read = hbm_read,
-	.write = hbm_write,
-};
-
-static struct hbm *hbm_new(uint64_t size)
-{
-	struct hbm *h = calloc(1, sizeof(*h));
-
-	h->mem = calloc(1, size);
-	h->size = size;
-	return h;
-}
-
-static void hbm_free(struct hbm *h)
-{
-	free(h->mem);
-	free(h);
-}
-
 static uint64_t lcg = 1;
 
 static uint32_t rnd(void)

@@ -542,6 +542,7 @@ static void every_instruction(struct __test_metadata *_metadata, uint32_t cfg)
 		EXPECT_EQ(0u, check_rest(_metadata, &v, cfg));
 		d1_grid_destroy(v.g);
 	}
+	d1_vec_unforce();
 }
 
 TEST(every_vector_instruction_default_biases)
