@@ -246,6 +246,11 @@ static struct mem MX(int base, int index, int32_t disp)
 	return (struct mem){ base, index, disp, -1 };
 }
 
+static struct mem MRIP(long target)
+{
+	return (struct mem){ -1, -1, 0, target };
+}
+
 /* ModRM (+ SIB + displacement) for @reg and memory @m; @tail bytes of
  * immediate follow (for RIP-relative); @evex: no disp8 (it would be
  * scaled). */
@@ -451,6 +456,43 @@ static void sse_rm(struct as *a, int pfx, uint32_t op, int x, struct mem m)
 	rm_(a, pfx, 0, 0x0f00 | op, 2, x, m, 0);
 }
 
+/*
+ * EVEX (AVX-512) instruction: @mm 1 = 0F, 2 = 0F38, 3 = 0F3A; @pp 0/66/
+ * F3/F2 as 0-3; @reg the ModRM.reg operand, @v the EVEX.vvvv one (0 if
+ * unused); memory operand @m, or register @rm when m.base == -2.
+ * @k opmask, @b the EVEX.b bit, @ll vector length (2 = 512) or, with b
+ * on registers, the rounding mode.
+ */
+struct evex {
+	int mm, pp, w, op, ll, b, k;
+};
+
+static void evex_(struct as *a, struct evex e, int reg, int v, struct mem m,
+		  int rm, int tail)
+{
+	int rx, rb;
+
+	if (m.base == -2) {
+		rb = rm >> 3 & 1;
+		rx = rm >> 4 & 1;
+	} else {
+		rb = m.rip >= 0 || m.base < 0 ? 0 : m.base >> 3 & 1;
+		rx = m.index >= 0 ? m.index >> 3 & 1 : 0;
+	}
+	b1(a, 0x62);
+	b1(a, (!(reg >> 3 & 1)) << 7 | (!rx) << 6 | (!rb) << 5 |
+	      (!(reg >> 4 & 1)) << 4 | e.mm);
+	b1(a, e.w << 7 | (~v & 15) << 3 | 4 | e.pp);
+	b1(a, e.ll << 5 | e.b << 4 | (!(v >> 4 & 1)) << 3 | e.k);
+	b1(a, e.op);
+	if (m.base == -2)
+		b1(a, 0xc0 | (reg & 7) << 3 | (rm & 7));
+	else
+		modrm_mem(a, reg, m, tail, true);
+}
+
+#define ZR ((struct mem){ -2, -1, 0, -1 })	/* "register operand" */
+
 /* ------------------------------------------------------ the translator */
 
 #define XOFF(r)	((int32_t)(offsetof(struct d1_hart, x) + 8 * (r)))
@@ -468,6 +510,8 @@ struct jit_build {
 	struct as a;
 	const struct d1_insn *code;
 	uint64_t n, text_lo, text_off, text_end;
+	bool avx512;		/* inline AVX-512 vector code */
+	long k_canon, k_idx;	/* constants: canonical NaN, vmma indices */
 	long *block_at;		/* per index: code offset of its block, -1 */
 	struct fixup *fix;	/* jumps to blocks */
 	size_t nfix, fix_cap;
@@ -649,6 +693,150 @@ static void call_fp_rounded(struct jit_build *jb, const struct d1_insn *in,
 	mov_ri64(a, RDX, (uint64_t)rm);
 	call_abs(a, (const void *)d1_fp_rounded);
 	mov32_mr(a, M(RH, FOFF(in->rd)), RAX);
+}
+
+/* ------------------------------------------------ vector instructions */
+
+static struct evex EV(int mm, int pp, int op, int ll, int b, int k)
+{
+	return (struct evex){ mm, pp, 0, op, ll, b, k };
+}
+
+/* vmovups zmm@z, m / m, zmm@z */
+static void vload(struct as *a, int z, struct mem m)
+{
+	evex_(a, EV(1, 0, 0x10, 2, 0, 0), z, 0, m, 0, 0);
+}
+
+static void vstore(struct as *a, struct mem m, int z)
+{
+	evex_(a, EV(1, 0, 0x11, 2, 0, 0), z, 0, m, 0, 0);
+}
+
+/* zmm@z's NaN lanes made canonical, then stored to @dst */
+static void vstore_canon(struct jit_build *jb, struct mem dst, int z)
+{
+	struct as *a = &jb->a;
+
+	/* vcmpunordps k1, z, z {sae}; vmovups z{k1}, [canonical NaNs] */
+	evex_(a, EV(1, 0, 0xc2, 0, 1, 0), 1, z, ZR, z, 1);
+	b1(a, 3);
+	evex_(a, EV(1, 0, 0x10, 2, 0, 1), z, 0, MRIP(jb->k_canon), 0, 0);
+	vstore(a, dst, z);
+}
+
+/* FP32 op {rn-sae} (no host exceptions): zmm@d = zmm@v op zmm@r */
+static void vfp(struct as *a, int mm, int pp, int op, int d, int v, int r)
+{
+	evex_(a, EV(mm, pp, op, 0, 1, 0), d, v, ZR, r, 0);
+}
+
+/*
+ * vmma.bf16: one zmm of C holds rows 2j and 2j+1; per k, vpermps puts
+ * A[2j][k] in its low and A[2j+1][k] in its high eight lanes, B's row k
+ * is in both halves of zmm5+k, and one FP32 FMA per k accumulates - the
+ * AVX-512 path of vecfast.h, inline.
+ */
+static void emit_vmma_bf16(struct jit_build *jb, const struct d1_insn *in)
+{
+	struct as *a = &jb->a;
+	int j, k, h;
+
+	for (h = 0; h < 2; h++) {
+		/* vpmovzxwd zmm1+h, A half; zmm3+h, B half; << 16 */
+		evex_(a, EV(2, 1, 0x33, 2, 0, 0), 1 + h, 0,
+		      M(RH, VOFF(in->rs1) + 32 * h), 0, 0);
+		evex_(a, EV(2, 1, 0x33, 2, 0, 0), 3 + h, 0,
+		      M(RH, VOFF(in->rs2) + 32 * h), 0, 0);
+	}
+	for (h = 1; h <= 4; h++) {	/* vpslld zmm@h, zmm@h, 16 */
+		evex_(a, EV(1, 1, 0x72, 2, 0, 0), 6, h, ZR, h, 1);
+		b1(a, 16);
+	}
+	for (k = 0; k < 4; k++) {	/* vshuff32x4 zmm5+k, B, B, 44/ee */
+		evex_(a, EV(3, 1, 0x23, 2, 0, 0), 5 + k, 3 + k / 2, ZR,
+		      3 + k / 2, 1);
+		b1(a, k % 2 ? 0xee : 0x44);
+	}
+	for (k = 0; k < 8; k++)		/* the permute indices */
+		vload(a, 16 + k, MRIP(jb->k_idx + 64 * k));
+	for (j = 0; j < 4; j++) {
+		vload(a, 9, M(RH, VOFF(in->rd + j)));
+		for (k = 0; k < 4; k++) {
+			/* vpermps zmm10, idx, A; vfmadd231ps zmm9, zmm10, Bk */
+			evex_(a, EV(2, 1, 0x16, 2, 0, 0), 10, 16 + 4 * (j & 1) + k,
+			      ZR, 1 + j / 2, 0);
+			vfp(a, 2, 1, 0xb8, 9, 10, 5 + k);
+		}
+		vstore_canon(jb, M(RH, VOFF(in->rd + j)), 9);
+	}
+}
+
+/* Vector instructions with inline AVX-512 code; false: call the C
+ * implementation. */
+static bool emit_vec_inline(struct jit_build *jb, uint64_t i)
+{
+	struct as *a = &jb->a;
+	const struct d1_insn *in = &jb->code[i];
+
+	if (!jb->avx512)
+		return false;
+	if (in->op == OP_VMEM) {
+		struct mem sram = MX(RMEM, RAX, 0);
+
+		switch (in->f3) {
+		case D1_VM_LD:
+			sram_addr(jb, i, 64, false);
+			vload(a, 0, sram);
+			vstore(a, M(RH, VOFF(in->rd)), 0);
+			return true;
+		case D1_VM_LDBC32:	/* vbroadcastss zmm0, [sram] */
+			sram_addr(jb, i, 4, false);
+			evex_(a, EV(2, 1, 0x18, 2, 0, 0), 0, 0, sram, 0, 0);
+			vstore(a, M(RH, VOFF(in->rd)), 0);
+			return true;
+		case D1_VM_ST:
+			sram_addr(jb, i, 64, true);
+			vload(a, 0, M(RH, VOFF(in->rs2)));
+			vstore(a, sram, 0);
+			mark_dirty(a, 64);
+			return true;
+		}
+		return false;
+	}
+	if (in->op == OP_VARITH && in->f3 == D1_T_FP32 && in->f7 <= D1_V_MUL) {
+		static const int op[] = { 0x58, 0x5c, 0x59 };	/* add sub mul */
+
+		vload(a, 0, M(RH, VOFF(in->rs1)));
+		vload(a, 1, M(RH, VOFF(in->rs2)));
+		vfp(a, 1, 0, op[in->f7], 0, 0, 1);
+		vstore_canon(jb, M(RH, VOFF(in->rd)), 0);
+		return true;
+	}
+	if (in->op == OP_VARITH && in->f7 == D1_V_SPLAT && !in->rs2) {
+		/* vpbroadcastb/w/d zmm0, eax */
+		static const int op[] = { 0x7c, 0x7b, 0x7b, 0x7a, 0x7a, 0x7a, 0x7b,
+					  0x7c };
+
+		mov32_rm(a, RAX, M(RH, XOFF(in->rs1)));
+		evex_(a, EV(2, 1, op[in->f3], 2, 0, 0), 0, 0, ZR, RAX, 0);
+		vstore(a, M(RH, VOFF(in->rd)), 0);
+		return true;
+	}
+	if (in->op == OP_V3 && in->f7 == D1_V3_FMA && in->f3 == D1_T_FP32) {
+		vload(a, 0, M(RH, VOFF(in->rs3)));
+		vload(a, 1, M(RH, VOFF(in->rs1)));
+		vload(a, 2, M(RH, VOFF(in->rs2)));
+		vfp(a, 2, 1, 0xb8, 0, 1, 2);	/* vfmadd231ps */
+		vstore_canon(jb, M(RH, VOFF(in->rd)), 0);
+		return true;
+	}
+	if (in->op == OP_V3 && in->f7 == D1_V3_MMA && in->f3 == D1_T_BF16 &&
+	    !in->rs3 && !(in->rd & 3)) {
+		emit_vmma_bf16(jb, in);
+		return true;
+	}
+	return false;
 }
 
 /* Translate instruction @i (one the block former let through). */
@@ -958,6 +1146,8 @@ static void emit_insn(struct jit_build *jb, uint64_t i)
 
 	/* ---- D1 vector unit ---- */
 	case OP_VARITH: case OP_V3: case OP_VMEM:
+		if (emit_vec_inline(jb, i))
+			return;
 		mov_rr(a, RDI, RCTX);
 		mov_ri64(a, RSI, (uint64_t)(uintptr_t)in);
 		call_abs(a, (const void *)jh_vec);
@@ -1063,6 +1253,29 @@ static void emit_frame(struct jit_build *jb)
 		b1(a, 0x58 + (saved[k] & 7));		/* pop */
 	}
 	b1(a, 0xc3);
+	/* constants, 64-byte aligned: canonical NaNs; vmma's permute
+	 * indices (rows 2j, 2j+1 of A at k, for j even and odd) */
+	while (a->n % 64)
+		b1(a, 0xcc);
+	jb->k_canon = (long)a->n;
+	for (k = 0; k < 16; k++)
+		b4(a, D1_F32_CANON_NAN);
+	jb->k_idx = (long)a->n;
+	for (k = 0; k < 8; k++) {
+		int lane, lo = 8 * (k / 4) + k % 4;
+
+		for (lane = 0; lane < 16; lane++)
+			b4(a, (uint32_t)(lane < 8 ? lo : lo + 4));
+	}
+}
+
+static bool host_avx512(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f") &&
+	       __builtin_cpu_supports("avx512bw") &&
+	       __builtin_cpu_supports("avx512dq") &&
+	       __builtin_cpu_supports("avx512vl");
 }
 
 struct d1_jit *d1_jit_build(const struct d1_insn *code, uint64_t n,
@@ -1082,6 +1295,7 @@ struct d1_jit *d1_jit_build(const struct d1_insn *code, uint64_t n,
 	jb.text_lo = text_lo;
 	jb.text_off = text_lo - D1_SRAM_BASE;
 	jb.text_end = text_hi - D1_SRAM_BASE;
+	jb.avx512 = host_avx512() && !(env && !strcmp(env, "noavx512"));
 	leader = calloc(n + 1, sizeof(*leader));
 	jb.block_at = malloc((n + 1) * sizeof(*jb.block_at));
 	j = calloc(1, sizeof(*j));
