@@ -500,6 +500,27 @@ static void evex_(struct as *a, struct evex e, int reg, int v, struct mem m,
 #define VOFF(r)	((int32_t)(offsetof(struct d1_hart, v) + 64 * (r)))
 #define CTX(f)	((int32_t)offsetof(struct jit_ctx, f))
 
+/*
+ * A block's vector register cache: when a block's vector instructions
+ * are all inlined and it calls no C, the D1 vector registers it uses
+ * live in zmm registers - loaded when the block is entered, written back
+ * (all it writes) on every way out, kept across iterations of a block
+ * that loops to itself.  zmm31 holds canonical NaNs, the first @base
+ * zmm are scratch, vector register r is in zmm(slot(r)).
+ */
+struct vcache {
+	bool on;
+	int base;
+	uint32_t used, written;
+};
+
+#define ZCANON	31
+
+static int slot(const struct vcache *vc, unsigned int r)
+{
+	return vc->base + __builtin_popcount(vc->used & ((1u << r) - 1));
+}
+
 /* A jump waiting for the code offset of a block or exit stub. */
 struct fixup {
 	size_t at;		/* rel32 position */
@@ -518,10 +539,15 @@ struct jit_build {
 	size_t exit_code;	/* offset of the common exit */
 	/* the block being translated */
 	uint64_t start, len;
+	struct vcache vc;
+	size_t loop_top;	/* self-loop: where an iteration starts */
+	long loop_jcc;		/* its back edge's jcc, or -1 */
+	bool wb_done;		/* registers written back on the way out */
 	struct exitpt {
 		size_t at;	/* rel32 */
 		uint64_t idx;	/* instruction to resume at */
 		uint64_t back;	/* instructions to give back to RLEFT */
+		struct vcache vc;	/* registers to write back */
 	} *ex;
 	size_t nex, ex_cap;
 	bool fail;
@@ -564,7 +590,7 @@ static void add_exit(struct jit_build *jb, size_t at, uint64_t idx,
 		jb->ex = p;
 		jb->ex_cap = cap;
 	}
-	jb->ex[jb->nex++] = (struct exitpt){ at, idx, back };
+	jb->ex[jb->nex++] = (struct exitpt){ at, idx, back, { false, 0, 0, 0 } };
 }
 
 /* A jump (already emitted, rel32 at @at) out of the middle of the block
@@ -572,6 +598,8 @@ static void add_exit(struct jit_build *jb, size_t at, uint64_t idx,
 static void exit_at(struct jit_build *jb, size_t at, uint64_t i)
 {
 	add_exit(jb, at, i, jb->start + jb->len - i);
+	if (!jb->fail)
+		jb->ex[jb->nex - 1].vc = jb->vc;	/* registers out first */
 }
 
 /* Continue at instruction @target after the block (its count retired). */
@@ -713,16 +741,10 @@ static void vstore(struct as *a, struct mem m, int z)
 	evex_(a, EV(1, 0, 0x11, 2, 0, 0), z, 0, m, 0, 0);
 }
 
-/* zmm@z's NaN lanes made canonical, then stored to @dst */
-static void vstore_canon(struct jit_build *jb, struct mem dst, int z)
+/* vmovaps zmm@d, zmm@s */
+static void vmov(struct as *a, int d, int s)
 {
-	struct as *a = &jb->a;
-
-	/* vcmpunordps k1, z, z {sae}; vmovups z{k1}, [canonical NaNs] */
-	evex_(a, EV(1, 0, 0xc2, 0, 1, 0), 1, z, ZR, z, 1);
-	b1(a, 3);
-	evex_(a, EV(1, 0, 0x10, 2, 0, 1), z, 0, MRIP(jb->k_canon), 0, 0);
-	vstore(a, dst, z);
+	evex_(a, EV(1, 0, 0x28, 2, 0, 0), d, 0, ZR, s, 0);
 }
 
 /* FP32 op {rn-sae} (no host exceptions): zmm@d = zmm@v op zmm@r */
@@ -731,55 +753,192 @@ static void vfp(struct as *a, int mm, int pp, int op, int d, int v, int r)
 	evex_(a, EV(mm, pp, op, 0, 1, 0), d, v, ZR, r, 0);
 }
 
+/* zmm@z's NaN lanes made canonical */
+static void vcanon(struct jit_build *jb, int z)
+{
+	struct as *a = &jb->a;
+
+	/* vcmpunordps k1, z, z {sae}; then z{k1} = canonical NaNs */
+	evex_(a, EV(1, 0, 0xc2, 0, 1, 0), 1, z, ZR, z, 1);
+	b1(a, 3);
+	if (jb->vc.on)
+		evex_(a, EV(1, 0, 0x28, 2, 0, 1), z, 0, ZR, ZCANON, 0);
+	else
+		evex_(a, EV(1, 0, 0x10, 2, 0, 1), z, 0, MRIP(jb->k_canon), 0, 0);
+}
+
+/* The zmm holding vector register @r for reading: its cache slot, or
+ * scratch @z loaded from the register file. */
+static int vsrc(struct jit_build *jb, unsigned int r, int z)
+{
+	if (jb->vc.on)
+		return slot(&jb->vc, r);
+	vload(&jb->a, z, M(RH, VOFF(r)));
+	return z;
+}
+
+/* The zmm to compute vector register @r in (then vdone()). */
+static int vdst(struct jit_build *jb, unsigned int r, int z)
+{
+	return jb->vc.on ? slot(&jb->vc, r) : z;
+}
+
+static void vdone(struct jit_build *jb, unsigned int r, int z, bool canon)
+{
+	if (canon)
+		vcanon(jb, z);
+	if (!jb->vc.on)
+		vstore(&jb->a, M(RH, VOFF(r)), z);
+}
+
+/* Cached registers back to the register file / in from it. */
+static void vc_writeback(struct jit_build *jb, const struct vcache *vc)
+{
+	unsigned int r;
+
+	for (r = 0; r < 32; r++)
+		if (vc->on && (vc->written >> r & 1))
+			vstore(&jb->a, M(RH, VOFF(r)), slot(vc, r));
+}
+
+static void vc_load(struct jit_build *jb)
+{
+	unsigned int r;
+
+	vload(&jb->a, ZCANON, MRIP(jb->k_canon));
+	for (r = 0; r < 32; r++)
+		if (jb->vc.used >> r & 1)
+			vload(&jb->a, slot(&jb->vc, r), M(RH, VOFF(r)));
+}
+
 /*
  * vmma.bf16: one zmm of C holds rows 2j and 2j+1; per k, vpermps puts
  * A[2j][k] in its low and A[2j+1][k] in its high eight lanes, B's row k
- * is in both halves of zmm5+k, and one FP32 FMA per k accumulates - the
- * AVX-512 path of vecfast.h, inline.
+ * is in both halves of a register, and one FP32 FMA per k accumulates -
+ * the AVX-512 path of vecfast.h, inline.  Scratch: zmm0-9 (+ zmm16-23
+ * for the indices when the registers are not cached).
  */
 static void emit_vmma_bf16(struct jit_build *jb, const struct d1_insn *in)
 {
 	struct as *a = &jb->a;
-	int j, k, h;
+	const bool vc = jb->vc.on;
+	int j, k, h, jj;
 
+	/* A's rows 0-3 and 4-7 in zmm0/1, B's rows 0-1 and 2-3 in zmm2/3,
+	 * as FP32: zero-extend the BF16 words, shift into the top half */
 	for (h = 0; h < 2; h++) {
-		/* vpmovzxwd zmm1+h, A half; zmm3+h, B half; << 16 */
-		evex_(a, EV(2, 1, 0x33, 2, 0, 0), 1 + h, 0,
-		      M(RH, VOFF(in->rs1) + 32 * h), 0, 0);
-		evex_(a, EV(2, 1, 0x33, 2, 0, 0), 3 + h, 0,
-		      M(RH, VOFF(in->rs2) + 32 * h), 0, 0);
+		unsigned int r = h ? in->rs2 : in->rs1;
+
+		if (vc) {
+			/* vextracti64x4 ymm(2h+1), zmm(slot), 1 */
+			evex_(a, (struct evex){ 3, 1, 1, 0x3b, 2, 0, 0 },
+			      slot(&jb->vc, r), 0, ZR, 2 * h + 1, 1);
+			b1(a, 1);
+			/* vpmovzxwd zmm(2h), ymm(slot); zmm(2h+1), ymm(2h+1) */
+			evex_(a, EV(2, 1, 0x33, 2, 0, 0), 2 * h, 0, ZR,
+			      slot(&jb->vc, r), 0);
+			evex_(a, EV(2, 1, 0x33, 2, 0, 0), 2 * h + 1, 0, ZR,
+			      2 * h + 1, 0);
+		} else {
+			evex_(a, EV(2, 1, 0x33, 2, 0, 0), 2 * h, 0,
+			      M(RH, VOFF(r)), 0, 0);
+			evex_(a, EV(2, 1, 0x33, 2, 0, 0), 2 * h + 1, 0,
+			      M(RH, VOFF(r) + 32), 0, 0);
+		}
 	}
-	for (h = 1; h <= 4; h++) {	/* vpslld zmm@h, zmm@h, 16 */
+	for (h = 0; h < 4; h++) {	/* vpslld zmm@h, zmm@h, 16 */
 		evex_(a, EV(1, 1, 0x72, 2, 0, 0), 6, h, ZR, h, 1);
 		b1(a, 16);
 	}
-	for (k = 0; k < 4; k++) {	/* vshuff32x4 zmm5+k, B, B, 44/ee */
-		evex_(a, EV(3, 1, 0x23, 2, 0, 0), 5 + k, 3 + k / 2, ZR,
-		      3 + k / 2, 1);
+	for (k = 0; k < 4; k++) {	/* vshuff32x4 zmm4+k, B, B, 44/ee */
+		evex_(a, EV(3, 1, 0x23, 2, 0, 0), 4 + k, 2 + k / 2, ZR,
+		      2 + k / 2, 1);
 		b1(a, k % 2 ? 0xee : 0x44);
 	}
-	for (k = 0; k < 8; k++)		/* the permute indices */
-		vload(a, 16 + k, MRIP(jb->k_idx + 64 * k));
-	for (j = 0; j < 4; j++) {
-		vload(a, 9, M(RH, VOFF(in->rd + j)));
-		for (k = 0; k < 4; k++) {
-			/* vpermps zmm10, idx, A; vfmadd231ps zmm9, zmm10, Bk */
-			evex_(a, EV(2, 1, 0x16, 2, 0, 0), 10, 16 + 4 * (j & 1) + k,
-			      ZR, 1 + j / 2, 0);
-			vfp(a, 2, 1, 0xb8, 9, 10, 5 + k);
+	if (!vc) {	/* the permute indices in zmm16-23; C through zmm8 */
+		for (k = 0; k < 8; k++)
+			vload(a, 16 + k, MRIP(jb->k_idx + 64 * k));
+		for (j = 0; j < 4; j++) {
+			vload(a, 8, M(RH, VOFF(in->rd + j)));
+			for (k = 0; k < 4; k++) {
+				evex_(a, EV(2, 1, 0x16, 2, 0, 0), 9,
+				      16 + 4 * (j & 1) + k, ZR, j / 2, 0);
+				vfp(a, 2, 1, 0xb8, 8, 9, 4 + k);
+			}
+			vcanon(jb, 8);
+			vstore(a, M(RH, VOFF(in->rd + j)), 8);
 		}
-		vstore_canon(jb, M(RH, VOFF(in->rd + j)), 9);
+		return;
 	}
+	/* C cached: each index (j even/odd, k) serves rows 0-3 and 4-7 */
+	for (k = 0; k < 4; k++)
+		for (jj = 0; jj < 2; jj++) {
+			vload(a, 8, MRIP(jb->k_idx + 64 * (4 * jj + k)));
+			for (h = 0; h < 2; h++) {
+				evex_(a, EV(2, 1, 0x16, 2, 0, 0), 9, 8, ZR, h, 0);
+				vfp(a, 2, 1, 0xb8, slot(&jb->vc, in->rd + jj + 2 * h),
+				    9, 4 + k);
+			}
+		}
+	for (j = 0; j < 4; j++)
+		vcanon(jb, slot(&jb->vc, in->rd + j));
 }
 
-/* Vector instructions with inline AVX-512 code; false: call the C
- * implementation. */
+/* Scratch zmm registers an inline vector instruction needs, or -1 if
+ * it is not inlined (the C implementation runs it). */
+static int vec_inline(const struct jit_build *jb, const struct d1_insn *in)
+{
+	if (!jb->avx512)
+		return -1;
+	if (in->op == OP_VMEM)
+		return in->f3 <= D1_VM_LDBC32 ? 1 : -1;
+	if (in->op == OP_VARITH && in->f3 == D1_T_FP32 && in->f7 <= D1_V_MUL)
+		return 2;
+	if (in->op == OP_VARITH && in->f7 == D1_V_SPLAT && !in->rs2)
+		return 1;
+	if (in->op == OP_V3 && in->f7 == D1_V3_FMA && in->f3 == D1_T_FP32)
+		return 3;
+	if (in->op == OP_V3 && in->f7 == D1_V3_MMA && in->f3 == D1_T_BF16 &&
+	    !in->rs3 && !(in->rd & 3))
+		return 10;
+	return -1;
+}
+
+/* The vector registers an inlined instruction reads or writes. */
+static void vec_regs(const struct d1_insn *in, uint32_t *used,
+		     uint32_t *written)
+{
+	uint32_t u = 0, w = 0;
+
+	if (in->op == OP_VMEM) {
+		if (in->f3 == D1_VM_ST)
+			u = 1u << in->rs2;
+		else
+			w = 1u << in->rd;
+	} else if (in->op == OP_VARITH && in->f7 == D1_V_SPLAT) {
+		w = 1u << in->rd;
+	} else if (in->op == OP_VARITH) {
+		u = 1u << in->rs1 | 1u << in->rs2;
+		w = 1u << in->rd;
+	} else if (in->f7 == D1_V3_FMA) {
+		u = 1u << in->rs1 | 1u << in->rs2 | 1u << in->rs3;
+		w = 1u << in->rd;
+	} else {	/* vmma: C is read and written */
+		u = 1u << in->rs1 | 1u << in->rs2 | 0xfu << in->rd;
+		w = 0xfu << in->rd;
+	}
+	*used |= u | w;
+	*written |= w;
+}
+
+/* Inline AVX-512 code for vector instruction @i; false: call C. */
 static bool emit_vec_inline(struct jit_build *jb, uint64_t i)
 {
 	struct as *a = &jb->a;
 	const struct d1_insn *in = &jb->code[i];
+	int d, x, y;
 
-	if (!jb->avx512)
+	if (vec_inline(jb, in) < 0)
 		return false;
 	if (in->op == OP_VMEM) {
 		struct mem sram = MX(RMEM, RAX, 0);
@@ -787,56 +946,65 @@ static bool emit_vec_inline(struct jit_build *jb, uint64_t i)
 		switch (in->f3) {
 		case D1_VM_LD:
 			sram_addr(jb, i, 64, false);
-			vload(a, 0, sram);
-			vstore(a, M(RH, VOFF(in->rd)), 0);
+			d = vdst(jb, in->rd, 0);
+			vload(a, d, sram);
+			vdone(jb, in->rd, d, false);
 			return true;
-		case D1_VM_LDBC32:	/* vbroadcastss zmm0, [sram] */
+		case D1_VM_LDBC32:	/* vbroadcastss zmm, [sram] */
 			sram_addr(jb, i, 4, false);
-			evex_(a, EV(2, 1, 0x18, 2, 0, 0), 0, 0, sram, 0, 0);
-			vstore(a, M(RH, VOFF(in->rd)), 0);
+			d = vdst(jb, in->rd, 0);
+			evex_(a, EV(2, 1, 0x18, 2, 0, 0), d, 0, sram, 0, 0);
+			vdone(jb, in->rd, d, false);
 			return true;
-		case D1_VM_ST:
+		default:		/* D1_VM_ST */
 			sram_addr(jb, i, 64, true);
-			vload(a, 0, M(RH, VOFF(in->rs2)));
-			vstore(a, sram, 0);
+			vstore(a, sram, vsrc(jb, in->rs2, 0));
 			mark_dirty(a, 64);
 			return true;
 		}
-		return false;
 	}
-	if (in->op == OP_VARITH && in->f3 == D1_T_FP32 && in->f7 <= D1_V_MUL) {
-		static const int op[] = { 0x58, 0x5c, 0x59 };	/* add sub mul */
-
-		vload(a, 0, M(RH, VOFF(in->rs1)));
-		vload(a, 1, M(RH, VOFF(in->rs2)));
-		vfp(a, 1, 0, op[in->f7], 0, 0, 1);
-		vstore_canon(jb, M(RH, VOFF(in->rd)), 0);
-		return true;
-	}
-	if (in->op == OP_VARITH && in->f7 == D1_V_SPLAT && !in->rs2) {
-		/* vpbroadcastb/w/d zmm0, eax */
+	if (in->op == OP_VARITH && in->f7 == D1_V_SPLAT) {
+		/* vpbroadcastb/w/d zmm, eax */
 		static const int op[] = { 0x7c, 0x7b, 0x7b, 0x7a, 0x7a, 0x7a, 0x7b,
 					  0x7c };
 
 		mov32_rm(a, RAX, M(RH, XOFF(in->rs1)));
-		evex_(a, EV(2, 1, op[in->f3], 2, 0, 0), 0, 0, ZR, RAX, 0);
-		vstore(a, M(RH, VOFF(in->rd)), 0);
+		d = vdst(jb, in->rd, 0);
+		evex_(a, EV(2, 1, op[in->f3], 2, 0, 0), d, 0, ZR, RAX, 0);
+		vdone(jb, in->rd, d, false);
 		return true;
 	}
-	if (in->op == OP_V3 && in->f7 == D1_V3_FMA && in->f3 == D1_T_FP32) {
-		vload(a, 0, M(RH, VOFF(in->rs3)));
-		vload(a, 1, M(RH, VOFF(in->rs1)));
-		vload(a, 2, M(RH, VOFF(in->rs2)));
-		vfp(a, 2, 1, 0xb8, 0, 1, 2);	/* vfmadd231ps */
-		vstore_canon(jb, M(RH, VOFF(in->rd)), 0);
+	if (in->op == OP_VARITH) {	/* FP32 add, sub, mul */
+		static const int op[] = { 0x58, 0x5c, 0x59 };
+
+		x = vsrc(jb, in->rs1, 0);
+		y = vsrc(jb, in->rs2, 1);
+		d = vdst(jb, in->rd, 0);
+		vfp(a, 1, 0, op[in->f7], d, x, y);
+		vdone(jb, in->rd, d, true);
 		return true;
 	}
-	if (in->op == OP_V3 && in->f7 == D1_V3_MMA && in->f3 == D1_T_BF16 &&
-	    !in->rs3 && !(in->rd & 3)) {
-		emit_vmma_bf16(jb, in);
+	if (in->f7 == D1_V3_FMA) {	/* vd = vs1 * vs2 + vs3 */
+		int z = vsrc(jb, in->rs3, 0);
+
+		x = vsrc(jb, in->rs1, 1);
+		y = vsrc(jb, in->rs2, 2);
+		d = vdst(jb, in->rd, 0);
+		if (d == z) {
+			vfp(a, 2, 1, 0xb8, d, x, y);	/* 231: d = x y + d */
+		} else if (d == x) {
+			vfp(a, 2, 1, 0xa8, d, y, z);	/* 213: d = y d + z */
+		} else if (d == y) {
+			vfp(a, 2, 1, 0xa8, d, x, z);
+		} else {
+			vmov(a, d, z);
+			vfp(a, 2, 1, 0xb8, d, x, y);
+		}
+		vdone(jb, in->rd, d, true);
 		return true;
 	}
-	return false;
+	emit_vmma_bf16(jb, in);
+	return true;
 }
 
 /* Translate instruction @i (one the block former let through). */
@@ -867,6 +1035,7 @@ static void emit_insn(struct jit_build *jb, uint64_t i)
 			exit_at(jb, jmp32(a), i);
 			return;
 		}
+		vc_writeback(jb, &jb->vc);
 		if (rd != 32)
 			mov_mi(a, M(RH, XOFF(rd)), (int32_t)(pc + 4));
 		goto_index(jb, jmp32(a), i + (uint64_t)(int64_t)in->imm);
@@ -892,6 +1061,7 @@ static void emit_insn(struct jit_build *jb, uint64_t i)
 		b1(a, 0x4a);
 		rr_(a, 0, 1, 0x85, 1, RDX, RDX);	/* test rdx, rdx */
 		exit_at(jb, jcc32(a, CC_E), i);
+		vc_writeback(jb, &jb->vc);
 		if (rd != 32)
 			mov_mi(a, M(RH, XOFF(rd)), (int32_t)(pc + 4));
 		rr_(a, 0, 0, 0xff, 1, 4, RDX);		/* jmp rdx */
@@ -900,13 +1070,22 @@ static void emit_insn(struct jit_build *jb, uint64_t i)
 	case OP_BGEU: {
 		static const int cc[] = { CC_E, CC_NE, CC_L, CC_GE, CC_B, CC_AE };
 
+		uint64_t target = i + (uint64_t)(int64_t)in->imm;
+
 		mov_rm(a, RAX, M(RH, XOFF(rs1)));
 		alu_rm(a, 0x3b, 1, RAX, M(RH, XOFF(rs2)));
+		if (jb->vc.on && !in->rs3 && target == jb->start) {
+			/* a loop: registers stay cached (emit_block) */
+			jb->loop_jcc = (long)jcc32(a, cc[in->op - OP_BEQ]);
+			return;
+		}
+		vc_writeback(jb, &jb->vc);	/* flags survive stores */
+		jb->wb_done = true;
 		at = jcc32(a, cc[in->op - OP_BEQ]);
 		if (in->rs3)
 			exit_at(jb, at, i);	/* the interpreter faults */
 		else
-			goto_index(jb, at, i + (uint64_t)(int64_t)in->imm);
+			goto_index(jb, at, target);
 		return;
 	}
 	case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU:
@@ -1163,6 +1342,56 @@ static void emit_insn(struct jit_build *jb, uint64_t i)
 		mov_mr(a, M(RH, XOFF(rd)), RAX);
 }
 
+/* Does instruction @in call C from translated code? */
+static bool calls_c(const struct jit_build *jb, const struct d1_insn *in)
+{
+	int rm = in->f3 == 7 ? 0 : in->f3;
+
+	switch (in->op) {
+	case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU:
+	case OP_DIVW: case OP_DIVUW: case OP_REMW: case OP_REMUW:
+	case OP_FMADD: case OP_FMSUB: case OP_FNMSUB: case OP_FNMADD:
+	case OP_FMIN: case OP_FMAX: case OP_FCVT_W_S: case OP_FCVT_WU_S:
+	case OP_FCVT_L_S: case OP_FCVT_LU_S: case OP_FCVT_S_LU:
+	case OP_FEQ: case OP_FLT: case OP_FLE: case OP_FCLASS:
+		return true;
+	case OP_FADD: case OP_FSUB: case OP_FMUL: case OP_FDIV: case OP_FSQRT:
+	case OP_FCVT_S_W: case OP_FCVT_S_WU: case OP_FCVT_S_L:
+		return rm != 0;
+	case OP_VARITH: case OP_V3: case OP_VMEM:
+		return vec_inline(jb, in) < 0;
+	default:
+		return false;
+	}
+}
+
+/* Cache the block's vector registers in zmm if it calls no C, has
+ * vector instructions and they fit beside its scratch registers. */
+static void plan_cache(struct jit_build *jb)
+{
+	uint32_t used = 0, written = 0;
+	int scratch = 0;
+	uint64_t k;
+
+	jb->vc.on = false;
+	for (k = jb->start; k < jb->start + jb->len; k++) {
+		const struct d1_insn *in = &jb->code[k];
+		int need;
+
+		if (calls_c(jb, in))
+			return;
+		if (in->op != OP_VARITH && in->op != OP_V3 && in->op != OP_VMEM)
+			continue;
+		need = vec_inline(jb, in);
+		if (need > scratch)
+			scratch = need;
+		vec_regs(in, &used, &written);
+	}
+	if (!used || scratch + __builtin_popcount(used) > ZCANON)
+		return;
+	jb->vc = (struct vcache){ true, scratch, used, written };
+}
+
 /* Translate the block starting at @start; returns its length. */
 static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 			   const bool *leader)
@@ -1185,10 +1414,16 @@ static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 	}
 	jb->start = start;
 	jb->block_at[start] = (long)a->n;
+	plan_cache(jb);
+	jb->loop_jcc = -1;
+	jb->wb_done = false;
 	/* cmp r13, len; jb exit (nothing retired); sub r13, len */
 	alu_ri(a, ALU_CMP, 1, RLEFT, (int32_t)jb->len);
 	add_exit(jb, jcc32(a, CC_B), start, 0);
 	alu_ri(a, ALU_SUB, 1, RLEFT, (int32_t)jb->len);
+	if (jb->vc.on)
+		vc_load(jb);
+	jb->loop_top = a->n;
 	for (k = start; k < start + jb->len; k++) {
 		emit_insn(jb, k);
 		last = &jb->code[k];
@@ -1197,14 +1432,28 @@ static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 	if (!last || !(last->op == OP_JAL || last->op == OP_JALR)) {
 		uint64_t next = start + jb->len;
 
+		if (!jb->wb_done)
+			vc_writeback(jb, &jb->vc);
 		if (next < jb->n && jb->block_at[next] == -1 && leader[next] &&
-		    !interp_only(jb->code[next].op)) {
+		    !interp_only(jb->code[next].op) && jb->loop_jcc < 0) {
 			/* the next block is emitted right here */
 		} else {
 			at = jmp32(a);
 			goto_index(jb, at, next);
 		}
 	}
+	if (jb->loop_jcc >= 0) {
+		/* the back edge: another iteration if the count allows */
+		bind(a, (size_t)jb->loop_jcc, a->n);
+		alu_ri(a, ALU_CMP, 1, RLEFT, (int32_t)jb->len);
+		at = jcc32(a, CC_B);
+		add_exit(jb, at, start, 0);
+		if (!jb->fail)
+			jb->ex[jb->nex - 1].vc = jb->vc;
+		alu_ri(a, ALU_SUB, 1, RLEFT, (int32_t)jb->len);
+		bind(a, jmp32(a), jb->loop_top);
+	}
+	jb->vc.on = false;
 	return jb->len;
 }
 
@@ -1219,6 +1468,7 @@ static void emit_exits(struct jit_build *jb)
 		const struct exitpt *e = &jb->ex[k];
 
 		bind(a, e->at, a->n);
+		vc_writeback(jb, &e->vc);
 		if (e->back)
 			alu_ri(a, ALU_ADD, 1, RLEFT, (int32_t)e->back);
 		mov_mi(a, M(RCTX, CTX(exit_pc)), (int32_t)pc_of(jb, e->idx));

@@ -1,69 +1,203 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SGEMM: C = A B in FP32.  Each node takes blocks of 8 rows of C
- * (round-robin by node id), DMAs its A rows and all of B into SRAM, and
- * computes 64 (then 16) columns at a time with broadcast-load + vfma,
- * k ascending.
+ * SGEMM: C = A B in FP32, row-major in HBM (A M x K, B K x N, C M x N),
+ * M a multiple of 4, N of 16.
+ *
+ * C is cut into blocks of up to BM x BN, dealt out round-robin to every
+ * hart of every node.  A hart works on its block out of its own SRAM
+ * region: the K dimension streams in chunks of KC, the A rows (bm x kc)
+ * and B rows (kc x bn) of one chunk arriving by list DMA (one descriptor
+ * per row: the strided copy) into one pair of buffers while the chunk
+ * before is multiplied out of the other pair (double buffering).  The
+ * micro-kernel keeps a 4 x 64 tile of C in 16 vector registers; per k it
+ * broadcasts four elements of A (vldbc.32) and loads four vectors of B,
+ * then runs 16 vfma - 16 FMAs per 8 loads.
  */
 #include <d1/device/d1_kernel.h>
 
 #include "kargs.h"
 
+#define BM	64
+#define BN	256
+#define KC	64
+
+/* A hart's SRAM region, above the image. */
+struct region {
+	float c[BM * BN];
+	float a[2][BM * KC];
+	float b[2][KC * BN];
+	struct d1_dma_desc da[2][BM + KC];	/* A rows, then B rows */
+	struct d1_dma_desc dc[BM];
+};
+
+extern char __image_end[];
+
+static struct region *region(unsigned int hart)
+{
+	uintptr_t base = ((uintptr_t)__image_end + 4095) & ~(uintptr_t)4095;
+	uintptr_t size = (sizeof(struct region) + 4095) & ~(uintptr_t)4095;
+
+	return (struct region *)(base + hart * size);
+}
+
+/* Link @n copies of @len bytes, @src and @dst advancing by their
+ * strides, into a DMA list at @d; returns the descriptor after it. */
+static struct d1_dma_desc *rows(struct d1_dma_desc *d, uint16_t kind,
+				uint64_t dst, uint64_t dst_stride, uint64_t src,
+				uint64_t src_stride, uint32_t len, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++, d++) {
+		d->src = src + i * src_stride;
+		d->dst = dst + i * dst_stride;
+		d->len = len;
+		d->kind = kind | D1_DMA_LIST;
+		d->node = 0;
+		d->next = (uintptr_t)(d + 1);
+	}
+	return d;
+}
+
+/* Row r of the C tile is registers 4r..4r+3 (register numbers must be
+ * literals); A's broadcasts are v16..v19, B's vectors v20..v23. */
+#define FMA_ROW(va, c0, c1, c2, c3) do { \
+	d1_vfma(D1_T_FP32, c0, va, 20, c0); d1_vfma(D1_T_FP32, c1, va, 21, c1); \
+	d1_vfma(D1_T_FP32, c2, va, 22, c2); d1_vfma(D1_T_FP32, c3, va, 23, c3); \
+} while (0)
+#define C_ROW(op, p, c0, c1, c2, c3) do { \
+	op(c0, p, 0); op(c1, p, 64); op(c2, p, 128); op(c3, p, 192); \
+} while (0)
+#define C_TILE(op, p) do { \
+	C_ROW(op, p, 0, 1, 2, 3); C_ROW(op, (p) + BN, 4, 5, 6, 7); \
+	C_ROW(op, (p) + 2 * BN, 8, 9, 10, 11); \
+	C_ROW(op, (p) + 3 * BN, 12, 13, 14, 15); \
+} while (0)
+#define ZERO(v, p, off)	d1_vsplat(D1_T_FP32, v, 0)
+
+/* C[0..3][0..63] (row stride BN) += A[0..3][0..kc) (row stride KC) B
+ * (row stride BN); @first: C starts at zero instead. */
+static void tile4x64(const float *a, const float *b, float *c, uint32_t kc,
+		     int first)
+{
+	const float *end = a + kc;
+
+	if (first)
+		C_TILE(ZERO, c);
+	else
+		C_TILE(d1_vld_at, c);
+	for (; a < end; a++, b += BN) {
+		d1_vldbc32_at(16, a, 0);
+		d1_vldbc32_at(17, a, 4 * KC);
+		d1_vldbc32_at(18, a, 8 * KC);
+		d1_vldbc32_at(19, a, 12 * KC);
+		d1_vld_at(20, b, 0);
+		d1_vld_at(21, b, 64);
+		d1_vld_at(22, b, 128);
+		d1_vld_at(23, b, 192);
+		FMA_ROW(16, 0, 1, 2, 3);
+		FMA_ROW(17, 4, 5, 6, 7);
+		FMA_ROW(18, 8, 9, 10, 11);
+		FMA_ROW(19, 12, 13, 14, 15);
+	}
+	C_TILE(d1_vst_at, c);
+}
+
+/* The same for a 4 x 16 tile (the last columns when bn % 64). */
+static void tile4x16(const float *a, const float *b, float *c, uint32_t kc,
+		     int first)
+{
+	const float *end = a + kc;
+
+	if (first) {
+		d1_vsplat(D1_T_FP32, 0, 0); d1_vsplat(D1_T_FP32, 1, 0);
+		d1_vsplat(D1_T_FP32, 2, 0); d1_vsplat(D1_T_FP32, 3, 0);
+	} else {
+		d1_vld_at(0, c, 0); d1_vld_at(1, c + BN, 0);
+		d1_vld_at(2, c + 2 * BN, 0); d1_vld_at(3, c + 3 * BN, 0);
+	}
+	for (; a < end; a++, b += BN) {
+		d1_vldbc32_at(16, a, 0);
+		d1_vldbc32_at(17, a, 4 * KC);
+		d1_vldbc32_at(18, a, 8 * KC);
+		d1_vldbc32_at(19, a, 12 * KC);
+		d1_vld_at(20, b, 0);
+		d1_vfma(D1_T_FP32, 0, 16, 20, 0);
+		d1_vfma(D1_T_FP32, 1, 17, 20, 1);
+		d1_vfma(D1_T_FP32, 2, 18, 20, 2);
+		d1_vfma(D1_T_FP32, 3, 19, 20, 3);
+	}
+	d1_vst_at(0, c, 0); d1_vst_at(1, c + BN, 0);
+	d1_vst_at(2, c + 2 * BN, 0); d1_vst_at(3, c + 3 * BN, 0);
+}
+
 int d1_main(void *argp, unsigned int hart)
 {
-	const struct gemm_args *a = argp;
-	uint32_t nodes = d1_grid_nodes(), id = d1_node_id();
-	float *B = (float *)(uintptr_t)KDATA_IN;		/* K x N */
-	float *A = (float *)(uintptr_t)KDATA_OUT;		/* 8 x K */
-	float *C = (float *)(uintptr_t)KDATA_OUT2;		/* 8 x N */
-	uint64_t rb, r, j, k;
+	const struct gemm_args *g = argp;
+	struct region *r = region(hart);
+	uint32_t harts = d1_nharts();
+	uint64_t workers = (uint64_t)d1_grid_nodes() * harts;
+	uint64_t mb = (g->m + BM - 1) / BM, nb = (g->n + BN - 1) / BN;
+	uint64_t nk = (g->k + KC - 1) / KC, blk, c_tag = 0;
 
-	(void)hart;
-	d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)B, a->b,
-		    (uint32_t)(a->k * a->n * 4));
-	for (rb = id; rb < a->m / 8; rb += nodes) {
-		d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)A,
-			    a->a + rb * 8 * a->k * 4, (uint32_t)(8 * a->k * 4));
-		for (r = 0; r < 8; r++) {
-			const float *arow = &A[r * a->k];
-			float *crow = &C[r * a->n];
+	for (blk = d1_node_id() * harts + hart; blk < mb * nb; blk += workers) {
+		uint64_t m0 = blk / nb * BM, n0 = blk % nb * BN, kk;
+		uint32_t bm = g->m - m0 < BM ? (uint32_t)(g->m - m0) : BM;
+		uint32_t bn = g->n - n0 < BN ? (uint32_t)(g->n - n0) : BN;
+		uint64_t tag[2] = { 0, 0 };
 
-			/* 64 columns at a time: one broadcast feeds 4 FMAs */
-			for (j = 0; j + 64 <= a->n; j += 64) {
-				const float *b = &B[j];
+		for (kk = 0; kk <= nk; kk++) {
+			unsigned int buf = kk & 1;
 
-				d1_vsplat(D1_T_FP32, 3, 0);
-				d1_vsplat(D1_T_FP32, 4, 0);
-				d1_vsplat(D1_T_FP32, 5, 0);
-				d1_vsplat(D1_T_FP32, 6, 0);
-				for (k = 0; k < a->k; k++, b += a->n) {
-					d1_vldbc32(1, &arow[k]);
-					d1_vld(2, b);
-					d1_vfma(D1_T_FP32, 3, 1, 2, 3);
-					d1_vld(2, b + 16);
-					d1_vfma(D1_T_FP32, 4, 1, 2, 4);
-					d1_vld(2, b + 32);
-					d1_vfma(D1_T_FP32, 5, 1, 2, 5);
-					d1_vld(2, b + 48);
-					d1_vfma(D1_T_FP32, 6, 1, 2, 6);
-				}
-				d1_vst(3, &crow[j]);
-				d1_vst(4, &crow[j + 16]);
-				d1_vst(5, &crow[j + 32]);
-				d1_vst(6, &crow[j + 48]);
+			if (kk < nk) {	/* fetch chunk kk */
+				uint64_t k0 = kk * KC;
+				uint32_t kc = g->k - k0 < KC ? (uint32_t)(g->k - k0) : KC;
+				struct d1_dma_desc *d;
+
+				d = rows(r->da[buf], D1_DMA_HBM_TO_SRAM,
+					 (uintptr_t)r->a[buf], KC * 4,
+					 g->a + (m0 * g->k + k0) * 4, g->k * 4,
+					 kc * 4, bm);
+				d = rows(d, D1_DMA_HBM_TO_SRAM, (uintptr_t)r->b[buf],
+					 BN * 4, g->b + (k0 * g->n + n0) * 4,
+					 g->n * 4, bn * 4, kc);
+				d[-1].kind &= ~D1_DMA_LIST;
+				tag[buf] = d1_dma_start(r->da[buf]);
 			}
-			for (; j < a->n; j += 16) {
-				d1_vsplat(D1_T_FP32, 3, 0);
-				for (k = 0; k < a->k; k++) {
-					d1_vldbc32(1, &arow[k]);
-					d1_vld(2, &B[k * a->n + j]);
-					d1_vfma(D1_T_FP32, 3, 1, 2, 3);
+			if (kk == 0) {
+				/* the last block's C is on its way out */
+				if (c_tag)
+					d1_dma_wait(c_tag);
+				continue;
+			}
+			{	/* multiply chunk kk - 1 */
+				unsigned int prev = buf ^ 1;
+				uint64_t k0 = (kk - 1) * KC;
+				uint32_t kc = g->k - k0 < KC ? (uint32_t)(g->k - k0) : KC;
+				uint32_t i, j;
+
+				d1_dma_wait(tag[prev]);
+				for (i = 0; i < bm; i += 4) {
+					for (j = 0; j + 64 <= bn; j += 64)
+						tile4x64(&r->a[prev][i * KC], &r->b[prev][j],
+							 &r->c[i * BN + j], kc, kk == 1);
+					for (; j < bn; j += 16)
+						tile4x16(&r->a[prev][i * KC], &r->b[prev][j],
+							 &r->c[i * BN + j], kc, kk == 1);
 				}
-				d1_vst(3, &crow[j]);
 			}
 		}
-		d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, a->c + rb * 8 * a->n * 4,
-			    (uintptr_t)C, (uint32_t)(8 * a->n * 4));
+		{	/* C block out */
+			struct d1_dma_desc *d = rows(r->dc, D1_DMA_SRAM_TO_HBM,
+						     g->c + (m0 * g->n + n0) * 4,
+						     g->n * 4, (uintptr_t)r->c,
+						     BN * 4, bn * 4, bm);
+
+			d[-1].kind &= ~D1_DMA_LIST;
+			c_tag = d1_dma_start(r->dc);
+		}
 	}
+	if (c_tag)
+		d1_dma_wait(c_tag);
 	return 0;
 }

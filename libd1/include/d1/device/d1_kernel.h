@@ -130,16 +130,23 @@ int d1_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 			 :: "r"((uint64_t)(x)), "r"((uint64_t)(idx)))
 
 /* 64-byte loads/stores from/to SRAM (any alignment). */
-#define d1_vld(vd, ptr) \
+#define d1_vld(vd, ptr)		d1_vld_at(vd, ptr, 0)
+#define d1_vst(vs, ptr)		d1_vst_at(vs, ptr, 0)
+#define d1_vldbc32(vd, ptr)	d1_vldbc32_at(vd, ptr, 0)
+/* The same at ptr + off bytes, off a constant in [-2048, 2047]: one
+ * base register serves a whole block of accesses. */
+#define d1_vld_at(vd, ptr, off) \
 	__asm__ volatile(".insn i " D1_STR(D1_OPC_VMEM) ", " D1_STR(D1_VM_LD) \
-			 ", x" D1_STR(vd) ", 0(%0)" :: "r"(ptr) : "memory")
-#define d1_vst(vs, ptr) \
+			 ", x" D1_STR(vd) ", %1(%0)" :: "r"(ptr), "i"(off) \
+			 : "memory")
+#define d1_vst_at(vs, ptr, off) \
 	__asm__ volatile(".insn s " D1_STR(D1_OPC_VMEM) ", " D1_STR(D1_VM_ST) \
-			 ", x" D1_STR(vs) ", 0(%0)" :: "r"(ptr) : "memory")
-#define d1_vldbc32(vd, ptr) \
+			 ", x" D1_STR(vs) ", %1(%0)" :: "r"(ptr), "i"(off) \
+			 : "memory")
+#define d1_vldbc32_at(vd, ptr, off) \
 	__asm__ volatile(".insn i " D1_STR(D1_OPC_VMEM) ", " \
-			 D1_STR(D1_VM_LDBC32) ", x" D1_STR(vd) ", 0(%0)" \
-			 :: "r"(ptr) : "memory")
+			 D1_STR(D1_VM_LDBC32) ", x" D1_STR(vd) ", %1(%0)" \
+			 :: "r"(ptr), "i"(off) : "memory")
 
 /* ---- DMA and synchronisation ---------------------------------------- */
 struct d1_dma_desc {
