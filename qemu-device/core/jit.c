@@ -512,6 +512,11 @@ struct vcache {
 	bool on;
 	int base;
 	uint32_t used, written;
+	/* zmm copies that may hold a NaN with another payload than the
+	 * canonical one: FP32 results are made canonical only when the
+	 * bits can be seen (a store, a bitwise use, the way out), since FP
+	 * arithmetic gives a NaN for a NaN input whatever its payload */
+	uint32_t dirty;
 };
 
 #define ZCANON	31
@@ -532,7 +537,7 @@ struct jit_build {
 	const struct d1_insn *code;
 	uint64_t n, text_lo, text_off, text_end;
 	bool avx512;		/* inline AVX-512 vector code */
-	long k_canon, k_idx;	/* constants: canonical NaN, vmma indices */
+	long k_canon;		/* constant: canonical NaNs */
 	long *block_at;		/* per index: code offset of its block, -1 */
 	struct fixup *fix;	/* jumps to blocks */
 	size_t nfix, fix_cap;
@@ -540,8 +545,8 @@ struct jit_build {
 	/* the block being translated */
 	uint64_t start, len;
 	struct vcache vc;
-	size_t loop_top;	/* self-loop: where an iteration starts */
-	long loop_jcc;		/* its back edge's jcc, or -1 */
+	size_t loop_jcc[2];	/* a self-loop's back edges */
+	int nloop;
 	bool wb_done;		/* registers written back on the way out */
 	struct exitpt {
 		size_t at;	/* rel32 */
@@ -590,7 +595,7 @@ static void add_exit(struct jit_build *jb, size_t at, uint64_t idx,
 		jb->ex = p;
 		jb->ex_cap = cap;
 	}
-	jb->ex[jb->nex++] = (struct exitpt){ at, idx, back, { false, 0, 0, 0 } };
+	jb->ex[jb->nex++] = (struct exitpt){ at, idx, back, { false, 0, 0, 0, 0 } };
 }
 
 /* A jump (already emitted, rel32 at @at) out of the middle of the block
@@ -753,15 +758,15 @@ static void vfp(struct as *a, int mm, int pp, int op, int d, int v, int r)
 	evex_(a, EV(mm, pp, op, 0, 1, 0), d, v, ZR, r, 0);
 }
 
-/* zmm@z's NaN lanes made canonical */
-static void vcanon(struct jit_build *jb, int z)
+/* zmm@z's NaN lanes made canonical, from zmm31 (@cached) or memory */
+static void vcanon_z(struct jit_build *jb, int z, bool cached)
 {
 	struct as *a = &jb->a;
 
 	/* vcmpunordps k1, z, z {sae}; then z{k1} = canonical NaNs */
 	evex_(a, EV(1, 0, 0xc2, 0, 1, 0), 1, z, ZR, z, 1);
 	b1(a, 3);
-	if (jb->vc.on)
+	if (cached)
 		evex_(a, EV(1, 0, 0x28, 2, 0, 1), z, 0, ZR, ZCANON, 0);
 	else
 		evex_(a, EV(1, 0, 0x10, 2, 0, 1), z, 0, MRIP(jb->k_canon), 0, 0);
@@ -777,34 +782,56 @@ static int vsrc(struct jit_build *jb, unsigned int r, int z)
 	return z;
 }
 
+/* The same for a use that sees the bits (not just the FP value). */
+static int vsrc_bits(struct jit_build *jb, unsigned int r, int z)
+{
+	if (jb->vc.on && (jb->vc.dirty >> r & 1)) {
+		vcanon_z(jb, slot(&jb->vc, r), true);
+		jb->vc.dirty &= ~(1u << r);
+	}
+	return vsrc(jb, r, z);
+}
+
 /* The zmm to compute vector register @r in (then vdone()). */
 static int vdst(struct jit_build *jb, unsigned int r, int z)
 {
 	return jb->vc.on ? slot(&jb->vc, r) : z;
 }
 
-static void vdone(struct jit_build *jb, unsigned int r, int z, bool canon)
+/* @r computed in zmm@z; @fp: an FP32 result (NaNs made canonical). */
+static void vdone(struct jit_build *jb, unsigned int r, int z, bool fp)
 {
-	if (canon)
-		vcanon(jb, z);
-	if (!jb->vc.on)
-		vstore(&jb->a, M(RH, VOFF(r)), z);
+	if (jb->vc.on) {
+		if (fp)
+			jb->vc.dirty |= 1u << r;
+		else
+			jb->vc.dirty &= ~(1u << r);
+		return;
+	}
+	if (fp)
+		vcanon_z(jb, z, false);
+	vstore(&jb->a, M(RH, VOFF(r)), z);
 }
 
-/* Cached registers back to the register file / in from it. */
+/* Cached registers back to the register file (NaNs canonical). */
 static void vc_writeback(struct jit_build *jb, const struct vcache *vc)
 {
 	unsigned int r;
 
-	for (r = 0; r < 32; r++)
-		if (vc->on && (vc->written >> r & 1))
-			vstore(&jb->a, M(RH, VOFF(r)), slot(vc, r));
+	for (r = 0; r < 32; r++) {
+		if (!vc->on || !(vc->written >> r & 1))
+			continue;
+		if (vc->dirty >> r & 1)
+			vcanon_z(jb, slot(vc, r), true);
+		vstore(&jb->a, M(RH, VOFF(r)), slot(vc, r));
+	}
 }
 
 static void vc_load(struct jit_build *jb)
 {
 	unsigned int r;
 
+	jb->vc.dirty = 0;
 	vload(&jb->a, ZCANON, MRIP(jb->k_canon));
 	for (r = 0; r < 32; r++)
 		if (jb->vc.used >> r & 1)
@@ -812,17 +839,18 @@ static void vc_load(struct jit_build *jb)
 }
 
 /*
- * vmma.bf16: one zmm of C holds rows 2j and 2j+1; per k, vpermps puts
- * A[2j][k] in its low and A[2j+1][k] in its high eight lanes, B's row k
- * is in both halves of a register, and one FP32 FMA per k accumulates -
- * the AVX-512 path of vecfast.h, inline.  Scratch: zmm0-9 (+ zmm16-23
- * for the indices when the registers are not cached).
+ * vmma.bf16: one zmm of C holds rows 2j and 2j+1, as in vecfast.h's
+ * AVX-512 path.  Per k it needs A[2j][k] in the low and A[2j+1][k] in
+ * the high eight lanes, and B's row k in both halves.  Cross-lane
+ * shuffles are the scarce resource, so A's rows are first arranged in
+ * pairs, [row 2j, row 2j, row 2j+1, row 2j+1] by 128-bit lane, and the
+ * per-k broadcast is an in-lane vpermilps.  Scratch: zmm0-9.
  */
 static void emit_vmma_bf16(struct jit_build *jb, const struct d1_insn *in)
 {
 	struct as *a = &jb->a;
 	const bool vc = jb->vc.on;
-	int j, k, h, jj;
+	int j, k, h;
 
 	/* A's rows 0-3 and 4-7 in zmm0/1, B's rows 0-1 and 2-3 in zmm2/3,
 	 * as FP32: zero-extend the BF16 words, shift into the top half */
@@ -830,6 +858,7 @@ static void emit_vmma_bf16(struct jit_build *jb, const struct d1_insn *in)
 		unsigned int r = h ? in->rs2 : in->rs1;
 
 		if (vc) {
+			vsrc_bits(jb, r, 0);
 			/* vextracti64x4 ymm(2h+1), zmm(slot), 1 */
 			evex_(a, (struct evex){ 3, 1, 1, 0x3b, 2, 0, 0 },
 			      slot(&jb->vc, r), 0, ZR, 2 * h + 1, 1);
@@ -850,38 +879,35 @@ static void emit_vmma_bf16(struct jit_build *jb, const struct d1_insn *in)
 		evex_(a, EV(1, 1, 0x72, 2, 0, 0), 6, h, ZR, h, 1);
 		b1(a, 16);
 	}
-	for (k = 0; k < 4; k++) {	/* vshuff32x4 zmm4+k, B, B, 44/ee */
+	/* vshuff32x4: B's row k in both halves (zmm4+k); A's row pairs
+	 * j = 0, 1, 2, 3 in zmm2, 3, 0, 1 (lanes 0011 and 2233 of a half) */
+	for (k = 0; k < 4; k++) {
 		evex_(a, EV(3, 1, 0x23, 2, 0, 0), 4 + k, 2 + k / 2, ZR,
 		      2 + k / 2, 1);
 		b1(a, k % 2 ? 0xee : 0x44);
 	}
-	if (!vc) {	/* the permute indices in zmm16-23; C through zmm8 */
-		for (k = 0; k < 8; k++)
-			vload(a, 16 + k, MRIP(jb->k_idx + 64 * k));
-		for (j = 0; j < 4; j++) {
-			vload(a, 8, M(RH, VOFF(in->rd + j)));
-			for (k = 0; k < 4; k++) {
-				evex_(a, EV(2, 1, 0x16, 2, 0, 0), 9,
-				      16 + 4 * (j & 1) + k, ZR, j / 2, 0);
-				vfp(a, 2, 1, 0xb8, 8, 9, 4 + k);
-			}
-			vcanon(jb, 8);
-			vstore(a, M(RH, VOFF(in->rd + j)), 8);
-		}
-		return;
+	for (j = 0; j < 4; j++) {
+		static const int dst[] = { 2, 3, 0, 1 };
+
+		evex_(a, EV(3, 1, 0x23, 2, 0, 0), dst[j], j / 2, ZR, j / 2, 1);
+		b1(a, j % 2 ? 0xfa : 0x50);
 	}
-	/* C cached: each index (j even/odd, k) serves rows 0-3 and 4-7 */
-	for (k = 0; k < 4; k++)
-		for (jj = 0; jj < 2; jj++) {
-			vload(a, 8, MRIP(jb->k_idx + 64 * (4 * jj + k)));
-			for (h = 0; h < 2; h++) {
-				evex_(a, EV(2, 1, 0x16, 2, 0, 0), 9, 8, ZR, h, 0);
-				vfp(a, 2, 1, 0xb8, slot(&jb->vc, in->rd + jj + 2 * h),
-				    9, 4 + k);
-			}
+	for (j = 0; j < 4; j++) {
+		static const int pair[] = { 2, 3, 0, 1 };
+		int c = 9;
+
+		if (vc)
+			c = slot(&jb->vc, in->rd + j);
+		else
+			vload(a, c, M(RH, VOFF(in->rd + j)));
+		for (k = 0; k < 4; k++) {
+			/* vpermilps zmm8, pair, k k k k; C += zmm8 * Bk */
+			evex_(a, EV(3, 1, 0x04, 2, 0, 0), 8, 0, ZR, pair[j], 1);
+			b1(a, 0x55 * k);
+			vfp(a, 2, 1, 0xb8, c, 8, 4 + k);
 		}
-	for (j = 0; j < 4; j++)
-		vcanon(jb, slot(&jb->vc, in->rd + j));
+		vdone(jb, in->rd + j, c, true);
+	}
 }
 
 /* Scratch zmm registers an inline vector instruction needs, or -1 if
@@ -958,7 +984,7 @@ static bool emit_vec_inline(struct jit_build *jb, uint64_t i)
 			return true;
 		default:		/* D1_VM_ST */
 			sram_addr(jb, i, 64, true);
-			vstore(a, sram, vsrc(jb, in->rs2, 0));
+			vstore(a, sram, vsrc_bits(jb, in->rs2, 0));
 			mark_dirty(a, 64);
 			return true;
 		}
@@ -1076,7 +1102,7 @@ static void emit_insn(struct jit_build *jb, uint64_t i)
 		alu_rm(a, 0x3b, 1, RAX, M(RH, XOFF(rs2)));
 		if (jb->vc.on && !in->rs3 && target == jb->start) {
 			/* a loop: registers stay cached (emit_block) */
-			jb->loop_jcc = (long)jcc32(a, cc[in->op - OP_BEQ]);
+			jb->loop_jcc[jb->nloop++] = jcc32(a, cc[in->op - OP_BEQ]);
 			return;
 		}
 		vc_writeback(jb, &jb->vc);	/* flags survive stores */
@@ -1389,17 +1415,49 @@ static void plan_cache(struct jit_build *jb)
 	}
 	if (!used || scratch + __builtin_popcount(used) > ZCANON)
 		return;
-	jb->vc = (struct vcache){ true, scratch, used, written };
+	jb->vc = (struct vcache){ true, scratch, used, written, 0 };
 }
 
-/* Translate the block starting at @start; returns its length. */
+/* After the block's instructions: out to the next block, unless a jump
+ * ended it (@here: the next block may be emitted right after). */
+static void emit_tail(struct jit_build *jb, const bool *leader, bool here)
+{
+	const struct d1_insn *last = &jb->code[jb->start + jb->len - 1];
+	uint64_t next = jb->start + jb->len;
+
+	if (last->op == OP_JAL || last->op == OP_JALR)
+		return;
+	if (!jb->wb_done)
+		vc_writeback(jb, &jb->vc);
+	if (here && next < jb->n && jb->block_at[next] == -1 && leader[next] &&
+	    !interp_only(jb->code[next].op))
+		return;		/* the next block is emitted right here */
+	goto_index(jb, jmp32(&jb->a), next);
+}
+
+static void emit_body(struct jit_build *jb)
+{
+	uint64_t k;
+
+	jb->wb_done = false;
+	for (k = jb->start; k < jb->start + jb->len; k++)
+		emit_insn(jb, k);
+}
+
+/*
+ * Translate the block starting at @start; returns its length.  A block
+ * with cached registers that branches back to itself is emitted twice:
+ * the first iteration, then the steady state, which starts with the
+ * first one's results still in zmm (and not yet made canonical) and
+ * loops to itself while the instruction count allows.
+ */
 static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 			   const bool *leader)
 {
 	struct as *a = &jb->a;
-	uint64_t i = start, k;
-	const struct d1_insn *last = NULL;
-	size_t at;
+	uint64_t i = start;
+	const struct d1_insn *last;
+	bool loop;
 
 	/* find its extent */
 	jb->len = 0;
@@ -1415,43 +1473,40 @@ static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 	jb->start = start;
 	jb->block_at[start] = (long)a->n;
 	plan_cache(jb);
-	jb->loop_jcc = -1;
-	jb->wb_done = false;
+	last = &jb->code[start + jb->len - 1];
+	loop = jb->vc.on && is_branch(last->op) && !last->rs3 &&
+	       start + jb->len - 1 + (uint64_t)(int64_t)last->imm == start;
+	jb->nloop = 0;
 	/* cmp r13, len; jb exit (nothing retired); sub r13, len */
 	alu_ri(a, ALU_CMP, 1, RLEFT, (int32_t)jb->len);
 	add_exit(jb, jcc32(a, CC_B), start, 0);
 	alu_ri(a, ALU_SUB, 1, RLEFT, (int32_t)jb->len);
 	if (jb->vc.on)
 		vc_load(jb);
-	jb->loop_top = a->n;
-	for (k = start; k < start + jb->len; k++) {
-		emit_insn(jb, k);
-		last = &jb->code[k];
-	}
-	/* fall through to the next instruction unless a jump ended it */
-	if (!last || !(last->op == OP_JAL || last->op == OP_JALR)) {
-		uint64_t next = start + jb->len;
+	emit_body(jb);
+	if (loop) {
+		uint32_t steady = jb->vc.dirty;
+		size_t top;
+		int k;
 
-		if (!jb->wb_done)
-			vc_writeback(jb, &jb->vc);
-		if (next < jb->n && jb->block_at[next] == -1 && leader[next] &&
-		    !interp_only(jb->code[next].op) && jb->loop_jcc < 0) {
-			/* the next block is emitted right here */
-		} else {
-			at = jmp32(a);
-			goto_index(jb, at, next);
-		}
-	}
-	if (jb->loop_jcc >= 0) {
-		/* the back edge: another iteration if the count allows */
-		bind(a, (size_t)jb->loop_jcc, a->n);
+		emit_tail(jb, leader, false);
+		top = a->n;
+		jb->vc.dirty = steady;
+		emit_body(jb);
+		emit_tail(jb, leader, false);
+		if (jb->vc.dirty != steady)	/* cannot be: same code */
+			jb->fail = true;
+		/* the back edges: another iteration if the count allows */
+		for (k = 0; k < jb->nloop; k++)
+			bind(a, jb->loop_jcc[k], a->n);
 		alu_ri(a, ALU_CMP, 1, RLEFT, (int32_t)jb->len);
-		at = jcc32(a, CC_B);
-		add_exit(jb, at, start, 0);
+		add_exit(jb, jcc32(a, CC_B), start, 0);
 		if (!jb->fail)
 			jb->ex[jb->nex - 1].vc = jb->vc;
 		alu_ri(a, ALU_SUB, 1, RLEFT, (int32_t)jb->len);
-		bind(a, jmp32(a), jb->loop_top);
+		bind(a, jmp32(a), top);
+	} else {
+		emit_tail(jb, leader, true);
 	}
 	jb->vc.on = false;
 	return jb->len;
@@ -1503,20 +1558,12 @@ static void emit_frame(struct jit_build *jb)
 		b1(a, 0x58 + (saved[k] & 7));		/* pop */
 	}
 	b1(a, 0xc3);
-	/* constants, 64-byte aligned: canonical NaNs; vmma's permute
-	 * indices (rows 2j, 2j+1 of A at k, for j even and odd) */
+	/* a register of canonical NaNs, 64-byte aligned */
 	while (a->n % 64)
 		b1(a, 0xcc);
 	jb->k_canon = (long)a->n;
 	for (k = 0; k < 16; k++)
 		b4(a, D1_F32_CANON_NAN);
-	jb->k_idx = (long)a->n;
-	for (k = 0; k < 8; k++) {
-		int lane, lo = 8 * (k / 4) + k % 4;
-
-		for (lane = 0; lane < 16; lane++)
-			b4(a, (uint32_t)(lane < 8 ? lo : lo + 4));
-	}
 }
 
 static bool host_avx512(void)

@@ -509,6 +509,61 @@ static size_t gen_program(uint32_t *w, size_t cap)
 	return n;
 }
 
+/*
+ * A kernel-like random program: vector registers loaded from random data
+ * (NaNs with payloads, infinities and subnormals among it), then a loop
+ * with no branch inside - vld, vldbc.32, vst, FP32 vadd/vsub/vmul/vfma,
+ * vmma.bf16, vsplat and pointer increments in random order - which
+ * translated code runs with its vector registers in host registers.
+ */
+static size_t gen_vloop(uint32_t *w, size_t cap)
+{
+	size_t n = 0, loop, k, body = 4 + prand() % 40;
+	uint32_t r;
+
+#define EMIT(x) do { uint32_t x_ = (x); if (n < cap) w[n++] = x_; } while (0)
+	EMIT(0x00000037u | 30 << 7 | PDATA);		/* lui x30 */
+	EMIT(0x00000037u | 29 << 7 | PSAVE);		/* lui x29 */
+	EMIT(i_type(2 + prand() % 20, 0, 0, 31, 0x13));	/* li x31, n */
+	EMIT(r_type(0, 0, 30, 0, 28, 0x33));		/* mv x28, x30 */
+	for (r = 0; r < 24; r++)
+		EMIT(i_type((int32_t)(64 * r), 30, 0, r, 0x5b));	/* vld */
+	loop = n;
+	for (k = 0; k < body; k++) {
+		uint32_t vd = prand() % 24, c = prand() % 100;
+
+		if (c < 15) {
+			EMIT(i_type((int32_t)(64 * (prand() % 30)), 28, 0, vd, 0x5b));
+		} else if (c < 20) {
+			EMIT(i_type((int32_t)(4 * (prand() % 400)), 28, 2, vd, 0x5b));
+		} else if (c < 28) {
+			EMIT(s_type((int32_t)(64 * (prand() % 30)), prand() % 24,
+				    28, 1, 0x5b));
+		} else if (c < 55) {
+			EMIT(r_type(prand() % 3, prand() % 24, prand() % 24, 0, vd,
+				    0x0b));
+		} else if (c < 80) {	/* vfma */
+			EMIT((prand() % 24) << 27 | (prand() % 24) << 20 |
+			     (prand() % 24) << 15 | 0 << 12 | vd << 7 | 0x2b);
+		} else if (c < 92) {	/* vmma.bf16, C at a multiple of 4 */
+			EMIT(r_type(3, prand() % 24, prand() % 24, 1,
+				    4 * (prand() % 6), 0x2b));
+		} else if (c < 95) {	/* vsplat */
+			EMIT(r_type(0x20, 0, 1 + prand() % 27, prand() % 8, vd, 0x0b));
+		} else {		/* move the window */
+			EMIT(i_type(64 * (int32_t)(prand() % 3) - 64, 28, 0, 28, 0x13));
+		}
+	}
+	EMIT(i_type(-1, 31, 0, 31, 0x13));
+	EMIT(b_type(-(int32_t)(4 * (n - loop)), 0, 31, 1));
+	for (r = 0; r < 32; r++)	/* vst v0..v31 */
+		EMIT(s_type((int32_t)(64 * r), r, 29, 1, 0x5b));
+	EMIT(i_type(93, 0, 0, 17, 0x13));
+	EMIT(0x00000073);
+#undef EMIT
+	return n;
+}
+
 /* A one-segment ELF holding @n words of text at D1_SRAM_BASE. */
 static size_t make_elf(uint8_t *e, const uint32_t *w, size_t n)
 {
@@ -553,8 +608,9 @@ static size_t make_elf(uint8_t *e, const uint32_t *w, size_t n)
 	return 120 + 4 * n;
 }
 
-/* Translated code and the interpreter on random programs, run to the
- * end and stopped by budgets at random instruction counts. */
+/* Translated code and the interpreter on random programs and random
+ * vector loops, run to the end and stopped by budgets at random
+ * instruction counts. */
 TEST(random_programs_translated_vs_interpreted)
 {
 	static uint32_t w[4096];
@@ -565,14 +621,20 @@ TEST(random_programs_translated_vs_interpreted)
 
 	ASSERT_NE(NULL, g[0]);
 	ASSERT_NE(NULL, g[1]);
-	for (prog = 0; prog < 120; prog++) {
-		size_t n = gen_program(w, 4096), size = make_elf(elf, w, n);
+	for (prog = 0; prog < 200; prog++) {
+		bool vloop = prog % 2;
+		size_t n = vloop ? gen_vloop(w, 4096) : gen_program(w, 4096);
+		size_t size = make_elf(elf, w, n);
 		uint64_t budgets[3] = { 2000000, 1 + prand() % 2000,
 					1 + prand() % 200 };
 		char err[128];
 
-		for (k = 0; k < sizeof(data); k++)
+		for (k = 0; k < sizeof(data); k++) {
 			data[k] = (uint8_t)prand();
+			/* FP32 NaNs and infinities with payloads now and then */
+			if (vloop && k % 4 == 3 && prand() % 16 == 0)
+				data[k] |= 0x7f, data[k - 1] |= 0x80;
+		}
 		for (e = 0; e < 2; e++) {
 			if (e)
 				setenv("D1_JIT", "0", 1);
