@@ -265,9 +265,9 @@ TEST(kernels_default_vs_reference)
 	struct gemm_args ga = { HBM_BASE, HBM_BASE + 64 * 80 * 4,
 				HBM_BASE + 64 * 80 * 4 + 80 * 40 * 4, 64, 40, 80,
 				0, 0 };
-	struct gemm_args ba = { HBM_BASE, HBM_BASE + 64 * 32 * 2,
-				HBM_BASE + 2 * 64 * 32 * 2, 64, 32, 32, 1,
-				HBM_BASE + 0x10000 };
+	struct gemm_args ba = { HBM_BASE, HBM_BASE + 72 * 80 * 2,
+				HBM_BASE + 72 * 80 * 2 + 80 * 32 * 2, 72, 32, 80,
+				1, HBM_BASE + 0x10000 };
 	struct vadd_args va = { HBM_BASE, HBM_BASE + 4096 * 4,
 				HBM_BASE + 2 * 4096 * 4, 4096 };
 	const struct launch_case cases[] = {

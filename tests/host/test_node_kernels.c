@@ -235,6 +235,13 @@ TEST(bf16_matmul_1x3_40x24x8)
 	bf16mm_on(_metadata, 1, 3, 40, 24, 8, 3);
 }
 
+/* Several K chunks (the last one short) through both DMA buffers, odd
+ * tile counts left over from the blocks in M and N. */
+TEST(bf16_matmul_2x1_136x136x144)
+{
+	bf16mm_on(_metadata, 2, 1, 136, 136, 144, 2);
+}
+
 /* ---------------------------------------------------- mesh and sync */
 
 TEST(ring_allreduce_over_the_mesh)
