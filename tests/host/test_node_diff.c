@@ -49,15 +49,16 @@ static int run_qemu(const char *name, char *buf, size_t cap, size_t *len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* Load @name with translation on or off (it happens at load time). */
-static struct d1_grid *grid_engine(uint32_t rows, uint32_t cols,
-				   uint32_t threads, const char *name,
-				   bool translate)
+/* Load @name with D1_JIT set to @jit (NULL: unset) - translation is
+ * decided at load time. */
+static struct d1_grid *grid_jit(uint32_t rows, uint32_t cols,
+				uint32_t threads, const char *name,
+				const char *jit)
 {
 	struct d1_grid *g;
 
-	if (!translate)
-		setenv("D1_JIT", "0", 1);
+	if (jit)
+		setenv("D1_JIT", jit, 1);
 	g = grid_with_kernel(rows, cols, threads, name);
 	unsetenv("D1_JIT");
 	return g;
@@ -66,7 +67,7 @@ static struct d1_grid *grid_engine(uint32_t rows, uint32_t cols,
 static void compare(struct __test_metadata *_metadata, const char *name,
 		    bool translate)
 {
-	struct d1_grid *g = grid_engine(1, 1, 1, name, translate);
+	struct d1_grid *g = grid_jit(1, 1, 1, name, translate ? NULL : "0");
 	struct d1_launch l = { 0 };
 	static char ref[8192];
 	const struct d1_node_report *r;
@@ -151,9 +152,35 @@ struct engine_run {
 	struct d1_launch_result res;
 };
 
-/* Run @c on the default (@reference false) or the reference engine;
- * SRAM and HBM start from the same pseudo-random contents. */
-static int run_engine(const struct launch_case *c, bool reference,
+/* An engine: D1_JIT at load (NULL: unset) and the vector unit level
+ * (D1_VEC_LEVELS: the default). */
+struct engine {
+	const char *jit;
+	enum d1_vec_level vec;
+};
+
+static const struct engine reference_engine = { "0", D1_VEC_REF };
+
+/* The engines compared with the reference: the default (translated
+ * code, inline AVX-512 where the host has it, the best vector level),
+ * then translated code calling the vector unit at every level this host
+ * runs, and the interpreter on the best level. */
+static unsigned int fast_engines(struct engine *e)
+{
+	unsigned int n = 0;
+	enum d1_vec_level l;
+
+	e[n++] = (struct engine){ NULL, D1_VEC_LEVELS };
+	for (l = D1_VEC_C; l < D1_VEC_LEVELS; l++)
+		if (d1_vops_level(l))
+			e[n++] = (struct engine){ "noavx512", l };
+	e[n++] = (struct engine){ "0", D1_VEC_LEVELS };
+	return n;
+}
+
+/* Run @c on engine @e; SRAM and HBM start from the same pseudo-random
+ * contents. */
+static int run_engine(const struct launch_case *c, const struct engine *e,
 		      struct engine_run *r)
 {
 	struct d1_launch l = { 0 };
@@ -161,7 +188,7 @@ static int run_engine(const struct launch_case *c, bool reference,
 	uint32_t node;
 	int ret;
 
-	r->g = grid_engine(c->rows, c->cols, 2, c->kernel, !reference);
+	r->g = grid_jit(c->rows, c->cols, 2, c->kernel, e->jit);
 	if (!r->g)
 		return -1;
 	r->h = hbm_new(c->hbm_size ? c->hbm_size : 64);
@@ -187,32 +214,38 @@ static int run_engine(const struct launch_case *c, bool reference,
 	l.seed = c->seed;
 	l.mem = &hbm_ops;
 	l.mem_opaque = r->h;
-	if (reference)
-		d1_vec_force(D1_VEC_REF);
+	if (e->vec != D1_VEC_LEVELS && d1_vec_force(e->vec))
+		return -1;
 	ret = d1_grid_run(r->g, &l, &r->res, NULL, 0);
 	d1_vec_unforce();
 	return ret;
 }
 
-static void engines_agree(struct __test_metadata *_metadata,
-			  const struct launch_case *c)
+static void engine_agrees(struct __test_metadata *_metadata,
+			  const struct launch_case *c, const struct engine *e,
+			  struct engine_run *r)
 {
-	struct engine_run f, r;
+	const char *jit = e->jit ? e->jit : "-", *vec = e->vec == D1_VEC_LEVELS ?
+			  "-" : d1_vec_level_name(e->vec);
+	struct engine_run f;
 	uint32_t node, nodes = c->rows * c->cols;
 
-	ASSERT_EQ(0, run_engine(c, false, &f));
-	ASSERT_EQ(0, run_engine(c, true, &r));
-	EXPECT_EQ(0, memcmp(&f.res, &r.res, sizeof(f.res)));
+	ASSERT_EQ(0, run_engine(c, e, &f));
+	if (memcmp(&f.res, &r->res, sizeof(f.res)))
+		TH_LOG("%s D1_JIT=%s D1_VEC=%s: results differ", c->kernel,
+		       jit, vec);
+	EXPECT_EQ(0, memcmp(&f.res, &r->res, sizeof(f.res)));
 	for (node = 0; node < nodes; node++) {
 		const struct d1_node_report *a = d1_grid_report(f.g, node);
-		const struct d1_node_report *b = d1_grid_report(r.g, node);
+		const struct d1_node_report *b = d1_grid_report(r->g, node);
 		size_t la, lb;
 		const char *oa = d1_grid_output(f.g, node, &la);
-		const char *ob = d1_grid_output(r.g, node, &lb);
+		const char *ob = d1_grid_output(r->g, node, &lb);
 
 		if (memcmp(a, b, sizeof(*a)))
-			TH_LOG("%s node %u: %s/%s pc %llx/%llx instret %llu/%llu",
-			       c->kernel, node, d1_node_status_name(a->status),
+			TH_LOG("%s D1_JIT=%s D1_VEC=%s node %u: %s/%s pc %llx/%llx "
+			       "instret %llu/%llu", c->kernel, jit, vec, node,
+			       d1_node_status_name(a->status),
 			       d1_node_status_name(b->status),
 			       (unsigned long long)a->fault_pc,
 			       (unsigned long long)b->fault_pc,
@@ -221,13 +254,33 @@ static void engines_agree(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, memcmp(a, b, sizeof(*a)));
 		EXPECT_EQ(la, lb);
 		EXPECT_EQ(0, memcmp(oa, ob, la < lb ? la : lb));
-		EXPECT_EQ(0, memcmp(d1_grid_sram(f.g, node),
-				    d1_grid_sram(r.g, node), D1_SRAM_SIZE));
+		if (memcmp(d1_grid_sram(f.g, node), d1_grid_sram(r->g, node),
+			   D1_SRAM_SIZE)) {
+			TH_LOG("%s D1_JIT=%s D1_VEC=%s node %u: SRAM differs",
+			       c->kernel, jit, vec, node);
+			EXPECT_TRUE(0);
+		}
 	}
-	EXPECT_EQ(0, memcmp(f.h->mem, r.h->mem, f.h->size));
+	if (memcmp(f.h->mem, r->h->mem, f.h->size)) {
+		TH_LOG("%s D1_JIT=%s D1_VEC=%s: HBM differs", c->kernel, jit, vec);
+		EXPECT_TRUE(0);
+	}
 	d1_grid_destroy(f.g);
-	d1_grid_destroy(r.g);
 	hbm_free(f.h);
+}
+
+/* Every fast engine against the reference engine. */
+static void engines_agree(struct __test_metadata *_metadata,
+			  const struct launch_case *c)
+{
+	struct engine e[D1_VEC_LEVELS + 2];
+	struct engine_run r;
+	unsigned int k, n = fast_engines(e);
+
+	ASSERT_EQ(0, run_engine(c, &reference_engine, &r));
+	for (k = 0; k < n; k++)
+		engine_agrees(_metadata, c, &e[k], &r);
+	d1_grid_destroy(r.g);
 	hbm_free(r.h);
 }
 
@@ -608,19 +661,22 @@ static size_t make_elf(uint8_t *e, const uint32_t *w, size_t n)
 	return 120 + 4 * n;
 }
 
-/* Translated code and the interpreter on random programs and random
- * vector loops, run to the end and stopped by budgets at random
- * instruction counts. */
+/* Translated code (with and without inline AVX-512) and the interpreter
+ * on random programs and random vector loops, run to the end and
+ * stopped by budgets at random instruction counts. */
 TEST(random_programs_translated_vs_interpreted)
 {
+	static const char *const jit[3] = { NULL, "noavx512", "0" };
 	static uint32_t w[4096];
 	static uint8_t elf[120 + sizeof(w)], data[0x10000];
 	struct d1_grid_config cfg = { 1, 1, 1, 0 };
-	struct d1_grid *g[2] = { d1_grid_create(&cfg), d1_grid_create(&cfg) };
+	struct d1_grid *g[3];
 	unsigned int prog, k, e, diffs = 0;
 
-	ASSERT_NE(NULL, g[0]);
-	ASSERT_NE(NULL, g[1]);
+	for (e = 0; e < 3; e++) {
+		g[e] = d1_grid_create(&cfg);
+		ASSERT_NE(NULL, g[e]);
+	}
 	for (prog = 0; prog < 200; prog++) {
 		bool vloop = prog % 2;
 		size_t n = vloop ? gen_vloop(w, 4096) : gen_program(w, 4096);
@@ -635,43 +691,47 @@ TEST(random_programs_translated_vs_interpreted)
 			if (vloop && k % 4 == 3 && prand() % 16 == 0)
 				data[k] |= 0x7f, data[k - 1] |= 0x80;
 		}
-		for (e = 0; e < 2; e++) {
-			if (e)
-				setenv("D1_JIT", "0", 1);
+		for (e = 0; e < 3; e++) {
+			if (jit[e])
+				setenv("D1_JIT", jit[e], 1);
 			ASSERT_EQ(0, d1_grid_load_elf(g[e], elf, size, err,
 						      sizeof(err)));
 			unsetenv("D1_JIT");
 		}
 		for (k = 0; k < 3; k++) {
-			const struct d1_node_report *a, *b;
+			const struct d1_node_report *a, *b = NULL;
 			struct d1_launch l = { 0 };
 
 			l.budget = budgets[k];
 			l.quantum = 1 + prand() % 300;
-			for (e = 0; e < 2; e++) {
+			for (e = 0; e < 3; e++) {
 				memset(d1_grid_sram(g[e], 0), 0, D1_SRAM_SIZE);
 				memcpy(node_ptr(g[e], 0, PDATA), data, sizeof(data));
 				ASSERT_EQ(0, d1_grid_run(g[e], &l, NULL, NULL, 0));
 			}
-			a = d1_grid_report(g[0], 0);
-			b = d1_grid_report(g[1], 0);
-			if ((memcmp(a, b, sizeof(*a)) ||
-			     memcmp(d1_grid_sram(g[0], 0), d1_grid_sram(g[1], 0),
-				    D1_SRAM_SIZE)) && diffs++ < 5)
-				TH_LOG("program %u budget %llu: %s/%s pc %llx/%llx "
-				       "instret %llu/%llu", prog,
-				       (unsigned long long)budgets[k],
-				       d1_node_status_name(a->status),
-				       d1_node_status_name(b->status),
-				       (unsigned long long)a->fault_pc,
-				       (unsigned long long)b->fault_pc,
-				       (unsigned long long)a->instret,
-				       (unsigned long long)b->instret);
+			b = d1_grid_report(g[2], 0);
+			for (e = 0; e < 2; e++) {
+				a = d1_grid_report(g[e], 0);
+				if ((memcmp(a, b, sizeof(*a)) ||
+				     memcmp(d1_grid_sram(g[e], 0),
+					    d1_grid_sram(g[2], 0), D1_SRAM_SIZE)) &&
+				    diffs++ < 5)
+					TH_LOG("program %u budget %llu D1_JIT=%s: "
+					       "%s/%s pc %llx/%llx instret %llu/%llu",
+					       prog, (unsigned long long)budgets[k],
+					       jit[e] ? jit[e] : "-",
+					       d1_node_status_name(a->status),
+					       d1_node_status_name(b->status),
+					       (unsigned long long)a->fault_pc,
+					       (unsigned long long)b->fault_pc,
+					       (unsigned long long)a->instret,
+					       (unsigned long long)b->instret);
+			}
 		}
 	}
 	EXPECT_EQ(0u, diffs);
-	d1_grid_destroy(g[0]);
-	d1_grid_destroy(g[1]);
+	for (e = 0; e < 3; e++)
+		d1_grid_destroy(g[e]);
 }
 
 TEST_HARNESS_MAIN
