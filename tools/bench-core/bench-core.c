@@ -12,6 +12,8 @@
  * baseline, ratio} records to the JSON array in FILE.
  *
  *   bench-core [--quick] [--matmul] [--json FILE]
+ *
+ * --matmul: only the matrix-unit and matmul figures.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -518,7 +520,7 @@ static double ratio(double v, double base)
  */
 static void bench_matmul(int quick)
 {
-	uint32_t s = quick ? 128 : 256;
+	uint32_t s = quick ? 256 : 1024;
 	double flops = 2.0 * s * s * s, g1;
 	int rounds = quick ? 1 : 3;
 	struct mm_time t1, t2;
@@ -539,6 +541,53 @@ static void bench_matmul(int quick)
 	t2 = matmul_time("bf16mm", 4, 4, 2, s, s, s, rounds);
 	record("core.bf16mm_threads_1to2_speedup", t1.wall / t2.wall, "x", 1,
 	       t1.wall / t2.wall);
+}
+
+/*
+ * Matrix-unit throughput on one node, one hart, one host thread
+ * (vmma.c: operands in registers, no memory traffic), by process CPU
+ * time against single-thread sgemm.
+ */
+static void bench_vmma(int quick)
+{
+	static const struct { uint64_t type; const char *name; } t[] = {
+		{ D1_T_BF16, "bf16" }, { D1_T_CFP8E4, "cfp8e4" },
+		{ D1_T_CFP8E5, "cfp8e5" },
+	};
+	struct d1_grid *g = grid(1, 1, 1, "vmma");
+	unsigned int k;
+	int r;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		uint64_t args[2] = { quick ? 20000 : 200000, t[k].type };
+		struct d1_launch l = { 0 };
+		struct d1_launch_result res;
+		double best = 1e9, gf;
+		char name[64];
+
+		if (t[k].type == D1_T_BF16 && !quick)
+			args[0] *= 10;	/* the fast one: time it long enough */
+		l.args = args;
+		l.args_size = sizeof(args);
+		l.quantum = 1u << 16;
+		for (r = -1; r < (quick ? 1 : 3); r++) {
+			double c0 = process_cpu(), c;
+
+			d1_grid_run(g, &l, &res, NULL, 0);
+			c = process_cpu() - c0;
+			if (res.exited != 1)
+				fprintf(stderr, "bench-core: vmma did not exit cleanly\n");
+			if (r >= 0 && c < best)
+				best = c;
+		}
+		gf = 4096.0 * args[0] / best / 1e9;
+		printf("vmma.%s, registers only, 1 thread: %.4f s CPU, %.1f GFLOPS\n",
+		       t[k].name, best, gf);
+		snprintf(name, sizeof(name), "core.vmma_%s_gflops_1thread", t[k].name);
+		record(name, gf, "GFLOPS", blas1.cpu_gflops,
+		       ratio(gf, blas1.cpu_gflops));
+	}
+	d1_grid_destroy(g);
 }
 
 /* Aggregate MIPS of the scalar program on growing grids (2 threads). */
@@ -581,10 +630,12 @@ int main(int argc, char **argv)
 	}
 	bench_blas(quick);
 	if (only_matmul) {
+		bench_vmma(quick);
 		bench_matmul(quick);
 		return 0;
 	}
 	bench_scalar(quick);
+	bench_vmma(quick);
 	bench_matmul(quick);
 	bench_grid_scaling();
 	return 0;
