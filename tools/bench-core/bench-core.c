@@ -463,8 +463,8 @@ struct mm_time {
 
 /* Times of one launch of @kernel (sgemm/bf16mm) on rows x cols. */
 static struct mm_time matmul_time(const char *kernel, uint32_t rows,
-				  uint32_t cols, uint32_t threads, uint32_t m,
-				  uint32_t n, uint32_t k, int rounds)
+				  uint32_t cols, uint32_t threads, uint32_t harts,
+				  uint32_t m, uint32_t n, uint32_t k, int rounds)
 {
 	struct d1_grid *g = grid(rows, cols, threads, kernel);
 	struct mm_time best = { 1e9, 1e9 };
@@ -472,7 +472,7 @@ static struct mm_time matmul_time(const char *kernel, uint32_t rows,
 	struct gemm_args a;
 	struct d1_launch l = { 0 };
 	struct d1_launch_result res;
-	int bf = !strcmp(kernel, "bf16mm");
+	int bf = !strncmp(kernel, "bf16mm", 6);
 	uint64_t es = bf ? 2 : 4, i;
 	int r;
 
@@ -487,6 +487,7 @@ static struct mm_time matmul_time(const char *kernel, uint32_t rows,
 	l.mem = &hbm_ops;
 	l.mem_opaque = &h;
 	l.quantum = 1u << 16;
+	l.harts = harts;
 	for (r = -1; r < rounds; r++) {	/* -1: warm-up */
 		double t0 = now(), c0 = process_cpu(), t, c;
 
@@ -500,9 +501,11 @@ static struct mm_time matmul_time(const char *kernel, uint32_t rows,
 		if (r >= 0 && c < best.cpu)
 			best.cpu = c;
 	}
-	printf("%s %ux%u grid, %u thread(s): %.4f s (CPU %.4f s), %llu "
-	       "instructions\n", kernel, rows, cols, threads, best.wall,
-	       best.cpu, (unsigned long long)res.instret);
+	printf("%s %ux%u grid, %u hart(s), %u thread(s): %.4f s (CPU %.4f s), "
+	       "%llu instructions, %llu epochs, node 0 %llu cycles\n", kernel,
+	       rows, cols, harts, threads, best.wall, best.cpu,
+	       (unsigned long long)res.instret, (unsigned long long)res.epochs,
+	       (unsigned long long)d1_grid_report(g, 0)->cycles);
 	free(h.mem);
 	d1_grid_destroy(g);
 	return best;
@@ -527,20 +530,53 @@ static void bench_matmul(int quick)
 
 	printf("matmul %ux%ux%u against host sgemm, 1 thread: %.1f GFLOPS\n",
 	       s, s, s, blas1.cpu_gflops);
-	t1 = matmul_time("sgemm", 4, 4, 1, s, s, s, rounds);
+	t1 = matmul_time("sgemm", 4, 4, 1, 1, s, s, s, rounds);
 	g1 = flops / t1.cpu / 1e9;
 	record("core.sgemm_fp32_gflops_4x4", g1, "GFLOPS", blas1.cpu_gflops,
 	       ratio(g1, blas1.cpu_gflops));
-	t2 = matmul_time("sgemm", 4, 4, 2, s, s, s, rounds);
+	t2 = matmul_time("sgemm", 4, 4, 2, 1, s, s, s, rounds);
 	record("core.sgemm_threads_1to2_speedup", t1.wall / t2.wall, "x", 1,
 	       t1.wall / t2.wall);
-	t1 = matmul_time("bf16mm", 4, 4, 1, s, s, s, rounds);
+	t1 = matmul_time("bf16mm", 4, 4, 1, 1, s, s, s, rounds);
 	g1 = flops / t1.cpu / 1e9;
 	record("core.matmul_bf16_gflops_4x4", g1, "GFLOPS", blas1.cpu_gflops,
 	       ratio(g1, blas1.cpu_gflops));
-	t2 = matmul_time("bf16mm", 4, 4, 2, s, s, s, rounds);
+	t2 = matmul_time("bf16mm", 4, 4, 2, 1, s, s, s, rounds);
 	record("core.bf16mm_threads_1to2_speedup", t1.wall / t2.wall, "x", 1,
 	       t1.wall / t2.wall);
+}
+
+/*
+ * The kernel-writing guide's steps (kernels.rst) for both matmul kernels
+ * on a 4x4 grid, one host thread, GFLOPS by process CPU time: 1 small
+ * tiles, DMA waited for at once; 2 register blocking; 3 double
+ * buffering; 4 the same on two harts per node.
+ */
+static void bench_steps(int quick)
+{
+	static const char *const kern[] = { "sgemm", "bf16mm" };
+	uint32_t s = quick ? 256 : 1024;
+	double flops = 2.0 * s * s * s;
+	unsigned int k, step;
+	char name[64], elf[32];
+
+	for (k = 0; k < 2; k++)
+		for (step = 1; step <= 4; step++) {
+			struct mm_time t;
+			double gf;
+
+			if (step < 3)
+				snprintf(elf, sizeof(elf), "%s-step%u", kern[k], step);
+			else
+				snprintf(elf, sizeof(elf), "%s", kern[k]);
+			t = matmul_time(elf, 4, 4, 1, step == 4 ? 2 : 1, s, s, s,
+					quick ? 1 : 2);
+			gf = flops / t.cpu / 1e9;
+			snprintf(name, sizeof(name), "core.%s_step%u_gflops", kern[k],
+				 step);
+			record(name, gf, "GFLOPS", blas1.cpu_gflops,
+			       ratio(gf, blas1.cpu_gflops));
+		}
 }
 
 /*
@@ -637,6 +673,7 @@ int main(int argc, char **argv)
 	bench_scalar(quick);
 	bench_vmma(quick);
 	bench_matmul(quick);
+	bench_steps(quick);
 	bench_grid_scaling();
 	return 0;
 }

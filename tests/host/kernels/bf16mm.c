@@ -21,6 +21,14 @@
 #define BN	16
 #define KT	16
 
+/* The steps of the kernel-writing guide (kernels.rst), for make bench:
+ * 1 one C tile at a time, each K chunk waited for as soon as it is
+ * asked for; 2 blocked 2 x 2 tiles in registers; 3 (default) the next
+ * chunk fetched while this one is multiplied. */
+#ifndef STEP
+#define STEP 3
+#endif
+
 struct region {
 	uint8_t c[BM * BN * 256];
 	uint8_t a[2][BM * KT * 64];
@@ -157,6 +165,8 @@ int d1_main(void *argp, unsigned int hart)
 					 bn * 64, kc);
 				d[-1].kind &= ~D1_DMA_LIST;
 				tag[buf] = d1_dma_start(r->da[buf]);
+				if (STEP < 3)
+					d1_dma_wait(tag[buf]);
 			}
 			if (kk == 0) {
 				if (c_tag)	/* the last block is on its way out */
@@ -170,7 +180,7 @@ int d1_main(void *argp, unsigned int hart)
 				int first = kk == 1;
 
 				d1_dma_wait(tag[p]);
-				for (i = 0; i + 2 <= bm; i += 2) {
+				for (i = 0; STEP >= 2 && i + 2 <= bm; i += 2) {
 					for (j = 0; j + 2 <= bn; j += 2)
 						tile2x2(&r->a[p][i * KT * 64],
 							&r->b[p][j * 64],

@@ -21,6 +21,14 @@
 #define BN	256
 #define KC	64
 
+/* The steps of the kernel-writing guide (kernels.rst), for make bench:
+ * 1 4 x 16 tiles of C, each K chunk waited for as soon as it is asked
+ * for; 2 4 x 64 tiles in 16 registers; 3 (default) the next chunk
+ * fetched while this one is multiplied. */
+#ifndef STEP
+#define STEP 3
+#endif
+
 /* A hart's SRAM region, above the image. */
 struct region {
 	float c[BM * BN];
@@ -163,6 +171,8 @@ int d1_main(void *argp, unsigned int hart)
 					 g->n * 4, bn * 4, kc);
 				d[-1].kind &= ~D1_DMA_LIST;
 				tag[buf] = d1_dma_start(r->da[buf]);
+				if (STEP < 3)
+					d1_dma_wait(tag[buf]);
 			}
 			if (kk == 0) {
 				/* the last block's C is on its way out */
@@ -178,7 +188,7 @@ int d1_main(void *argp, unsigned int hart)
 
 				d1_dma_wait(tag[prev]);
 				for (i = 0; i < bm; i += 4) {
-					for (j = 0; j + 64 <= bn; j += 64)
+					for (j = 0; STEP >= 2 && j + 64 <= bn; j += 64)
 						tile4x64(&r->a[prev][i * KC], &r->b[prev][j],
 							 &r->c[i * BN + j], kc, kk == 1);
 					for (; j < bn; j += 16)
