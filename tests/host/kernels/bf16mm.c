@@ -16,6 +16,7 @@
 #include <d1/device/d1_kernel.h>
 
 #include "kargs.h"
+#include "kmm.h"
 
 #define BM	8	/* tiles */
 #define BN	16
@@ -38,31 +39,9 @@ struct region {
 	struct d1_dma_desc dc[2 * BM];
 };
 
-extern char __image_end[];
-
 static struct region *region(unsigned int hart)
 {
-	uintptr_t base = ((uintptr_t)__image_end + 4095) & ~(uintptr_t)4095;
-	uintptr_t size = (sizeof(struct region) + 4095) & ~(uintptr_t)4095;
-
-	return (struct region *)(base + hart * size);
-}
-
-static struct d1_dma_desc *rows(struct d1_dma_desc *d, uint16_t kind,
-				uint64_t dst, uint64_t dst_stride, uint64_t src,
-				uint64_t src_stride, uint32_t len, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++, d++) {
-		d->src = src + i * src_stride;
-		d->dst = dst + i * dst_stride;
-		d->len = len;
-		d->kind = kind | D1_DMA_LIST;
-		d->node = 0;
-		d->next = (uintptr_t)(d + 1);
-	}
-	return d;
+	return hart_region(hart, sizeof(struct region));
 }
 
 #define C4(op, p, off, r0, r1, r2, r3) do { \
