@@ -1,55 +1,203 @@
 // SPDX-License-Identifier: MIT
 /*
- * SGEMM: C = alpha * A B + beta * C, FP32, row-major, N a multiple of 16.
- * B is brought into every node's SRAM once; the rows of C are dealt out
- * round-robin over the nodes of the launch.  A row of C is 16 lanes at a
- * time: broadcast A[i][k] (vldbc.32), fused multiply-add with the row
- * B[k][j..j+15].
+ * SGEMM: C = alpha * A B + beta * C, FP32, row-major; M a multiple of 4,
+ * N of 16.
+ *
+ * C is cut into blocks of up to BM x BN, dealt out round-robin to the
+ * nodes of the launch.  A node works on a block out of SRAM: the K
+ * dimension streams in chunks of KC, the A rows (bm x kc) and B rows
+ * (kc x bn) of one chunk arriving by list DMA (one descriptor per row)
+ * into one pair of buffers while the chunk before is multiplied out of
+ * the other (double buffering).  The micro-kernel keeps a 4 x 64 tile of
+ * C in 16 vector registers: per k, four broadcasts of A (vldbc.32), four
+ * vectors of B, 16 vfma.  Then C = alpha * AB + beta * C, and the block
+ * goes out by DMA while the next one comes in.
  */
 #include <d1/device/d1_launch.h>
 
-#define MAXB	(160 * 1024 / 4)	/* floats of B in SRAM */
-#define MAXN	1024
+#define BM	64
+#define BN	128
+#define KC	64
 
-static float sb[MAXB];
-static float arow[MAXN], crow[MAXN];
+static float acc[BM * BN];		/* A B of the block */
+static float cin[BM * BN];		/* C of the block, then the result */
+static float sa[2][BM * KC];
+static float sb[2][KC * BN];
+static struct d1_dma_desc da[2][BM + KC], dc[BM];
+
+/* Link @n copies of @len bytes, @src and @dst advancing by their
+ * strides, into a DMA list at @d; returns the descriptor after it. */
+static struct d1_dma_desc *rows(struct d1_dma_desc *d, uint16_t kind,
+				uint64_t dst, uint64_t dst_stride, uint64_t src,
+				uint64_t src_stride, uint32_t len, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++, d++) {
+		d->src = src + i * src_stride;
+		d->dst = dst + i * dst_stride;
+		d->len = len;
+		d->kind = kind | D1_DMA_LIST;
+		d->node = 0;
+		d->next = (uintptr_t)(d + 1);
+	}
+	d[-1].kind &= ~D1_DMA_LIST;
+	return d;
+}
+
+/* Register numbers must be literals: row r of the C tile is v4r..v4r+3,
+ * A's broadcasts v16..v19, B's vectors v20..v23. */
+#define FMA_ROW(va, c0, c1, c2, c3) do { \
+	d1_vfma(D1_T_FP32, c0, va, 20, c0); d1_vfma(D1_T_FP32, c1, va, 21, c1); \
+	d1_vfma(D1_T_FP32, c2, va, 22, c2); d1_vfma(D1_T_FP32, c3, va, 23, c3); \
+} while (0)
+#define C_ROW(op, p, c0, c1, c2, c3) do { \
+	op(c0, p, 0); op(c1, p, 64); op(c2, p, 128); op(c3, p, 192); \
+} while (0)
+#define C_TILE(op, p) do { \
+	C_ROW(op, p, 0, 1, 2, 3); C_ROW(op, (p) + BN, 4, 5, 6, 7); \
+	C_ROW(op, (p) + 2 * BN, 8, 9, 10, 11); \
+	C_ROW(op, (p) + 3 * BN, 12, 13, 14, 15); \
+} while (0)
+#define ZERO(v, p, off)	d1_vsplat(D1_T_FP32, v, 0)
+
+/* c[0..3][0..63] (row stride BN) += a[0..3][0..kc) (row stride KC) b
+ * (row stride BN); @first: from zero. */
+static void tile4x64(const float *a, const float *b, float *c, uint32_t kc,
+		     int first)
+{
+	const float *end = a + kc;
+
+	if (first)
+		C_TILE(ZERO, c);
+	else
+		C_TILE(d1_vld_at, c);
+	for (; a < end; a++, b += BN) {
+		d1_vldbc32_at(16, a, 0);
+		d1_vldbc32_at(17, a, 4 * KC);
+		d1_vldbc32_at(18, a, 8 * KC);
+		d1_vldbc32_at(19, a, 12 * KC);
+		d1_vld_at(20, b, 0);
+		d1_vld_at(21, b, 64);
+		d1_vld_at(22, b, 128);
+		d1_vld_at(23, b, 192);
+		FMA_ROW(16, 0, 1, 2, 3);
+		FMA_ROW(17, 4, 5, 6, 7);
+		FMA_ROW(18, 8, 9, 10, 11);
+		FMA_ROW(19, 12, 13, 14, 15);
+	}
+	C_TILE(d1_vst_at, c);
+}
+
+/* The same for a 4 x 16 tile (the last columns when bn % 64). */
+static void tile4x16(const float *a, const float *b, float *c, uint32_t kc,
+		     int first)
+{
+	const float *end = a + kc;
+
+	if (first) {
+		d1_vsplat(D1_T_FP32, 0, 0); d1_vsplat(D1_T_FP32, 1, 0);
+		d1_vsplat(D1_T_FP32, 2, 0); d1_vsplat(D1_T_FP32, 3, 0);
+	} else {
+		d1_vld_at(0, c, 0); d1_vld_at(1, c + BN, 0);
+		d1_vld_at(2, c + 2 * BN, 0); d1_vld_at(3, c + 3 * BN, 0);
+	}
+	for (; a < end; a++, b += BN) {
+		d1_vldbc32_at(16, a, 0);
+		d1_vldbc32_at(17, a, 4 * KC);
+		d1_vldbc32_at(18, a, 8 * KC);
+		d1_vldbc32_at(19, a, 12 * KC);
+		d1_vld_at(20, b, 0);
+		d1_vfma(D1_T_FP32, 0, 16, 20, 0);
+		d1_vfma(D1_T_FP32, 1, 17, 20, 1);
+		d1_vfma(D1_T_FP32, 2, 18, 20, 2);
+		d1_vfma(D1_T_FP32, 3, 19, 20, 3);
+	}
+	d1_vst_at(0, c, 0); d1_vst_at(1, c + BN, 0);
+	d1_vst_at(2, c + 2 * BN, 0); d1_vst_at(3, c + 3 * BN, 0);
+}
 
 D1_KERNEL(sgemm, (d1_devptr, a), (d1_devptr, b), (d1_devptr, c),
 	  (uint32_t, m), (uint32_t, n), (uint32_t, k), (float, alpha),
 	  (float, beta))
 {
-	uint32_t rank = d1_launch_rank(), ranks = d1_launch_size();
-	uint32_t i, j, kk;
+	uint32_t mb = (m + BM - 1) / BM, nb = (n + BN - 1) / BN;
+	uint32_t nk = (k + KC - 1) / KC, blk;
+	union { float f; uint32_t u; } al = { alpha }, be = { beta };
+	uint64_t c_tag = 0;
 
 	if (d1_hart_id())
 		return;
-	if ((uint64_t)k * n > MAXB || n > MAXN || k > MAXN || n % 16) {
-		d1_printf("sgemm: %ux%ux%u does not fit\n", m, n, k);
+	if (m % 4 || n % 16 || !k) {
+		d1_printf("sgemm: %ux%ux%u: M must be a multiple of 4, N of 16\n",
+			  m, n, k);
 		d1_exit(2);
 	}
-	d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)sb, b.addr, k * n * 4);
-	union { float f; uint32_t u; } al = { alpha }, be = { beta };
+	for (blk = d1_launch_rank(); blk < mb * nb; blk += d1_launch_size()) {
+		uint32_t m0 = blk / nb * BM, n0 = blk % nb * BN, kk, i, j;
+		uint32_t bm = m - m0 < BM ? m - m0 : BM;
+		uint32_t bn = n - n0 < BN ? n - n0 : BN;
+		uint64_t tag[2] = { 0, 0 };
 
-	d1_vsplat(D1_T_FP32, 30, al.u);
-	d1_vsplat(D1_T_FP32, 31, be.u);
-	for (i = rank; i < m; i += ranks) {
-		d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)arow,
-			    a.addr + (uint64_t)i * k * 4, k * 4);
-		d1_dma_copy(D1_DMA_HBM_TO_SRAM, 0, (uintptr_t)crow,
-			    c.addr + (uint64_t)i * n * 4, n * 4);
-		for (j = 0; j < n; j += 16) {
-			d1_vsplat(D1_T_FP32, 1, 0);
-			for (kk = 0; kk < k; kk++) {
-				d1_vldbc32(2, &arow[kk]);
-				d1_vld(3, &sb[kk * n + j]);
-				d1_vfma(D1_T_FP32, 1, 2, 3, 1);
+		for (kk = 0; kk <= nk; kk++) {
+			unsigned int buf = kk & 1;
+
+			if (kk < nk) {	/* fetch chunk kk (and C with the first) */
+				uint32_t k0 = kk * KC, kc = k - k0 < KC ? k - k0 : KC;
+				struct d1_dma_desc *d = da[buf];
+
+				if (!kk) {	/* the last block's C is out */
+					if (c_tag)
+						d1_dma_wait(c_tag);
+					d = rows(dc, D1_DMA_HBM_TO_SRAM,
+						 (uintptr_t)cin, BN * 4,
+						 c.addr + ((uint64_t)m0 * n + n0) * 4,
+						 (uint64_t)n * 4, bn * 4, bm);
+					d1_dma_start(dc);
+					d = da[buf];
+				}
+				d = rows(d, D1_DMA_HBM_TO_SRAM, (uintptr_t)sa[buf],
+					 KC * 4, a.addr + ((uint64_t)m0 * k + k0) * 4,
+					 (uint64_t)k * 4, kc * 4, bm);
+				d[-1].kind |= D1_DMA_LIST;
+				rows(d, D1_DMA_HBM_TO_SRAM, (uintptr_t)sb[buf],
+				     BN * 4, b.addr + ((uint64_t)k0 * n + n0) * 4,
+				     (uint64_t)n * 4, bn * 4, kc);
+				tag[buf] = d1_dma_start(da[buf]);
 			}
-			d1_vld(4, &crow[j]);
-			d1_vmul(D1_T_FP32, 4, 4, 31);	/* beta * C */
-			d1_vfma(D1_T_FP32, 1, 1, 30, 4);	/* alpha * AB + it */
-			d1_vst(1, &crow[j]);
+			if (!kk)
+				continue;
+			{	/* multiply chunk kk - 1 */
+				unsigned int p = buf ^ 1;
+				uint32_t k0 = (kk - 1) * KC;
+				uint32_t kc = k - k0 < KC ? k - k0 : KC;
+
+				d1_dma_wait(tag[p]);
+				for (i = 0; i < bm; i += 4) {
+					for (j = 0; j + 64 <= bn; j += 64)
+						tile4x64(&sa[p][i * KC], &sb[p][j],
+							 &acc[i * BN + j], kc, kk == 1);
+					for (; j < bn; j += 16)
+						tile4x16(&sa[p][i * KC], &sb[p][j],
+							 &acc[i * BN + j], kc, kk == 1);
+				}
+			}
 		}
-		d1_dma_copy(D1_DMA_SRAM_TO_HBM, 0, c.addr + (uint64_t)i * n * 4,
-			    (uintptr_t)crow, n * 4);
+		/* C = alpha * AB + beta * C, then out */
+		d1_vsplat(D1_T_FP32, 30, al.u);
+		d1_vsplat(D1_T_FP32, 31, be.u);
+		for (i = 0; i < bm; i++)
+			for (j = 0; j < bn; j += 16) {
+				d1_vld(1, &acc[i * BN + j]);
+				d1_vld(2, &cin[i * BN + j]);
+				d1_vmul(D1_T_FP32, 2, 2, 31);
+				d1_vfma(D1_T_FP32, 2, 1, 30, 2);
+				d1_vst(2, &cin[i * BN + j]);
+			}
+		rows(dc, D1_DMA_SRAM_TO_HBM, c.addr + ((uint64_t)m0 * n + n0) * 4,
+		     (uint64_t)n * 4, (uintptr_t)cin, BN * 4, bn * 4, bm);
+		c_tag = d1_dma_start(dc);
 	}
+	if (c_tag)
+		d1_dma_wait(c_tag);
 }

@@ -17,7 +17,9 @@
 #error "D1_EXAMPLES_DIR"
 #endif
 
-static void run_example(struct __test_metadata *_metadata, const char *name)
+/* Run example @name with the arguments @args. */
+static void run_args(struct __test_metadata *_metadata, const char *name,
+		     const char *args)
 {
 	char cmd[1024], line[512], want[128];
 	int found = 0, status;
@@ -27,7 +29,7 @@ static void run_example(struct __test_metadata *_metadata, const char *name)
 	SDK_SETUP(dev);
 	d1_device_close(dev);
 	use_test_cache();
-	snprintf(cmd, sizeof(cmd), "%s/%s 2>&1", D1_EXAMPLES_DIR, name);
+	snprintf(cmd, sizeof(cmd), "%s/%s %s 2>&1", D1_EXAMPLES_DIR, name, args);
 	snprintf(want, sizeof(want), "%s: PASSED", name);
 	f = popen(cmd, "r");
 	ASSERT_NE(NULL, f);
@@ -42,8 +44,15 @@ static void run_example(struct __test_metadata *_metadata, const char *name)
 	EXPECT_TRUE(found);
 }
 
+static void run_example(struct __test_metadata *_metadata, const char *name)
+{
+	run_args(_metadata, name, "");
+}
+
 TEST(vector_add) { run_example(_metadata, "vector_add"); }
 TEST(sgemm) { run_example(_metadata, "sgemm"); }
+/* partial blocks of C in M and N and a short K chunk, on 3x2 nodes */
+TEST(sgemm_odd_shape) { run_args(_metadata, "sgemm", "200 176 100 3 2"); }
 TEST(bf16_matmul) { run_example(_metadata, "bf16_matmul"); }
 TEST(mesh_reduce) { run_example(_metadata, "mesh_reduce"); }
 TEST(pipeline) { run_example(_metadata, "pipeline"); }
