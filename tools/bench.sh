@@ -77,6 +77,31 @@ vm_bench() {
 }
 run vm-driver vm_bench
 
+# The SGEMM example through libd1 in the VM on a 4x4 rectangle, the
+# device computing on two host threads, next to OpenBLAS on all host
+# threads (bench-core's baseline, this run); best of three runs.
+vm_sgemm() {
+	local base n=1024 e="D1_CACHE_DIR=build/kcache build/examples/sgemm"
+	[ -n "$quick" ] && n=256
+	base=$(awk '$2 == "host.sgemm_allthreads_gflops" { print $3 }' "$lines")
+	tools/vm-run.sh --device sim-threads=2 --timeout 600 sh -c \
+		"build/bin/d1-kmod load ./d1.ko && $e $n $n $n 4 4 &&
+		 $e $n $n $n 4 4 && $e $n $n $n 4 4" |
+		awk -v base="${base:-0}" -v n="$n" '
+			{ sub(/\r$/, "") }	# the serial console
+			/^sgemm:/ { print }
+			/^sgemm: .* GFLOPS$/ && $(NF - 1) + 0 > g + 0 { g = $(NF - 1) }
+			/^sgemm: PASSED/ { ok++ }
+			END {
+				if (ok != 3 || g == "") exit 1
+				printf("BENCH vm.sgemm_example_%d_gflops %s GFLOPS %s %.4f\n",
+				       n, g, base, base > 0 ? g / base : 0)
+			}'
+	local st=("${PIPESTATUS[@]}")
+	[ "${st[0]}" = 0 ] && [ "${st[1]}" = 0 ]
+}
+run vm-sgemm vm_sgemm
+
 # Table and JSON.
 echo
 printf '%-36s %14s %-6s %14s %9s\n' benchmark value unit baseline ratio
