@@ -15,6 +15,7 @@
 #include "icache.h"
 #include "node_harness.h"
 #include "pool.h"
+#include "sim.h"
 #include "kernels/dev_args.h"
 #include "kernels/kargs.h"
 #include "kselftest_harness.h"
@@ -215,6 +216,83 @@ TEST(scrub_pays_for_what_was_touched)
 	ASSERT_EQ(0, d1_grid_run(g, &l, NULL, NULL, 0));
 	EXPECT_LE(512u << 10, d1_grid_dirty_bytes(g, 0));
 	d1_grid_destroy(g);
+}
+
+/*
+ * Stores of every kind at scattered places: whichever engine runs them -
+ * translated code with inline AVX-512 vector stores where the host has
+ * it, translated code calling C for vector stores, the interpreter -
+ * every SRAM page they change is marked dirty, the marks are the
+ * interpreter's, and the scrub leaves zeros at every place for the next
+ * launch.
+ */
+TEST(scrub_after_scattered_stores_on_every_engine)
+{
+	static const char *const engine[] = { NULL, "noavx512", "0" };
+	static uint64_t want[D1_DIRTY_WORDS];
+	struct basic_args sc = { BASIC_SCATTER, 400, KDATA_IN };
+	struct basic_args scan = { BASIC_SCAN, 0, 0 };
+
+	for (unsigned int e = 0; e < 3; e++) {
+		struct d1_grid *g;
+		struct d1_launch l;
+		const uint8_t *sram;
+		uint64_t x = KSCATTER_SEED, pages = 0, bad = 0;
+
+		if (engine[e])
+			setenv("D1_JIT", engine[e], 1);
+		g = grid_with_kernel(1, 1, 1, "basic");
+		unsetenv("D1_JIT");
+		ASSERT_NE(NULL, g);
+#if defined(__x86_64__) && defined(__linux__)
+		/* translation is on unless D1_JIT=0 */
+		EXPECT_EQ(e < 2, g->image->jit != NULL);
+#endif
+		l = basic_at(&sc, 0, 0, 1, 1);
+		ASSERT_EQ(0, d1_grid_run(g, &l, NULL, NULL, 0));
+		ASSERT_EQ(D1_NODE_EXITED, d1_grid_report(g, 0)->status);
+		ASSERT_EQ(0, d1_grid_report(g, 0)->exit_code);
+
+		/* every page holding something is marked */
+		sram = g->nodes[0].sram;
+		for (uint64_t p = 0; p < D1_DIRTY_PAGES; p++) {
+			const uint8_t *b = sram + (p << D1_DIRTY_SHIFT);
+			bool used = false;
+
+			for (uint32_t k = 0; k < (1u << D1_DIRTY_SHIFT) && !used; k++)
+				used = b[k] != 0;
+			pages += used;
+			if (used && !(g->nodes[0].dirty[p / 64] >> (p % 64) & 1)) {
+				TH_LOG("D1_JIT=%s: page %llu written, not marked",
+				       engine[e] ? engine[e] : "-",
+				       (unsigned long long)p);
+				bad++;
+			}
+		}
+		EXPECT_EQ(0u, bad);
+		EXPECT_LE(120u, pages);
+		/* and the same marks on every engine, the interpreter's last */
+		if (e == 0)
+			memcpy(want, g->nodes[0].dirty, sizeof(want));
+		else
+			EXPECT_EQ(0, memcmp(want, g->nodes[0].dirty,
+					    sizeof(want)));
+
+		/* the next launch finds zeros, by its own scan and ours */
+		l = basic_at(&scan, 0, 0, 1, 1);
+		ASSERT_EQ(0, d1_grid_run(g, &l, NULL, NULL, 0));
+		EXPECT_EQ(D1_NODE_EXITED, d1_grid_report(g, 0)->status);
+		EXPECT_EQ(0, d1_grid_report(g, 0)->exit_code);
+		for (uint64_t i = 0; i < sc.n; i++) {
+			uint64_t off = kscatter_off(i, &x);
+			const uint8_t *b = sram + (KDATA_IN - D1_SRAM_BASE) + off;
+
+			for (uint32_t k = 0; k < 64; k++)
+				bad += b[k] != 0;
+		}
+		EXPECT_EQ(0u, bad);
+		d1_grid_destroy(g);
+	}
 }
 
 /* A node outside the launch is named in the fault and never touched. */

@@ -48,6 +48,31 @@ static int dirty(const struct basic_args *a)
 	return 0;
 }
 
+/* Stores of every kind, scattered over SRAM (see kargs.h). */
+static void scatter(const struct basic_args *a)
+{
+	uint64_t x = KSCATTER_SEED, i, off, v;
+	uintptr_t p;
+
+	d1_vsplat(D1_T_INT32, 1, 0x5a5a5a5a);
+	for (i = 0; i < a->n; i++) {
+		off = kscatter_off(i, &x);
+		p = (uintptr_t)(a->addr + off);
+		v = x | KSCATTER_ONES;
+		switch (i % 6) {
+		case 0: *(volatile uint64_t *)p = v; break;
+		case 1: *(volatile uint8_t *)p = (uint8_t)v; break;
+		case 2: *(volatile uint16_t *)p = (uint16_t)v; break;
+		case 3: *(volatile uint32_t *)p = (uint32_t)v; break;
+		case 4:
+			__asm__ volatile("fmv.w.x ft0, %0\n\tfsw ft0, 0(%1)"
+					 :: "r"(v), "r"(p) : "ft0", "memory");
+			break;
+		default: d1_vst(1, (void *)p); break;
+		}
+	}
+}
+
 /* Count what a previous kernel's dirty() could have left here. */
 static int scan(void)
 {
@@ -227,6 +252,9 @@ int d1_main(void *argp, unsigned int hart)
 		return dirty(a);
 	case BASIC_SCAN:
 		return scan();
+	case BASIC_SCATTER:
+		scatter(a);
+		return 0;
 	case BASIC_PEER: {
 		uint32_t peer = (uint32_t)(a->n >> 16);
 

@@ -50,7 +50,30 @@ enum basic_mode {
 	BASIC_PEER,		/* n & 0xffff: DMA_TO_NODE, FROM_NODE or
 				 * a semaphore signal (D1_S_SEM_SIGNAL) to
 				 * node n >> 16 */
+	BASIC_SCATTER,		/* n stores of every width, FP and vector,
+				 * at KSCATTER places from addr */
 };
+
+/*
+ * BASIC_SCATTER's places: store i goes to addr + kscatter_off(i, &x), x
+ * starting at KSCATTER_SEED, with the value x | KSCATTER_ONES (every
+ * byte nonzero); the doubleword, word and vector stores cross a page
+ * boundary.
+ */
+#define KSCATTER_SPAN	0xc0000u
+#define KSCATTER_SEED	0x9e3779b97f4a7c15ull
+#define KSCATTER_ONES	0x0101010101010101ull
+
+static inline uint64_t kscatter_off(uint64_t i, uint64_t *x)
+{
+	uint64_t off;
+
+	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
+	off = (*x >> 24) % (KSCATTER_SPAN - 4096);
+	if (i % 3 == 0 || i % 6 == 5)	/* sd, sw, vst */
+		off = (off | 4095) - 2;
+	return off;
+}
 
 struct basic_args {
 	uint64_t mode;
