@@ -123,6 +123,30 @@ enum d1_node_status {
 	D1_NODE_TIME_LIMIT,	/* the launch ran past its time limit */
 };
 
+/*
+ * Per-node counters of the last launch, from the timing model
+ * (node-sim.rst, "Timing model").  Cycles are modelled node cycles at
+ * the nominal 2 GHz; stalls are cycles in which a hart that had work
+ * could not issue, by cause (summed over harts).
+ */
+enum d1_link_dir { D1_LINK_E, D1_LINK_W, D1_LINK_N, D1_LINK_S, D1_LINKS };
+
+struct d1_node_counters {
+	uint64_t cycles;		/* launch start to the node's end */
+	uint64_t instret[D1_MAX_HARTS];	/* per hart */
+	uint64_t stall_dma;		/* DMA waits */
+	uint64_t stall_sem;		/* semaphore waits */
+	uint64_t stall_barrier;		/* barrier waits */
+	uint64_t vec_ops;		/* vector unit instructions */
+	uint64_t mat_ops;		/* vmma instructions (8x8x4 each) */
+	uint64_t flops;			/* floating point ops (FMA = 2) */
+	uint64_t dma_hbm_read;		/* bytes HBM -> SRAM */
+	uint64_t dma_hbm_write;		/* bytes SRAM -> HBM */
+	uint64_t dma_node_out;		/* bytes this node sent to nodes */
+	uint64_t dma_node_in;		/* bytes it received from nodes */
+	uint64_t link_bytes[D1_LINKS];	/* bytes out on its mesh links */
+};
+
 struct d1_node_report {
 	enum d1_node_status status;
 	int64_t exit_code;	/* hart 0's exit code */
@@ -135,6 +159,7 @@ struct d1_node_report {
 	uint64_t dma_bytes;
 	uint32_t print_len;
 	uint32_t print_dropped;
+	struct d1_node_counters ctr;
 };
 
 /* Summary of a launch: counts of nodes by outcome. */
