@@ -313,14 +313,15 @@ static int rt_hash(struct d1_toolchain *tc, char *err, size_t errlen)
 {
 	static const char *const hdrs[] = {
 		"d1/device/d1_kernel.h", "d1/device/d1_launch.h",
-		"d1/device/d1_abi.h", "d1_isa.h",
+		"d1/device/d1_abi.h", "d1/device/d1_gemm.h", "d1_isa.h",
 	};
 	struct sha256_ctx h;
 	char path[4096];
+	const unsigned int n = D1_RT_NFILES + 1 + sizeof(hdrs) / sizeof(hdrs[0]);
 	unsigned int i;
 
 	sha256_init(&h);
-	for (i = 0; i < D1_RT_NFILES + 1 + 4; i++) {
+	for (i = 0; i < n; i++) {
 		const char *p, *role;
 		char *data;
 		size_t size;

@@ -451,7 +451,7 @@ TEST_F_TIMEOUT(prog, runtime_location_is_not_in_the_key, COMPILE_TIMEOUT)
 {
 	static const char *const hdrs[] = {
 		"d1/device/d1_kernel.h", "d1/device/d1_launch.h",
-		"d1/device/d1_abi.h", "d1_isa.h",
+		"d1/device/d1_abi.h", "d1/device/d1_gemm.h", "d1_isa.h",
 	};
 	struct d1_program_info a, b;
 	struct d1_toolchain tc;
@@ -469,7 +469,7 @@ TEST_F_TIMEOUT(prog, runtime_location_is_not_in_the_key, COMPILE_TIMEOUT)
 		snprintf(path, sizeof(path), "%s%s", rt, dirs[i]);
 		ASSERT_EQ(0, mkdir(path, 0755));
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
 		snprintf(from, sizeof(from), "%s/%s", tc.incdir[0], hdrs[i]);
 		if (access(from, R_OK))
 			snprintf(from, sizeof(from), "%s/%s", tc.incdir[1], hdrs[i]);

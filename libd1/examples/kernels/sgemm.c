@@ -19,103 +19,15 @@
 #define BN	128
 #define KC	64
 
+#define D1_GEMM_LDA	KC
+#define D1_GEMM_LDB	BN
+#include <d1/device/d1_gemm.h>
+
 static float acc[BM * BN];		/* A B of the block */
 static float cin[BM * BN];		/* C of the block, then the result */
 static float sa[2][BM * KC];
 static float sb[2][KC * BN];
 static struct d1_dma_desc da[2][BM + KC], dc[BM];
-
-/* Link @n copies of @len bytes, @src and @dst advancing by their
- * strides, into a DMA list at @d; returns the descriptor after it. */
-static struct d1_dma_desc *rows(struct d1_dma_desc *d, uint16_t kind,
-				uint64_t dst, uint64_t dst_stride, uint64_t src,
-				uint64_t src_stride, uint32_t len, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++, d++) {
-		d->src = src + i * src_stride;
-		d->dst = dst + i * dst_stride;
-		d->len = len;
-		d->kind = kind | D1_DMA_LIST;
-		d->node = 0;
-		d->next = (uintptr_t)(d + 1);
-	}
-	d[-1].kind &= ~D1_DMA_LIST;
-	return d;
-}
-
-/* Register numbers must be literals: row r of the C tile is v4r..v4r+3,
- * A's broadcasts v16..v19, B's vectors v20..v23. */
-#define FMA_ROW(va, c0, c1, c2, c3) do { \
-	d1_vfma(D1_T_FP32, c0, va, 20, c0); d1_vfma(D1_T_FP32, c1, va, 21, c1); \
-	d1_vfma(D1_T_FP32, c2, va, 22, c2); d1_vfma(D1_T_FP32, c3, va, 23, c3); \
-} while (0)
-#define C_ROW(op, p, c0, c1, c2, c3) do { \
-	op(c0, p, 0); op(c1, p, 64); op(c2, p, 128); op(c3, p, 192); \
-} while (0)
-#define C_TILE(op, p) do { \
-	C_ROW(op, p, 0, 1, 2, 3); C_ROW(op, (p) + BN, 4, 5, 6, 7); \
-	C_ROW(op, (p) + 2 * BN, 8, 9, 10, 11); \
-	C_ROW(op, (p) + 3 * BN, 12, 13, 14, 15); \
-} while (0)
-#define ZERO(v, p, off)	d1_vsplat(D1_T_FP32, v, 0)
-
-/* c[0..3][0..63] (row stride BN) += a[0..3][0..kc) (row stride KC) b
- * (row stride BN); @first: from zero. */
-static void tile4x64(const float *a, const float *b, float *c, uint32_t kc,
-		     int first)
-{
-	const float *end = a + kc;
-
-	if (first)
-		C_TILE(ZERO, c);
-	else
-		C_TILE(d1_vld_at, c);
-	for (; a < end; a++, b += BN) {
-		d1_vldbc32_at(16, a, 0);
-		d1_vldbc32_at(17, a, 4 * KC);
-		d1_vldbc32_at(18, a, 8 * KC);
-		d1_vldbc32_at(19, a, 12 * KC);
-		d1_vld_at(20, b, 0);
-		d1_vld_at(21, b, 64);
-		d1_vld_at(22, b, 128);
-		d1_vld_at(23, b, 192);
-		FMA_ROW(16, 0, 1, 2, 3);
-		FMA_ROW(17, 4, 5, 6, 7);
-		FMA_ROW(18, 8, 9, 10, 11);
-		FMA_ROW(19, 12, 13, 14, 15);
-	}
-	C_TILE(d1_vst_at, c);
-}
-
-/* The same for a 4 x 16 tile (the last columns when bn % 64). */
-static void tile4x16(const float *a, const float *b, float *c, uint32_t kc,
-		     int first)
-{
-	const float *end = a + kc;
-
-	if (first) {
-		d1_vsplat(D1_T_FP32, 0, 0); d1_vsplat(D1_T_FP32, 1, 0);
-		d1_vsplat(D1_T_FP32, 2, 0); d1_vsplat(D1_T_FP32, 3, 0);
-	} else {
-		d1_vld_at(0, c, 0); d1_vld_at(1, c + BN, 0);
-		d1_vld_at(2, c + 2 * BN, 0); d1_vld_at(3, c + 3 * BN, 0);
-	}
-	for (; a < end; a++, b += BN) {
-		d1_vldbc32_at(16, a, 0);
-		d1_vldbc32_at(17, a, 4 * KC);
-		d1_vldbc32_at(18, a, 8 * KC);
-		d1_vldbc32_at(19, a, 12 * KC);
-		d1_vld_at(20, b, 0);
-		d1_vfma(D1_T_FP32, 0, 16, 20, 0);
-		d1_vfma(D1_T_FP32, 1, 17, 20, 1);
-		d1_vfma(D1_T_FP32, 2, 18, 20, 2);
-		d1_vfma(D1_T_FP32, 3, 19, 20, 3);
-	}
-	d1_vst_at(0, c, 0); d1_vst_at(1, c + BN, 0);
-	d1_vst_at(2, c + 2 * BN, 0); d1_vst_at(3, c + 3 * BN, 0);
-}
 
 D1_KERNEL(sgemm, (d1_devptr, a), (d1_devptr, b), (d1_devptr, c),
 	  (uint32_t, m), (uint32_t, n), (uint32_t, k), (float, alpha),
@@ -149,20 +61,23 @@ D1_KERNEL(sgemm, (d1_devptr, a), (d1_devptr, b), (d1_devptr, c),
 				if (!kk) {	/* the last block's C is out */
 					if (c_tag)
 						d1_dma_wait(c_tag);
-					d = rows(dc, D1_DMA_HBM_TO_SRAM,
-						 (uintptr_t)cin, BN * 4,
-						 c.addr + ((uint64_t)m0 * n + n0) * 4,
-						 (uint64_t)n * 4, bn * 4, bm);
+					d = d1_dma_rows(dc, D1_DMA_HBM_TO_SRAM,
+							(uintptr_t)cin, BN * 4,
+							c.addr + ((uint64_t)m0 * n + n0) * 4,
+							(uint64_t)n * 4, bn * 4, bm);
+					d[-1].kind &= ~D1_DMA_LIST;
 					d1_dma_start(dc);
 					d = da[buf];
 				}
-				d = rows(d, D1_DMA_HBM_TO_SRAM, (uintptr_t)sa[buf],
-					 KC * 4, a.addr + ((uint64_t)m0 * k + k0) * 4,
-					 (uint64_t)k * 4, kc * 4, bm);
-				d[-1].kind |= D1_DMA_LIST;
-				rows(d, D1_DMA_HBM_TO_SRAM, (uintptr_t)sb[buf],
-				     BN * 4, b.addr + ((uint64_t)k0 * n + n0) * 4,
-				     (uint64_t)n * 4, bn * 4, kc);
+				d = d1_dma_rows(d, D1_DMA_HBM_TO_SRAM,
+						(uintptr_t)sa[buf], KC * 4,
+						a.addr + ((uint64_t)m0 * k + k0) * 4,
+						(uint64_t)k * 4, kc * 4, bm);
+				d = d1_dma_rows(d, D1_DMA_HBM_TO_SRAM,
+						(uintptr_t)sb[buf], BN * 4,
+						b.addr + ((uint64_t)k0 * n + n0) * 4,
+						(uint64_t)n * 4, bn * 4, kc);
+				d[-1].kind &= ~D1_DMA_LIST;
 				tag[buf] = d1_dma_start(da[buf]);
 			}
 			if (!kk)
@@ -175,11 +90,15 @@ D1_KERNEL(sgemm, (d1_devptr, a), (d1_devptr, b), (d1_devptr, c),
 				d1_dma_wait(tag[p]);
 				for (i = 0; i < bm; i += 4) {
 					for (j = 0; j + 64 <= bn; j += 64)
-						tile4x64(&sa[p][i * KC], &sb[p][j],
-							 &acc[i * BN + j], kc, kk == 1);
+						d1_gemm_f32_4x64(&sa[p][i * KC],
+								 &sb[p][j],
+								 &acc[i * BN + j], kc,
+								 kk == 1);
 					for (; j < bn; j += 16)
-						tile4x16(&sa[p][i * KC], &sb[p][j],
-							 &acc[i * BN + j], kc, kk == 1);
+						d1_gemm_f32_4x16(&sa[p][i * KC],
+								 &sb[p][j],
+								 &acc[i * BN + j], kc,
+								 kk == 1);
 				}
 			}
 		}
@@ -194,8 +113,9 @@ D1_KERNEL(sgemm, (d1_devptr, a), (d1_devptr, b), (d1_devptr, c),
 				d1_vfma(D1_T_FP32, 2, 1, 30, 2);
 				d1_vst(2, &cin[i * BN + j]);
 			}
-		rows(dc, D1_DMA_SRAM_TO_HBM, c.addr + ((uint64_t)m0 * n + n0) * 4,
-		     (uint64_t)n * 4, (uintptr_t)cin, BN * 4, bn * 4, bm);
+		d1_dma_rows(dc, D1_DMA_SRAM_TO_HBM,
+			    c.addr + ((uint64_t)m0 * n + n0) * 4, (uint64_t)n * 4,
+			    (uintptr_t)cin, BN * 4, bn * 4, bm)[-1].kind &= ~D1_DMA_LIST;
 		c_tag = d1_dma_start(dc);
 	}
 	if (c_tag)

@@ -135,13 +135,14 @@ int d1_main(void *argp, unsigned int hart)
 				uint32_t kc = kt - k0 < KT ? (uint32_t)(kt - k0) : KT;
 				struct d1_dma_desc *d;
 
-				d = rows(r->da[buf], D1_DMA_HBM_TO_SRAM,
-					 (uintptr_t)r->a[buf], KT * 64,
-					 g->a + (m0 * kt + k0) * 64, kt * 64,
-					 kc * 64, bm);
-				d = rows(d, D1_DMA_HBM_TO_SRAM, (uintptr_t)r->b[buf],
-					 BN * 64, g->b + (k0 * nt + n0) * 64, nt * 64,
-					 bn * 64, kc);
+				d = d1_dma_rows(r->da[buf], D1_DMA_HBM_TO_SRAM,
+						(uintptr_t)r->a[buf], KT * 64,
+						g->a + (m0 * kt + k0) * 64, kt * 64,
+						kc * 64, bm);
+				d = d1_dma_rows(d, D1_DMA_HBM_TO_SRAM,
+						(uintptr_t)r->b[buf], BN * 64,
+						g->b + (k0 * nt + n0) * 64, nt * 64,
+						bn * 64, kc);
 				d[-1].kind &= ~D1_DMA_LIST;
 				tag[buf] = d1_dma_start(r->da[buf]);
 				if (STEP < 3)
@@ -184,19 +185,21 @@ int d1_main(void *argp, unsigned int hart)
 			}
 		}
 		{	/* C block out: one descriptor per tile row */
-			struct d1_dma_desc *d = rows(r->dc, D1_DMA_SRAM_TO_HBM,
-						     g->c + (m0 * nt + n0) * 256,
-						     nt * 256, (uintptr_t)r->c,
-						     BN * 256, bn * 256, bm);
+			struct d1_dma_desc *d;
+
+			d = d1_dma_rows(r->dc, D1_DMA_SRAM_TO_HBM,
+					g->c + (m0 * nt + n0) * 256, nt * 256,
+					(uintptr_t)r->c, BN * 256, bn * 256, bm);
 
 			if (g->sr_out) {
 				for (i = 0; i < bm; i++)
 					for (j = 0; j < bn; j++)
 						to_bf16_sr(&r->c[(i * BN + j) * 256],
 							   &r->c16[(i * BN + j) * 128]);
-				d = rows(d, D1_DMA_SRAM_TO_HBM,
-					 g->c16 + (m0 * nt + n0) * 128, nt * 128,
-					 (uintptr_t)r->c16, BN * 128, bn * 128, bm);
+				d = d1_dma_rows(d, D1_DMA_SRAM_TO_HBM,
+						g->c16 + (m0 * nt + n0) * 128,
+						nt * 128, (uintptr_t)r->c16,
+						BN * 128, bn * 128, bm);
 			}
 			d[-1].kind &= ~D1_DMA_LIST;
 			c_tag = d1_dma_start(r->dc);
