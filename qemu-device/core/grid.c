@@ -21,6 +21,7 @@
 #include "bits.h"
 #include "fmt.h"
 #include "sim.h"
+#include "timing.h"
 
 #define DEFAULT_QUANTUM 4096
 
@@ -259,6 +260,7 @@ static int dma_start(struct d1_node *n, struct d1_hart *h, uint64_t desc,
 		op->dst = d1_ld_le(d + D1_DMA_OFF_DST, 8);
 		op->tag = tag;
 		op->pc = h->pc;
+		op->at = h->cycle;
 		op->hart = h->id;
 		if (!(kind & D1_DMA_LIST))
 			break;
@@ -380,6 +382,7 @@ int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
 		if (n->dma_done >= tag) {
 			h->x[in->rd] = 0;
 			h->state = H_RUN;
+			d1_tm_dma_wait(n, h, tag);
 		} else {
 			h->state = H_DMA_WAIT;
 		}
@@ -391,6 +394,8 @@ int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
 
 		if ((a & D1_SEM_SELF) || node == n->rank) {
 			n->sem[idx] += (uint32_t)b;
+			if (h->cycle > n->sem_at[idx])
+				n->sem_at[idx] = h->cycle;
 			return 0;
 		}
 		if (node >= n->run->nnodes) {	/* not a node of the launch */
@@ -405,12 +410,14 @@ int d1_sync_exec(struct d1_node *n, struct d1_hart *h,
 		s->node = node;
 		s->sem = idx;
 		s->val = (uint32_t)b;
+		s->at = d1_tm_signal_at(n, h, node);
 		return 0;
 	}
 	case D1_S_SEM_WAIT:
 		if (n->sem[idx] >= (uint32_t)b) {
 			n->sem[idx] -= (uint32_t)b;
 			h->state = H_RUN;
+			d1_tm_sem_wait(n, h, idx);
 		} else {
 			h->state = H_SEM_WAIT;
 			h->wait_sem = idx;
@@ -556,6 +563,9 @@ static void run_load(struct d1_run *run, uint32_t harts, uint64_t entry,
 		n->dma_issued = 0;
 		n->dma_done = 0;
 		memset(n->sem, 0, sizeof(n->sem));
+		memset(n->sem_at, 0, sizeof(n->sem_at));
+		memset(n->dma_at, 0, sizeof(n->dma_at));
+		n->dma_last = 0;
 		n->nharts = harts;
 		memcpy(n->sram + lo, img->seg, img->image_hi - img->image_lo);
 		d1_dirty(n->dirty, lo, img->image_hi - img->image_lo);
@@ -572,6 +582,7 @@ static void node_epoch(void *ctx, uint32_t i)
 {
 	struct d1_run *run = ctx;
 	struct d1_node *n = run->node[i];
+	uint64_t start[D1_MAX_HARTS] = { 0 }, issued[D1_MAX_HARTS] = { 0 };
 	uint32_t k;
 
 	n->progress = false;
@@ -581,15 +592,14 @@ static void node_epoch(void *ctx, uint32_t i)
 		struct d1_hart *h = &n->harts[k];
 		uint64_t before = h->instret;
 
+		start[k] = h->cycle;
 		if (h->state == H_SEM_WAIT || h->state == H_DMA_WAIT)
 			h->state = H_RUN;	/* re-executes the wait */
 		if (h->state == H_RUN)
 			d1_hart_run(n, h, run->quantum);
+		issued[k] = h->instret - before;
 		if (h->instret != before)
 			n->progress = true;
-		if (h->state == H_SEM_WAIT || h->state == H_DMA_WAIT ||
-		    h->state == H_BARRIER)
-			h->cycle += run->quantum;
 		if (h->state == H_RUN && h->instret >= h->budget &&
 		    !n->stopped) {
 			n->stopped = true;
@@ -598,6 +608,8 @@ static void node_epoch(void *ctx, uint32_t i)
 			n->rep.fault_pc = h->pc;
 		}
 	}
+	if (d1_tm_enabled())
+		d1_tm_smt(n, start, issued);
 }
 
 /* Stop every live node of @run with @status (where its first hart is). */
@@ -632,6 +644,8 @@ static bool run_stopping(struct d1_run *run)
 static bool boundary(struct d1_run *run, struct d1_launch_result *res)
 {
 	bool event = false, any_live = false, all_barrier = true;
+	bool dma_planned = false;
+	uint64_t release = 0;
 	uint32_t i, k, j;
 
 	for (i = 0; i < run->nnodes; i++) {
@@ -639,6 +653,10 @@ static bool boundary(struct d1_run *run, struct d1_launch_result *res)
 
 		if (n->progress)
 			event = true;
+		if (n->ndma && !dma_planned && d1_tm_enabled()) {
+			d1_tm_dma_plan(run);
+			dma_planned = true;
+		}
 		for (j = 0; j < n->ndma && !n->stopped; j++) {
 			uint64_t addr = 0;
 			int fault;
@@ -655,6 +673,7 @@ static bool boundary(struct d1_run *run, struct d1_launch_result *res)
 					      addr);
 				break;
 			}
+			d1_tm_dma_done(run, n, &n->dma[j]);
 			n->dma_done = n->dma[j].tag;
 			event = true;
 		}
@@ -663,9 +682,14 @@ static bool boundary(struct d1_run *run, struct d1_launch_result *res)
 	for (i = 0; i < run->nnodes; i++) {
 		struct d1_node *n = run->node[i];
 
-		for (j = 0; j < n->nsig; j++)
-			run->node[n->sig[j].node]->sem[n->sig[j].sem] +=
-				n->sig[j].val;
+		for (j = 0; j < n->nsig; j++) {
+			const struct d1_signal *sg = &n->sig[j];
+			struct d1_node *to = run->node[sg->node];
+
+			to->sem[sg->sem] += sg->val;
+			if (sg->at > to->sem_at[sg->sem])
+				to->sem_at[sg->sem] = sg->at;
+		}
 		if (n->nsig)
 			event = true;
 		n->nsig = 0;
@@ -682,9 +706,13 @@ static bool boundary(struct d1_run *run, struct d1_launch_result *res)
 			any_live = true;
 			if (n->harts[k].state != H_BARRIER)
 				all_barrier = false;
+			else if (n->harts[k].cycle > release)
+				release = n->harts[k].cycle;
 		}
 	}
 	if (any_live && all_barrier) {
+		/* the last hart to arrive releases them all */
+		release += D1_TM_BARRIER;
 		for (i = 0; i < run->nnodes; i++) {
 			struct d1_node *n = run->node[i];
 
@@ -698,7 +726,8 @@ static bool boundary(struct d1_run *run, struct d1_launch_result *res)
 				h->state = H_RUN;
 				h->pc += 4;
 				h->instret++;
-				h->cycle++;
+				h->stall_barrier += release - h->cycle;
+				h->cycle = release + D1_TC_SYNC;
 			}
 		}
 		event = true;
@@ -759,12 +788,26 @@ static void run_account(struct d1_run *run, struct d1_launch_result *res)
 
 	for (i = 0; i < run->nnodes; i++) {
 		struct d1_node *n = run->node[i];
+		struct d1_node_counters *c = &n->rep.ctr;
 
 		for (k = 0; k < n->nharts; k++) {
-			n->rep.instret += n->harts[k].instret;
-			if (n->harts[k].cycle > n->rep.cycles)
-				n->rep.cycles = n->harts[k].cycle;
+			const struct d1_hart *h = &n->harts[k];
+
+			n->rep.instret += h->instret;
+			if (h->cycle > c->cycles)
+				c->cycles = h->cycle;
+			c->instret[k] = h->instret;
+			c->stall_dma += h->stall_dma;
+			c->stall_sem += h->stall_sem;
+			c->stall_barrier += h->stall_barrier;
+			c->vec_ops += h->vec_ops;
+			c->mat_ops += h->mat_ops;
+			c->flops += h->flops;
 		}
+		d1_tm_links(run, i, c->link_bytes);
+		n->rep.cycles = c->cycles;
+		if (c->cycles > res->cycles)
+			res->cycles = c->cycles;
 		res->instret += n->rep.instret;
 		switch (n->rep.status) {
 		case D1_NODE_EXITED: res->exited++; break;
@@ -817,8 +860,12 @@ int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
 	if (entry < img->text_lo || entry >= img->text_hi || (entry & 3))
 		return fail(err, errlen, "entry point outside the text");
 	run.node = calloc((size_t)run.cols * run.rows, sizeof(*run.node));
-	if (!run.node)
+	run.tm = d1_tm_run_create(&run);
+	if (!run.node || !run.tm) {
+		free(run.node);
+		d1_tm_run_free(run.tm);
 		return fail(err, errlen, "out of memory");
+	}
 
 	run.quantum = l->quantum ? l->quantum : DEFAULT_QUANTUM;
 	atomic_init(&run.abort, 0);
@@ -846,5 +893,6 @@ int d1_grid_run(struct d1_grid *g, const struct d1_launch *l,
 	*pp = run.next;
 	pthread_mutex_unlock(&g->lock);
 	free(run.node);
+	d1_tm_run_free(run.tm);
 	return 0;
 }

@@ -169,6 +169,7 @@ struct d1_launch_result {
 	uint64_t instret;
 	uint64_t epochs;
 	uint64_t scrub_ns;	/* host time spent scrubbing (CLOCK_MONOTONIC) */
+	uint64_t cycles;	/* modelled: the last node's end (ctr.cycles) */
 };
 
 struct d1_grid;

@@ -20,6 +20,7 @@
 #include "hostfp.h"
 #include "jit.h"
 #include "sim.h"
+#include "timing.h"
 
 /* ---------------------------------------------------------------- memory */
 
@@ -97,6 +98,7 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 		SRAM_CHECK(a_, sz, D1_FAULT_LOAD);			\
 		x[in->rd] = (uint64_t)(int64_t)(type)			\
 			    d1_ld_le(mem + o, sz);			\
+		lat += D1_TC_LOAD - 1;					\
 	} while (0)
 
 /* A store of at most 8 bytes touches at most two pages. */
@@ -137,6 +139,18 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 		in = code + ((t_ - base) >> 2) - 1;			\
 	} while (0)
 
+/* Timing: cycles beyond the one every instruction costs (timing.h) */
+#define COST(c) (lat += (c) - 1)
+
+/* Bring h->instret and h->cycle up to date (before what reads them). */
+#define FLUSH()								\
+	do {								\
+		h->instret += start_left - left;			\
+		h->cycle += start_left - left + lat;			\
+		lat = 0;						\
+		start_left = left;					\
+	} while (0)
+
 #define PC() (base + ((uint64_t)(in - code) << 2))
 
 /* Taken branch / JAL: a pre-checked index offset, or the slow path. */
@@ -147,6 +161,9 @@ void d1_node_fault(struct d1_node *n, struct d1_hart *h, uint32_t fault,
 		else							\
 			in += in->imm - 1;				\
 	} while (0)
+
+/* A retired scalar FP arithmetic instruction: cost and one FP op. */
+#define FPOP(c) (COST(c), fl++)
 
 #define FP_RM(expr)							\
 	do {								\
@@ -217,6 +234,7 @@ static uint64_t interp(struct d1_node *n, struct d1_hart *h, uint64_t left)
 	uint64_t *dirty = n->dirty;
 	const uint64_t given = left;
 	uint64_t o, faddr = 0, fpc, done = 0, start_left = left;
+	uint64_t lat = 0, fl = 0;	/* timing: extra cycles, FP ops */
 	uint32_t fcode = 0;
 	const struct d1_insn *in;
 
@@ -317,20 +335,22 @@ next:
 		CASE(OP_SLLW) x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] << (x[in->rs2] & 31)); NEXT;
 		CASE(OP_SRLW) x[in->rd] = (uint64_t)(int64_t)(int32_t)((uint32_t)x[in->rs1] >> (x[in->rs2] & 31)); NEXT;
 		CASE(OP_SRAW) x[in->rd] = (uint64_t)(int64_t)((int32_t)x[in->rs1] >> (x[in->rs2] & 31)); NEXT;
-		CASE(OP_MUL) x[in->rd] = x[in->rs1] * x[in->rs2]; NEXT;
-		CASE(OP_MULH) x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, true); NEXT;
-		CASE(OP_MULHSU) x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, false); NEXT;
-		CASE(OP_MULHU) x[in->rd] = mulhu64(x[in->rs1], x[in->rs2]); NEXT;
+		CASE(OP_MUL) x[in->rd] = x[in->rs1] * x[in->rs2]; COST(D1_TC_MUL); NEXT;
+		CASE(OP_MULH) x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, true); COST(D1_TC_MUL); NEXT;
+		CASE(OP_MULHSU) x[in->rd] = mulh64(x[in->rs1], x[in->rs2], true, false); COST(D1_TC_MUL); NEXT;
+		CASE(OP_MULHU) x[in->rd] = mulhu64(x[in->rs1], x[in->rs2]); COST(D1_TC_MUL); NEXT;
 		CASE(OP_DIV) {
 			int64_t a = (int64_t)x[in->rs1], b = (int64_t)x[in->rs2];
 
 			x[in->rd] = b == 0 ? UINT64_MAX :
 				    (a == INT64_MIN && b == -1) ? (uint64_t)a :
 				    (uint64_t)(a / b);
+			COST(D1_TC_DIV);
 			NEXT;
 		}
 		CASE(OP_DIVU)
 			x[in->rd] = x[in->rs2] ? x[in->rs1] / x[in->rs2] : UINT64_MAX;
+			COST(D1_TC_DIV);
 			NEXT;
 		CASE(OP_REM) {
 			int64_t a = (int64_t)x[in->rs1], b = (int64_t)x[in->rs2];
@@ -338,25 +358,30 @@ next:
 			x[in->rd] = b == 0 ? (uint64_t)a :
 				    (a == INT64_MIN && b == -1) ? 0 :
 				    (uint64_t)(a % b);
+			COST(D1_TC_DIV);
 			NEXT;
 		}
 		CASE(OP_REMU)
 			x[in->rd] = x[in->rs2] ? x[in->rs1] % x[in->rs2] : x[in->rs1];
+			COST(D1_TC_DIV);
 			NEXT;
 		CASE(OP_MULW)
 			x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[in->rs1] * x[in->rs2]);
+			COST(D1_TC_MUL);
 			NEXT;
 		CASE(OP_DIVW) {
 			int32_t a = (int32_t)x[in->rs1], b = (int32_t)x[in->rs2];
 
 			x[in->rd] = (uint64_t)(int64_t)(b == 0 ? -1 :
 					(a == INT32_MIN && b == -1) ? a : a / b);
+			COST(D1_TC_DIV);
 			NEXT;
 		}
 		CASE(OP_DIVUW) {
 			uint32_t a = (uint32_t)x[in->rs1], b = (uint32_t)x[in->rs2];
 
 			x[in->rd] = (uint64_t)(int64_t)(int32_t)(b ? a / b : UINT32_MAX);
+			COST(D1_TC_DIV);
 			NEXT;
 		}
 		CASE(OP_REMW) {
@@ -364,12 +389,14 @@ next:
 
 			x[in->rd] = (uint64_t)(int64_t)(b == 0 ? a :
 					(a == INT32_MIN && b == -1) ? 0 : a % b);
+			COST(D1_TC_DIV);
 			NEXT;
 		}
 		CASE(OP_REMUW) {
 			uint32_t a = (uint32_t)x[in->rs1], b = (uint32_t)x[in->rs2];
 
 			x[in->rd] = (uint64_t)(int64_t)(int32_t)(b ? a % b : a);
+			COST(D1_TC_DIV);
 			NEXT;
 		}
 		CASE(OP_NOP)
@@ -396,9 +423,7 @@ next:
 			bool write = kind == 0 || in->rs1 != 0;
 			uint64_t old, nv;
 
-			h->instret += start_left - left;
-			h->cycle += start_left - left;
-			start_left = left;
+			FLUSH();
 			if (!d1_csr_access(n, h, (uint32_t)in->imm, false, 0, &old))
 				goto illegal;
 			nv = kind == 0 ? src : kind == 1 ? old | src : old & ~src;
@@ -406,6 +431,7 @@ next:
 						 nv, &old))
 				goto illegal;
 			x[in->rd] = old;
+			COST(D1_TC_CSR);
 			NEXT;
 		}
 		CASE(OP_FLW) {
@@ -413,6 +439,7 @@ next:
 
 			SRAM_CHECK(a_, 4, D1_FAULT_LOAD);
 			f[in->rd] = (uint32_t)d1_ld_le(mem + o, 4);
+			COST(D1_TC_LOAD);
 			NEXT;
 		}
 		CASE(OP_FSW) {
@@ -450,13 +477,15 @@ next:
 				f[in->rd] = d1_f32_canon(fmaf(-a, b, c));
 			else
 				f[in->rd] = d1_f32_canon(fmaf(-a, b, -c));
+			COST(D1_TC_FP);
+			fl += 2;
 			NEXT;
 		}
-		CASE(OP_FADD) FP_RM(d1_b2f(f[in->rs1]) + d1_b2f(f[in->rs2])); NEXT;
-		CASE(OP_FSUB) FP_RM(d1_b2f(f[in->rs1]) - d1_b2f(f[in->rs2])); NEXT;
-		CASE(OP_FMUL) FP_RM(d1_b2f(f[in->rs1]) * d1_b2f(f[in->rs2])); NEXT;
-		CASE(OP_FDIV) FP_RM(d1_b2f(f[in->rs1]) / d1_b2f(f[in->rs2])); NEXT;
-		CASE(OP_FSQRT) FP_RM(sqrtf(d1_b2f(f[in->rs1]))); NEXT;
+		CASE(OP_FADD) FP_RM(d1_b2f(f[in->rs1]) + d1_b2f(f[in->rs2])); FPOP(D1_TC_FP); NEXT;
+		CASE(OP_FSUB) FP_RM(d1_b2f(f[in->rs1]) - d1_b2f(f[in->rs2])); FPOP(D1_TC_FP); NEXT;
+		CASE(OP_FMUL) FP_RM(d1_b2f(f[in->rs1]) * d1_b2f(f[in->rs2])); FPOP(D1_TC_FP); NEXT;
+		CASE(OP_FDIV) FP_RM(d1_b2f(f[in->rs1]) / d1_b2f(f[in->rs2])); FPOP(D1_TC_FDIV); NEXT;
+		CASE(OP_FSQRT) FP_RM(sqrtf(d1_b2f(f[in->rs1]))); FPOP(D1_TC_FDIV); NEXT;
 		CASE(OP_FSGNJ)
 			f[in->rd] = (f[in->rs1] & 0x7fffffff) | (f[in->rs2] & 0x80000000u);
 			NEXT;
@@ -466,8 +495,8 @@ next:
 		CASE(OP_FSGNJX)
 			f[in->rd] = f[in->rs1] ^ (f[in->rs2] & 0x80000000u);
 			NEXT;
-		CASE(OP_FMIN) f[in->rd] = d1_fminmax(h, f[in->rs1], f[in->rs2], false); NEXT;
-		CASE(OP_FMAX) f[in->rd] = d1_fminmax(h, f[in->rs1], f[in->rs2], true); NEXT;
+		CASE(OP_FMIN) f[in->rd] = d1_fminmax(h, f[in->rs1], f[in->rs2], false); COST(D1_TC_FP); NEXT;
+		CASE(OP_FMAX) f[in->rd] = d1_fminmax(h, f[in->rs1], f[in->rs2], true); COST(D1_TC_FP); NEXT;
 		CASE(OP_FCVT_W_S) CASE(OP_FCVT_WU_S)
 		CASE(OP_FCVT_L_S) CASE(OP_FCVT_LU_S) {
 			int rm = d1_fp_rm(h, in);
@@ -476,16 +505,18 @@ next:
 				goto illegal;
 			x[in->rd] = d1_fcvt_to_int(h, f[in->rs1], rm,
 						in->op - OP_FCVT_W_S);
+			COST(D1_TC_FP);
 			NEXT;
 		}
-		CASE(OP_FCVT_S_W) FP_RM((float)(int32_t)x[in->rs1]); NEXT;
-		CASE(OP_FCVT_S_WU) FP_RM((float)(uint32_t)x[in->rs1]); NEXT;
-		CASE(OP_FCVT_S_L) FP_RM((float)(int64_t)x[in->rs1]); NEXT;
-		CASE(OP_FCVT_S_LU) FP_RM((float)x[in->rs1]); NEXT;
+		CASE(OP_FCVT_S_W) FP_RM((float)(int32_t)x[in->rs1]); COST(D1_TC_FP); NEXT;
+		CASE(OP_FCVT_S_WU) FP_RM((float)(uint32_t)x[in->rs1]); COST(D1_TC_FP); NEXT;
+		CASE(OP_FCVT_S_L) FP_RM((float)(int64_t)x[in->rs1]); COST(D1_TC_FP); NEXT;
+		CASE(OP_FCVT_S_LU) FP_RM((float)x[in->rs1]); COST(D1_TC_FP); NEXT;
 		CASE(OP_FMV_X_W) x[in->rd] = (uint64_t)(int64_t)(int32_t)f[in->rs1]; NEXT;
 		CASE(OP_FMV_W_X) f[in->rd] = (uint32_t)x[in->rs1]; NEXT;
 		CASE(OP_FEQ) CASE(OP_FLT) CASE(OP_FLE)
 			x[in->rd] = d1_fcmp(h, f[in->rs1], f[in->rs2], in->op);
+			COST(D1_TC_FP);
 			NEXT;
 		CASE(OP_FCLASS) x[in->rd] = d1_fclass(f[in->rs1]); NEXT;
 		CASE(OP_VARITH)
@@ -498,9 +529,11 @@ next:
 				goto illegal;
 			if (fcode)
 				goto fault;
+			COST(d1_tm_vec(h, in));
 			NEXT;
 		CASE(OP_SYNC)
 			h->pc = PC();
+			FLUSH();
 			fcode = (uint32_t)d1_sync_exec(n, h, in, &faddr);
 			if (fcode == D1_FAULT_ILLEGAL)
 				goto illegal;
@@ -508,6 +541,7 @@ next:
 				goto fault;
 			if (h->state != H_RUN)
 				goto out;	/* blocked: retry later */
+			COST(in->f7 == D1_S_DMA_START ? D1_TC_DMA : D1_TC_SYNC);
 			NEXT;
 	DISPATCH_END
 	goto out;
@@ -530,7 +564,8 @@ out:
 count:
 	done = start_left - left;
 	h->instret += done;
-	h->cycle += done;
+	h->cycle += done + lat;
+	h->flops += fl;
 	return given - left;
 }
 
@@ -553,8 +588,7 @@ void d1_hart_run(struct d1_node *n, struct d1_hart *h, uint64_t n_insns)
 	} else {
 		while (left && h->state == H_RUN && !n->stopped) {
 			k = d1_jit_run(j, n, h, left);
-			h->instret += k;
-			h->cycle += k;
+			h->instret += k;	/* the code counts cycles */
 			left -= k;
 			if (!left)
 				break;

@@ -11,6 +11,9 @@
  * - first checks that the hart may still run all of its instructions
  *   (r13 counts the instructions left, the block subtracts its length),
  *   so that runs stop exactly where the interpreter's would;
+ * - then adds its instructions' modelled cycles and operation counts
+ *   to the hart (timing.h); an exit from its middle takes back those
+ *   of the instructions it did not run;
  * - keeps the guest registers in struct d1_hart (rbx) and SRAM at r12,
  *   with the same bounds checks as the interpreter;
  * - ends in a direct jump to the next block (branches and jumps with a
@@ -36,6 +39,7 @@
 #include "decode.h"
 #include "fp.h"
 #include "jit.h"
+#include "timing.h"
 
 #if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
 #define D1_JIT_X86 1
@@ -499,6 +503,7 @@ static void evex_(struct as *a, struct evex e, int reg, int v, struct mem m,
 #define FOFF(r)	((int32_t)(offsetof(struct d1_hart, f) + 4 * (r)))
 #define VOFF(r)	((int32_t)(offsetof(struct d1_hart, v) + 64 * (r)))
 #define CTX(f)	((int32_t)offsetof(struct jit_ctx, f))
+#define HOFF(f)	((int32_t)offsetof(struct d1_hart, f))
 
 /*
  * A block's vector register cache: when a block's vector instructions
@@ -552,10 +557,14 @@ struct jit_build {
 		size_t at;	/* rel32 */
 		uint64_t idx;	/* instruction to resume at */
 		uint64_t back;	/* instructions to give back to RLEFT */
+		struct d1_tm_w bw;	/* their counts to take back */
 		struct vcache vc;	/* registers to write back */
 	} *ex;
 	size_t nex, ex_cap;
 	bool fail;
+	bool timing;		/* count cycles and ops (timing.h) */
+	/* the block's timing weights: of its first k instructions */
+	struct d1_tm_w wsum[JIT_MAX_BLOCK + 1];
 };
 
 static uint64_t pc_of(const struct jit_build *jb, uint64_t i)
@@ -595,7 +604,17 @@ static void add_exit(struct jit_build *jb, size_t at, uint64_t idx,
 		jb->ex = p;
 		jb->ex_cap = cap;
 	}
-	jb->ex[jb->nex++] = (struct exitpt){ at, idx, back, { false, 0, 0, 0, 0 } };
+	jb->ex[jb->nex] = (struct exitpt){ at, idx, back, { 0 },
+					   { false, 0, 0, 0, 0 } };
+	if (back) {	/* [idx, idx + back) is the rest of this block */
+		const struct d1_tm_w *all = &jb->wsum[jb->len];
+		const struct d1_tm_w *done = &jb->wsum[idx - jb->start];
+
+		jb->ex[jb->nex].bw = (struct d1_tm_w){
+			all->cycles - done->cycles, all->vec - done->vec,
+			all->mat - done->mat, all->flops - done->flops };
+	}
+	jb->nex++;
 }
 
 /* A jump (already emitted, rel32 at @at) out of the middle of the block
@@ -1418,6 +1437,44 @@ static void plan_cache(struct jit_build *jb)
 	jb->vc = (struct vcache){ true, scratch, used, written, 0 };
 }
 
+/* add (@digit 0) or sub (5) qword [hart field], imm32 */
+static void count_field(struct as *a, int digit, int32_t off, uint32_t v)
+{
+	if (!v)
+		return;
+	rm_(a, 0, 1, 0x81, 1, digit, M(RH, off), 0);
+	b4(a, v);
+}
+
+/* Count timing weights @w into the hart (add) or take them back (sub). */
+static void emit_counts(struct jit_build *jb, const struct d1_tm_w *w,
+			int digit)
+{
+	if (!jb->timing)
+		return;
+	count_field(&jb->a, digit, HOFF(cycle), w->cycles);
+	count_field(&jb->a, digit, HOFF(vec_ops), w->vec);
+	count_field(&jb->a, digit, HOFF(mat_ops), w->mat);
+	count_field(&jb->a, digit, HOFF(flops), w->flops);
+}
+
+/* The block's prefix sums of timing weights. */
+static void block_weights(struct jit_build *jb)
+{
+	uint64_t k;
+
+	for (k = 0; k < jb->len; k++) {
+		struct d1_tm_w w, *s = &jb->wsum[k + 1];
+
+		d1_tm_insn(&jb->code[jb->start + k], &w);
+		*s = jb->wsum[k];
+		s->cycles += w.cycles;
+		s->vec += w.vec;
+		s->mat += w.mat;
+		s->flops += w.flops;
+	}
+}
+
 /* After the block's instructions: out to the next block, unless a jump
  * ended it (@here: the next block may be emitted right after). */
 static void emit_tail(struct jit_build *jb, const bool *leader, bool here)
@@ -1472,6 +1529,7 @@ static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 	}
 	jb->start = start;
 	jb->block_at[start] = (long)a->n;
+	block_weights(jb);
 	plan_cache(jb);
 	last = &jb->code[start + jb->len - 1];
 	loop = jb->vc.on && is_branch(last->op) && !last->rs3 &&
@@ -1481,6 +1539,7 @@ static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 	alu_ri(a, ALU_CMP, 1, RLEFT, (int32_t)jb->len);
 	add_exit(jb, jcc32(a, CC_B), start, 0);
 	alu_ri(a, ALU_SUB, 1, RLEFT, (int32_t)jb->len);
+	emit_counts(jb, &jb->wsum[jb->len], 0);
 	if (jb->vc.on)
 		vc_load(jb);
 	emit_body(jb);
@@ -1504,6 +1563,7 @@ static uint64_t emit_block(struct jit_build *jb, uint64_t start,
 		if (!jb->fail)
 			jb->ex[jb->nex - 1].vc = jb->vc;
 		alu_ri(a, ALU_SUB, 1, RLEFT, (int32_t)jb->len);
+		emit_counts(jb, &jb->wsum[jb->len], 0);
 		bind(a, jmp32(a), top);
 	} else {
 		emit_tail(jb, leader, true);
@@ -1526,6 +1586,7 @@ static void emit_exits(struct jit_build *jb)
 		vc_writeback(jb, &e->vc);
 		if (e->back)
 			alu_ri(a, ALU_ADD, 1, RLEFT, (int32_t)e->back);
+		emit_counts(jb, &e->bw, 5);
 		mov_mi(a, M(RCTX, CTX(exit_pc)), (int32_t)pc_of(jb, e->idx));
 		bind(a, jmp32(a), jb->exit_code);
 	}
@@ -1593,6 +1654,7 @@ struct d1_jit *d1_jit_build(const struct d1_insn *code, uint64_t n,
 	jb.text_off = text_lo - D1_SRAM_BASE;
 	jb.text_end = text_hi - D1_SRAM_BASE;
 	jb.avx512 = host_avx512() && !(env && !strcmp(env, "noavx512"));
+	jb.timing = d1_tm_enabled();
 	leader = calloc(n + 1, sizeof(*leader));
 	jb.block_at = malloc((n + 1) * sizeof(*jb.block_at));
 	j = calloc(1, sizeof(*j));

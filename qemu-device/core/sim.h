@@ -54,6 +54,9 @@ struct d1_hart {
 	uint32_t wait_val;
 	uint64_t wait_tag;	/* H_DMA_WAIT */
 	int64_t exit_code;
+	/* timing model counters (timing.c); cycle is its clock */
+	uint64_t vec_ops, mat_ops, flops;
+	uint64_t stall_dma, stall_sem, stall_barrier;
 	d1_vreg v[32];
 };
 
@@ -64,6 +67,7 @@ struct d1_dma_op {
 	uint64_t src, dst;
 	uint64_t tag;
 	uint64_t pc;		/* of the dma.start, for fault reports */
+	uint64_t at;		/* issuing hart's clock at dma.start */
 	uint32_t hart;
 };
 
@@ -71,6 +75,7 @@ struct d1_signal {
 	uint32_t node;		/* launch rank */
 	uint32_t sem;
 	uint32_t val;
+	uint64_t at;		/* modelled arrival */
 };
 
 /*
@@ -91,7 +96,11 @@ static inline void d1_dirty(uint64_t *bm, uint64_t off, uint64_t len)
 		bm[p / 64] |= 1ull << (p % 64);
 }
 
+/* DMA tags whose completion time a node keeps (timing.c) */
+#define D1_TM_TAGS	64
+
 struct d1_run;
+struct d1_tm_run;
 
 struct d1_node {
 	struct d1_grid *g;
@@ -113,6 +122,10 @@ struct d1_node {
 	struct d1_signal *sig;
 	uint32_t nsig, sig_cap;
 	bool progress;		/* some hart retired an instruction */
+	/* timing model (timing.c) */
+	uint64_t sem_at[D1_NUM_SEMS];	/* arrival of the last signal */
+	uint64_t dma_at[D1_TM_TAGS];	/* completion of tag t at t % TAGS */
+	uint64_t dma_last;		/* of every transfer done so far */
 	struct d1_node_report rep;
 	char print[D1_PRINT_BUF_SIZE];
 };
@@ -143,6 +156,7 @@ struct d1_run {
 	uint32_t quantum;
 	uint64_t deadline;	/* now_ns value to stop at; 0: none */
 	atomic_int abort;	/* d1_grid_abort() */
+	struct d1_tm_run *tm;	/* timing model: links, HBM (timing.c) */
 	struct d1_run *next;	/* in g->runs */
 };
 
