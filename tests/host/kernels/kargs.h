@@ -113,4 +113,22 @@ struct sync_args {
 	uint64_t len;		/* ring: int32 elements per node */
 };
 
+/* kernels/timing.c modes (the timing model's tests) */
+enum timing_mode {
+	TIMING_DMA = 0,		/* rank r sends n bytes KDATA_IN -> KDATA_OUT
+				 * to rank dst[r] (none: 0xffff) and waits */
+	TIMING_HBM,		/* every node reads n bytes of HBM at addr */
+	TIMING_DIV,		/* every hart: a chain of n dependent divides */
+	TIMING_VMMA,		/* every hart: n x 64 vmma on registers */
+	TIMING_MIX,		/* scalar, FP, vector, vmma, DMA over the mesh
+				 * and HBM, semaphores and a barrier */
+};
+
+struct timing_args {
+	uint64_t mode;
+	uint64_t n;
+	uint64_t addr;
+	uint16_t dst[16];
+};
+
 #endif /* KARGS_H */
