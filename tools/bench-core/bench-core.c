@@ -11,9 +11,10 @@
  * build/bench.json); --json FILE also appends {name, value, unit,
  * baseline, ratio} records to the JSON array in FILE.
  *
- *   bench-core [--quick] [--matmul] [--json FILE]
+ *   bench-core [--quick] [--matmul] [--timing] [--json FILE]
  *
- * --matmul: only the matrix-unit and matmul figures.
+ * --matmul: only the matrix-unit and matmul figures; --timing: only what
+ * the timing model costs.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 
 #include "grid.h"
 #include "kernels/kargs.h"
+#include "timing.h"
 
 #define HBM_BASE 0x4000000000ull
 
@@ -468,6 +470,7 @@ static struct mm_time matmul_time(const char *kernel, uint32_t rows,
 {
 	struct d1_grid *g = grid(rows, cols, threads, kernel);
 	struct mm_time best = { 1e9, 1e9 };
+	uint64_t cycles;
 	struct hbm h;
 	struct gemm_args a;
 	struct d1_launch l = { 0 };
@@ -501,11 +504,13 @@ static struct mm_time matmul_time(const char *kernel, uint32_t rows,
 		if (r >= 0 && c < best.cpu)
 			best.cpu = c;
 	}
+	cycles = d1_grid_report(g, 0)->ctr.cycles;
 	printf("%s %ux%u grid, %u hart(s), %u thread(s): %.4f s (CPU %.4f s), "
-	       "%llu instructions, %llu epochs, node 0 %llu cycles\n", kernel,
-	       rows, cols, harts, threads, best.wall, best.cpu,
-	       (unsigned long long)res.instret, (unsigned long long)res.epochs,
-	       (unsigned long long)d1_grid_report(g, 0)->cycles);
+	       "%llu instructions, %llu epochs, node 0 %llu cycles, "
+	       "%.1f FLOP/cycle\n", kernel, rows, cols, harts, threads,
+	       best.wall, best.cpu, (unsigned long long)res.instret,
+	       (unsigned long long)res.epochs, (unsigned long long)cycles,
+	       cycles ? 2.0 * m * n * k / rows / cols / cycles : 0);
 	free(h.mem);
 	d1_grid_destroy(g);
 	return best;
@@ -626,6 +631,56 @@ static void bench_vmma(int quick)
 	d1_grid_destroy(g);
 }
 
+/*
+ * What the timing model costs: the scalar program (translated code's
+ * counting) and SGEMM on a 4x4 grid (SMT and DMA accounting too), by
+ * process CPU time with the model on against off (timing.h), best of
+ * several runs each.  Ratio: speed with the model / without.
+ */
+static void bench_timing(int quick)
+{
+	int rounds = quick ? 2 : 5, r, on;
+	uint32_t s = quick ? 256 : 768;
+	double t[2] = { 1e9, 1e9 }, gf[2];
+	struct d1_grid *g[2];
+	uint64_t n = 0;
+
+	for (on = 0; on < 2; on++) {
+		d1_tm_enable(on);	/* images keep it from their loading */
+		g[on] = grid(1, 1, 1, quick ? "scalar-small" : "scalar");
+	}
+	for (r = -1; r < rounds; r++) {
+		for (on = 0; on < 2; on++) {
+			struct d1_launch l = { .quantum = 1u << 20 };
+			struct d1_launch_result res;
+			double c0, c;
+
+			d1_tm_enable(on);
+			c0 = process_cpu();
+			d1_grid_run(g[on], &l, &res, NULL, 0);
+			c = process_cpu() - c0;
+			if (r >= 0 && c < t[on])
+				t[on] = c;
+			n = res.instret;
+		}
+	}
+	printf("timing model: scalar %.4f s CPU with, %.4f s without\n", t[1],
+	       t[0]);
+	record("core.timing_model_scalar_mips", n / t[1] / 1e6, "MIPS",
+	       n / t[0] / 1e6, t[0] / t[1]);
+	for (on = 0; on < 2; on++) {
+		d1_tm_enable(on);
+		gf[on] = 2.0 * s * s * s /
+			 matmul_time("sgemm", 4, 4, 1, 1, s, s, s, rounds).cpu / 1e9;
+		d1_grid_destroy(g[on]);
+	}
+	d1_tm_enable(true);
+	printf("timing model: sgemm 4x4 %.2f GFLOPS with, %.2f without\n",
+	       gf[1], gf[0]);
+	record("core.timing_model_sgemm_gflops", gf[1], "GFLOPS", gf[0],
+	       ratio(gf[1], gf[0]));
+}
+
 /* Aggregate MIPS of the scalar program on growing grids (2 threads). */
 static void bench_grid_scaling(void)
 {
@@ -654,15 +709,21 @@ static void bench_grid_scaling(void)
 
 int main(int argc, char **argv)
 {
-	int quick = 0, only_matmul = 0, i;
+	int quick = 0, only_matmul = 0, only_timing = 0, i;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
 			quick = 1;
 		else if (!strcmp(argv[i], "--matmul"))
 			only_matmul = 1;
+		else if (!strcmp(argv[i], "--timing"))
+			only_timing = 1;
 		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json_path = argv[++i];
+	}
+	if (only_timing) {
+		bench_timing(quick);
+		return 0;
 	}
 	bench_blas(quick);
 	if (only_matmul) {
@@ -674,6 +735,7 @@ int main(int argc, char **argv)
 	bench_vmma(quick);
 	bench_matmul(quick);
 	bench_steps(quick);
+	bench_timing(quick);
 	bench_grid_scaling();
 	return 0;
 }
