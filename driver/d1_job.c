@@ -1115,11 +1115,13 @@ void d1_queue_print_regs(struct drm_printer *p, struct d1_queue *q)
 	drm_printf(p, " irq 0x%x/0x%x\n",
 		   d1_read(d1, D1_REG_Q(r, D1_Q_IRQ_STATUS)),
 		   d1_read(d1, D1_REG_Q(r, D1_Q_IRQ_MASK)));
-	drm_printf(p, "  hw: cmds %llu busy_ns %llu dma %llu instret %llu faults %u run_ns %llu\n",
+	drm_printf(p, "  hw: cmds %llu busy_ns %llu dma %llu instret %llu",
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_CMDS_LO)),
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_BUSY_NS_LO)),
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_DMA_BYTES_LO)),
-		   d1_read64(d1, D1_REG_Q(r, D1_Q_INSTRET_LO)),
+		   d1_read64(d1, D1_REG_Q(r, D1_Q_INSTRET_LO)));
+	drm_printf(p, " cycles %llu faults %u run_ns %llu\n",
+		   d1_read64(d1, D1_REG_Q(r, D1_Q_CYCLES_LO)),
 		   d1_read(d1, D1_REG_Q(r, D1_Q_FAULTS)),
 		   d1_read64(d1, D1_REG_Q(r, D1_Q_RUN_NS_LO)));
 }

@@ -11,6 +11,7 @@
  *   qN_busy_ns       time queue N spent executing
  *   qN_dma_bytes     bytes queue N moved (COPY and node DMA)
  *   qN_instret       node instructions its LAUNCHes retired
+ *   qN_cycles        modelled cycles of its LAUNCHes (sum of the reports')
  *   qN_faults        commands that failed on it
  *   qN_jobs_done     jobs completed
  *   qN_jobs_failed   jobs failed, timed out or cancelled
@@ -39,6 +40,7 @@ enum d1_stat {
 	D1_STAT_Q_BUSY_NS,
 	D1_STAT_Q_DMA_BYTES,
 	D1_STAT_Q_INSTRET,
+	D1_STAT_Q_CYCLES,
 	D1_STAT_Q_FAULTS,
 	D1_STAT_Q_JOBS_DONE,
 	D1_STAT_Q_JOBS_FAILED,
@@ -50,7 +52,7 @@ enum d1_stat {
 
 static const char * const d1_stat_names[D1_STAT_COUNT] = {
 	"temperature_mc", "power_mw", "pm_state", "device_resets",
-	"cmds", "busy_ns", "dma_bytes", "instret", "faults",
+	"cmds", "busy_ns", "dma_bytes", "instret", "cycles", "faults",
 	"jobs_done", "jobs_failed", "resets",
 };
 
@@ -91,6 +93,8 @@ static u64 d1_stat_read(struct d1_device *d1, enum d1_stat stat, u32 q)
 		return d1_read64(d1, D1_REG_Q(q, D1_Q_DMA_BYTES_LO));
 	case D1_STAT_Q_INSTRET:
 		return d1_read64(d1, D1_REG_Q(q, D1_Q_INSTRET_LO));
+	case D1_STAT_Q_CYCLES:
+		return d1_read64(d1, D1_REG_Q(q, D1_Q_CYCLES_LO));
 	case D1_STAT_Q_FAULTS:
 		return d1_read(d1, D1_REG_Q(q, D1_Q_FAULTS));
 	case D1_STAT_Q_JOBS_DONE:

@@ -4,9 +4,9 @@
  *
  * Where a device code reaches user space unchanged, the uAPI value must
  * be the hardware's: the launch report, which the device writes straight
- * into the caller's memory (struct drm_d1_launch_report and
- * drm_d1_launch_node are the layout of hw/d1_regs.h) with its status and
- * node fault codes, and the MMU fault access and reason GET_CONTEXT_STATUS
+ * into the caller's memory (struct drm_d1_launch_report, drm_d1_launch_node
+ * and drm_d1_launch_node_counters are the layout of hw/d1_regs.h) with its
+ * status, node states and node fault codes, and the MMU fault access and reason GET_CONTEXT_STATUS
  * passes on.  d1_job.c includes this, and so does the host test of the
  * uAPI (tests/host/test_uapi.c), which catches a drift without a kernel
  * build.  The includer provides static_assert() and offsetof() and
@@ -29,11 +29,39 @@ D1_PIN_OFF(struct drm_d1_launch_report, printf_dropped, D1_REPORT_DROPPED_OFF);
 D1_PIN_OFF(struct drm_d1_launch_report, node_size, D1_REPORT_NODE_SIZE_OFF);
 D1_PIN_OFF(struct drm_d1_launch_report, instret, D1_REPORT_INSTRET_OFF);
 D1_PIN_OFF(struct drm_d1_launch_report, cycles, D1_REPORT_CYCLES_OFF);
+D1_PIN_OFF(struct drm_d1_launch_report, grid_ns, D1_REPORT_GRID_NS_OFF);
 D1_PIN_OFF(struct drm_d1_launch_node, exit_code, D1_REPORT_N_EXIT_OFF);
 D1_PIN_OFF(struct drm_d1_launch_node, fault, D1_REPORT_N_FAULT_OFF);
 D1_PIN_OFF(struct drm_d1_launch_node, hart, D1_REPORT_N_HART_OFF);
+D1_PIN_OFF(struct drm_d1_launch_node, state, D1_REPORT_N_STATE_OFF);
 D1_PIN_OFF(struct drm_d1_launch_node, fault_pc, D1_REPORT_N_PC_OFF);
 D1_PIN_OFF(struct drm_d1_launch_node, fault_addr, D1_REPORT_N_ADDR_OFF);
+/* The counters follow the base record. */
+#define D1_PIN_CTR(field, off) \
+	D1_PIN(D1_REPORT_NODE_SIZE + \
+	       offsetof(struct drm_d1_launch_node_counters, field), (off))
+D1_PIN(sizeof(struct drm_d1_launch_node_counters), D1_REPORT_NODE_SIZE_CTR - D1_REPORT_NODE_SIZE);
+D1_PIN_CTR(cycles, D1_REPORT_N_CYCLES_OFF);
+D1_PIN_CTR(instret, D1_REPORT_N_INSTRET_OFF);
+D1_PIN_CTR(stall_dma, D1_REPORT_N_STALL_DMA_OFF);
+D1_PIN_CTR(stall_sem, D1_REPORT_N_STALL_SEM_OFF);
+D1_PIN_CTR(stall_barrier, D1_REPORT_N_STALL_BAR_OFF);
+D1_PIN_CTR(vec_ops, D1_REPORT_N_VEC_OPS_OFF);
+D1_PIN_CTR(mat_ops, D1_REPORT_N_MAT_OPS_OFF);
+D1_PIN_CTR(flops, D1_REPORT_N_FLOPS_OFF);
+D1_PIN_CTR(dma_hbm_read, D1_REPORT_N_HBM_RD_OFF);
+D1_PIN_CTR(dma_hbm_write, D1_REPORT_N_HBM_WR_OFF);
+D1_PIN_CTR(dma_node_out, D1_REPORT_N_NODE_OUT_OFF);
+D1_PIN_CTR(dma_node_in, D1_REPORT_N_NODE_IN_OFF);
+D1_PIN_CTR(link_bytes, D1_REPORT_N_LINK_OFF);
+D1_PIN_CTR(reserved, D1_REPORT_N_RSVD_OFF);
+D1_PIN(DRM_D1_NODE_NONE, D1_NODE_STATE_NONE);
+D1_PIN(DRM_D1_NODE_EXITED, D1_NODE_STATE_EXITED);
+D1_PIN(DRM_D1_NODE_FAULTED, D1_NODE_STATE_FAULTED);
+D1_PIN(DRM_D1_NODE_BUDGET, D1_NODE_STATE_BUDGET);
+D1_PIN(DRM_D1_NODE_DEADLOCK, D1_NODE_STATE_DEADLOCK);
+D1_PIN(DRM_D1_NODE_STOPPED, D1_NODE_STATE_STOPPED);
+D1_PIN(DRM_D1_NODE_TIME_LIMIT, D1_NODE_STATE_TIME_LIMIT);
 
 D1_PIN(DRM_D1_REPORT_MAGIC, D1_REPORT_MAGIC);
 D1_PIN(DRM_D1_ERROR_NONE, D1_QERR_NONE);

@@ -205,6 +205,9 @@
  */
 #define D1_Q_RUN_NS_LO		0x68
 #define D1_Q_RUN_NS_HI		0x6c
+/* Modelled cycles of its LAUNCHes: the sum of their report's cycles */
+#define D1_Q_CYCLES_LO		0x70
+#define D1_Q_CYCLES_HI		0x74
 
 /* Queue error codes (Q_STATUS.ERROR) */
 #define D1_QERR_NONE		0
@@ -286,31 +289,63 @@
 
 /*
  * Launch report, written to the report VA when a LAUNCH ends (also on
- * failure): a 64-byte header, one 32-byte record per node of the rect in
- * row-major order, then device printf text filling the rest.  Byte
- * offsets below; all fields little endian.  The uAPI's struct
- * drm_d1_launch_report is this layout (the driver pins it at build time).
+ * failure): a 64-byte header, one record per node of the rect in
+ * row-major order, then device printf text filling the rest.  A record is
+ * 256 bytes (the 32-byte base record and the node's counters) when the
+ * report holds D1_REPORT_SIZE_CTR(nodes) bytes, else the 32-byte base
+ * record alone; the header's node size says which.  Byte offsets below;
+ * all fields little endian.  The uAPI's struct drm_d1_launch_report,
+ * drm_d1_launch_node and drm_d1_launch_node_counters are this layout
+ * (the driver pins it at build time).
  */
 #define D1_REPORT_MAGIC		0xd1a0c0deu
 #define D1_REPORT_HDR_SIZE	64
-#define D1_REPORT_NODE_SIZE	32
+#define D1_REPORT_NODE_SIZE	32	/* base record */
+#define D1_REPORT_NODE_SIZE_CTR	256	/* base record + counters */
 #define D1_REPORT_SIZE(nodes)	(D1_REPORT_HDR_SIZE + \
 				 (nodes) * D1_REPORT_NODE_SIZE)
+#define D1_REPORT_SIZE_CTR(nodes) (D1_REPORT_HDR_SIZE + \
+				   (nodes) * D1_REPORT_NODE_SIZE_CTR)
 /* header */
 #define D1_REPORT_MAGIC_OFF	0	/* u32 D1_REPORT_MAGIC */
 #define D1_REPORT_STATUS_OFF	4	/* u32 a D1_QERR_* */
 #define D1_REPORT_NODES_OFF	8	/* u32 node records */
 #define D1_REPORT_PRINTF_OFF	12	/* u32 printf bytes written */
 #define D1_REPORT_DROPPED_OFF	16	/* u32 printf bytes dropped */
-#define D1_REPORT_NODE_SIZE_OFF	20	/* u32 D1_REPORT_NODE_SIZE */
+#define D1_REPORT_NODE_SIZE_OFF	20	/* u32 bytes of one node record */
 #define D1_REPORT_INSTRET_OFF	24	/* u64 instructions retired */
 #define D1_REPORT_CYCLES_OFF	32	/* u64 cycles, max over nodes */
-/* node record */
+#define D1_REPORT_GRID_NS_OFF	40	/* u64 device ns on the grid */
+/* node record: base */
 #define D1_REPORT_N_EXIT_OFF	0	/* u32 exit code of hart 0 */
 #define D1_REPORT_N_FAULT_OFF	4	/* u32 a D1_NODE_FAULT_* */
 #define D1_REPORT_N_HART_OFF	8	/* u32 faulting hart */
+#define D1_REPORT_N_STATE_OFF	12	/* u32 a D1_NODE_STATE_* */
 #define D1_REPORT_N_PC_OFF	16	/* u64 fault PC */
 #define D1_REPORT_N_ADDR_OFF	24	/* u64 fault address */
+/* node record: counters (256-byte records only), all u64 */
+#define D1_REPORT_N_CYCLES_OFF	32	/* modelled node cycles */
+#define D1_REPORT_N_INSTRET_OFF	40	/* [4] instructions per hart */
+#define D1_REPORT_N_STALL_DMA_OFF 72	/* stall cycles: DMA waits */
+#define D1_REPORT_N_STALL_SEM_OFF 80	/* semaphore waits */
+#define D1_REPORT_N_STALL_BAR_OFF 88	/* barrier waits */
+#define D1_REPORT_N_VEC_OPS_OFF	96	/* vector instructions */
+#define D1_REPORT_N_MAT_OPS_OFF	104	/* vmma instructions */
+#define D1_REPORT_N_FLOPS_OFF	112	/* floating point ops */
+#define D1_REPORT_N_HBM_RD_OFF	120	/* DMA bytes HBM -> SRAM */
+#define D1_REPORT_N_HBM_WR_OFF	128	/* DMA bytes SRAM -> HBM */
+#define D1_REPORT_N_NODE_OUT_OFF 136	/* DMA bytes sent to nodes */
+#define D1_REPORT_N_NODE_IN_OFF	144	/* DMA bytes received from nodes */
+#define D1_REPORT_N_LINK_OFF	152	/* [4] mesh link bytes out: E W N S */
+#define D1_REPORT_N_RSVD_OFF	184	/* zero up to the record's end */
+/* node states in the report */
+#define D1_NODE_STATE_NONE	0	/* not reported (older devices) */
+#define D1_NODE_STATE_EXITED	1	/* hart 0 exited */
+#define D1_NODE_STATE_FAULTED	2	/* a hart faulted */
+#define D1_NODE_STATE_BUDGET	3	/* a hart used its budget up */
+#define D1_NODE_STATE_DEADLOCK	4	/* every live hart was blocked */
+#define D1_NODE_STATE_STOPPED	5	/* the launch was aborted */
+#define D1_NODE_STATE_TIME_LIMIT 6	/* the launch ran past its limit */
 /* node fault codes in the report (the node ISA's D1_FAULT_* values) */
 #define D1_NODE_FAULT_NONE		0
 #define D1_NODE_FAULT_ILLEGAL		1

@@ -63,7 +63,7 @@ struct d1_queue {
 	uint32_t head, tail, fence;
 	uint32_t irq_status, irq_mask;
 	/* Telemetry */
-	uint64_t cmds, busy_ns, dma_bytes, instret;
+	uint64_t cmds, busy_ns, dma_bytes, instret, cycles;
 	uint32_t faults;
 	uint64_t busy_since;	/* now_ns when the running command began */
 	uint64_t grid_since;	/* now_ns its LAUNCH got its nodes */
@@ -150,10 +150,23 @@ uint32_t d1_queue_reg_read_locked(struct d1_queue *q, unsigned int reg,
 bool d1_queue_reg_write_locked(struct d1_queue *q, unsigned int reg,
 			       uint32_t val, unsigned int *vecs);
 
+/* What a LAUNCH adds to its queue's telemetry. */
+struct d1_launch_stats {
+	uint64_t instret;	/* all harts of all nodes */
+	uint64_t dma_bytes;	/* node DMA */
+	uint64_t cycles;	/* the launch's: max over its nodes */
+};
+
 /* launch.c: runs a LAUNCH descriptor; returns a D1_QERR_* */
 unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
-			    const uint64_t *desc, uint64_t *instret,
-			    uint64_t *dma_bytes);
+			    const uint64_t *desc, struct d1_launch_stats *st);
+/*
+ * A node's record of the launch report at @rec: the base record, and its
+ * counters when @rsize is D1_REPORT_NODE_SIZE_CTR.
+ */
+struct d1_node_report;
+void d1_launch_put_node(uint8_t *rec, uint32_t rsize,
+			const struct d1_node_report *r);
 void d1_launch_init(struct d1_dip *d);
 void d1_launch_fini(struct d1_dip *d);
 

@@ -10,6 +10,7 @@
  */
 #include <assert.h>
 #include <endian.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,21 @@ static_assert(D1_NODE_FAULT_ILLEGAL == D1_FAULT_ILLEGAL &&
 	      D1_NODE_FAULT_SYNC == D1_FAULT_SYNC &&
 	      D1_NODE_FAULT_PEER == D1_FAULT_PEER,
 	      "report fault codes are the node's fault codes");
+static_assert(D1_NODE_STATE_EXITED == D1_NODE_EXITED &&
+	      D1_NODE_STATE_FAULTED == D1_NODE_FAULT &&
+	      D1_NODE_STATE_BUDGET == D1_NODE_TIMEOUT &&
+	      D1_NODE_STATE_DEADLOCK == D1_NODE_DEADLOCK &&
+	      D1_NODE_STATE_STOPPED == D1_NODE_ABORTED &&
+	      D1_NODE_STATE_TIME_LIMIT == D1_NODE_TIME_LIMIT,
+	      "report node states are the grid's node states");
+static_assert(D1_REPORT_N_RSVD_OFF == D1_REPORT_N_CYCLES_OFF +
+	      sizeof(struct d1_node_counters), "counters fill their part");
+static_assert(D1_REPORT_N_LINK_OFF ==
+	      D1_REPORT_N_CYCLES_OFF + offsetof(struct d1_node_counters,
+						link_bytes) &&
+	      D1_REPORT_N_FLOPS_OFF ==
+	      D1_REPORT_N_CYCLES_OFF + offsetof(struct d1_node_counters, flops),
+	      "counters in the grid's order");
 
 /* What a running launch's node DMA and time limit use. */
 struct launch_mem {
@@ -203,42 +219,57 @@ static uint32_t gather_printf(struct d1_grid *g, uint32_t x0, uint32_t y0,
 	return used;
 }
 
-/* Report to @report_va: header, node records, printf text. */
+void d1_launch_put_node(uint8_t *p, uint32_t rsize,
+			const struct d1_node_report *r)
+{
+	const uint64_t *v = (const uint64_t *)&r->ctr;
+	size_t i;
+
+	put32(p + D1_REPORT_N_EXIT_OFF, (uint32_t)r->exit_code);
+	put32(p + D1_REPORT_N_FAULT_OFF,
+	      r->status == D1_NODE_FAULT ? r->fault : 0);
+	put32(p + D1_REPORT_N_HART_OFF, r->fault_hart);
+	put32(p + D1_REPORT_N_STATE_OFF, r->status);
+	put64(p + D1_REPORT_N_PC_OFF, r->fault_pc);
+	put64(p + D1_REPORT_N_ADDR_OFF, r->fault_addr);
+	if (rsize < D1_REPORT_NODE_SIZE_CTR)
+		return;
+	/* All u64, in the record's order (checked above). */
+	for (i = 0; i < sizeof(r->ctr) / sizeof(*v); i++)
+		put64(p + D1_REPORT_N_CYCLES_OFF + 8 * i, v[i]);
+}
+
+/*
+ * Report to @report_va: header, node records (with counters when the
+ * report has room for them), printf text.
+ */
 static unsigned int write_report(struct d1_grid *g, struct d1_vspace *vs,
 				 uint64_t report_va, uint32_t report_bytes,
 				 uint32_t x0, uint32_t y0, uint32_t cols,
 				 uint32_t rows, unsigned int status,
-				 const struct d1_launch_result *res)
+				 const struct d1_launch_result *res,
+				 uint64_t cycles, uint64_t grid_ns)
 {
-	uint32_t nodes = cols * rows, head = D1_REPORT_SIZE(nodes);
-	uint32_t dropped = 0, used;
-	uint64_t cycles = 0;
+	uint32_t nodes = cols * rows, rsize = D1_REPORT_NODE_SIZE;
+	uint32_t dropped = 0, used, head;
 	uint8_t *rep;
 	uint32_t x, y, i = 0;
 	int err;
 
+	if (report_bytes >= (uint64_t)D1_REPORT_SIZE_CTR(nodes))
+		rsize = D1_REPORT_NODE_SIZE_CTR;
+	head = D1_REPORT_HDR_SIZE + nodes * rsize;
 	/* Only what is written: the guest may name a 4 GiB report. */
 	used = gather_printf(g, x0, y0, cols, rows, NULL,
 			     report_bytes - head, &dropped);
 	rep = calloc(1, head + used);
 	if (!rep)
 		return D1_QERR_BAD_DESC;
-	for (y = y0; y < y0 + rows; y++) {
-		for (x = x0; x < x0 + cols; x++, i++) {
-			const struct d1_node_report *r =
-				d1_grid_report(g, y * d1_grid_cols(g) + x);
-			uint8_t *p = rep + D1_REPORT_SIZE(i);
-
-			put32(p + D1_REPORT_N_EXIT_OFF, (uint32_t)r->exit_code);
-			put32(p + D1_REPORT_N_FAULT_OFF,
-			      r->status == D1_NODE_FAULT ? r->fault : 0);
-			put32(p + D1_REPORT_N_HART_OFF, r->fault_hart);
-			put64(p + D1_REPORT_N_PC_OFF, r->fault_pc);
-			put64(p + D1_REPORT_N_ADDR_OFF, r->fault_addr);
-			if (r->cycles > cycles)
-				cycles = r->cycles;
-		}
-	}
+	for (y = y0; y < y0 + rows; y++)
+		for (x = x0; x < x0 + cols; x++, i++)
+			d1_launch_put_node(rep + D1_REPORT_HDR_SIZE + i * rsize,
+					   rsize,
+					   d1_grid_report(g, y * d1_grid_cols(g) + x));
 	dropped = 0;
 	used = gather_printf(g, x0, y0, cols, rows, (char *)rep + head, used,
 			     &dropped);
@@ -247,9 +278,10 @@ static unsigned int write_report(struct d1_grid *g, struct d1_vspace *vs,
 	put32(rep + D1_REPORT_NODES_OFF, nodes);
 	put32(rep + D1_REPORT_PRINTF_OFF, used);
 	put32(rep + D1_REPORT_DROPPED_OFF, dropped);
-	put32(rep + D1_REPORT_NODE_SIZE_OFF, D1_REPORT_NODE_SIZE);
+	put32(rep + D1_REPORT_NODE_SIZE_OFF, rsize);
 	put64(rep + D1_REPORT_INSTRET_OFF, res->instret);
 	put64(rep + D1_REPORT_CYCLES_OFF, cycles);
+	put64(rep + D1_REPORT_GRID_NS_OFF, grid_ns);
 	err = d1_vspace_write(vs, report_va, rep, head + used);
 	free(rep);
 	return err ? D1_QERR_MMU_FAULT : D1_QERR_NONE;
@@ -275,8 +307,7 @@ static unsigned int launch_status(const struct d1_launch_result *res,
 }
 
 unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
-			    const uint64_t *w, uint64_t *instret,
-			    uint64_t *dma_bytes)
+			    const uint64_t *w, struct d1_launch_stats *st)
 {
 	struct d1_dip *d = q->dev;
 	uint32_t image_bytes = D1_LAUNCH_W2_IMAGE(w[2]);
@@ -294,6 +325,7 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 	struct d1_grid *grid;
 	struct d1_launch l;
 	unsigned int status, err;
+	uint64_t grid_ns, cycles = 0;
 	uint8_t *image = NULL, args[D1_LAUNCH_ARGS_MAX];
 	char msg[128];
 	uint32_t y, x;
@@ -355,12 +387,20 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 		return D1_QERR_BAD_DESC;
 	}
 	d1_kimage_put(img);
+	grid_ns = d->ops->now_ns(d->opaque) - q->grid_since;
 
-	*instret += res.instret;
-	for (y = y0; y < y0 + rows; y++)
-		for (x = x0; x < x0 + cols; x++)
-			*dma_bytes += d1_grid_report(grid,
-				y * d->cfg.grid_cols + x)->dma_bytes;
+	st->instret += res.instret;
+	for (y = y0; y < y0 + rows; y++) {
+		for (x = x0; x < x0 + cols; x++) {
+			const struct d1_node_report *r =
+				d1_grid_report(grid, y * d->cfg.grid_cols + x);
+
+			st->dma_bytes += r->dma_bytes;
+			if (r->cycles > cycles)
+				cycles = r->cycles;
+		}
+	}
+	st->cycles += cycles;
 
 	status = launch_status(&res, vs);
 	if (status == D1_QERR_ABORTED) {
@@ -370,7 +410,7 @@ unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,
 	/* The report must not clobber the node DMA fault. */
 	keep = vs->fault;
 	err = write_report(grid, vs, w[7], report_bytes, x0, y0, cols, rows,
-			   status, &res);
+			   status, &res, cycles, grid_ns);
 	if (status == D1_QERR_MMU_FAULT || !err)
 		vs->fault = keep;
 	grid_release(q, &resv);

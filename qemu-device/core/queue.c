@@ -97,6 +97,10 @@ uint32_t d1_queue_reg_read_locked(struct d1_queue *q, unsigned int reg,
 		return (uint32_t)q->instret;
 	case D1_Q_INSTRET_HI:
 		return (uint32_t)(q->instret >> 32);
+	case D1_Q_CYCLES_LO:
+		return (uint32_t)q->cycles;
+	case D1_Q_CYCLES_HI:
+		return (uint32_t)(q->cycles >> 32);
 	case D1_Q_FAULTS:
 		return q->faults;
 	case D1_Q_RUN_NS_LO: {
@@ -194,7 +198,8 @@ struct exec_ctx {
 	struct d1_queue *q;
 	unsigned int ctx;	/* context the command runs in */
 	struct d1_vspace vs;
-	uint64_t dma_bytes, instret;
+	uint64_t dma_bytes;
+	struct d1_launch_stats launch;	/* LAUNCH's share */
 	bool faulted;		/* vs.fault holds an MMU fault */
 };
 
@@ -318,8 +323,7 @@ static unsigned int exec_desc(struct exec_ctx *x, const uint64_t *w)
 	case D1_OP_COPY:
 		return exec_copy(x, w);
 	case D1_OP_LAUNCH: {
-		unsigned int err = d1_launch_exec(x->q, &x->vs, w, &x->instret,
-						  &x->dma_bytes);
+		unsigned int err = d1_launch_exec(x->q, &x->vs, w, &x->launch);
 
 		if (err == D1_QERR_MMU_FAULT)
 			x->faulted = true;
@@ -404,8 +408,9 @@ void *d1_queue_thread(void *arg)
 		/* RUN_NS counts until the launch's outcome is in STATUS */
 		q->on_grid = false;
 		q->busy_ns += d->ops->now_ns(d->opaque) - start;
-		q->dma_bytes += x.dma_bytes;
-		q->instret += x.instret;
+		q->dma_bytes += x.dma_bytes + x.launch.dma_bytes;
+		q->instret += x.launch.instret;
+		q->cycles += x.launch.cycles;
 		pthread_cond_broadcast(&d->idle);
 		if (gen != q->gen)
 			continue;	/* reset while running: result dropped */

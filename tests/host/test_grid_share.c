@@ -842,7 +842,7 @@ TEST_F(dev, no_leak_between_contexts)
 		ASSERT_EQ(0, bench_wait(b, &self->q[r], 20000));
 		for (unsigned int n = 0; n < 4; n++) {
 			EXPECT_EQ(0u, rep_u32(self, r, D1_REPORT_HDR_SIZE +
-					      n * D1_REPORT_NODE_SIZE)) {
+					      n * D1_REPORT_NODE_SIZE_CTR)) {
 				TH_LOG("round %u node %u", round, n);
 			}
 		}
@@ -875,7 +875,7 @@ TEST_F(dev, image_cache_follows_the_bytes)
 	struct dev_scale_args sc = { VA_BUF + O_OUT, VA_BUF + O_OUT, 4, DEV_SCALE };
 	char *elf = bench_ptr(b, self->scale.bus), *s;
 	const char *text = (const char *)QBUF(0, O_REP + D1_REPORT_HDR_SIZE +
-					      D1_REPORT_NODE_SIZE);
+					      D1_REPORT_NODE_SIZE_CTR);
 	uint32_t i;
 
 	EXPECT_EQ(0u, rd(b, D1_REG_ICACHE_MISSES));

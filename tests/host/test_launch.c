@@ -60,22 +60,30 @@ static uint64_t rect(uint32_t x0, uint32_t y0, uint32_t cols, uint32_t rows)
 	return x0 | y0 << 16 | (uint64_t)cols << 32 | (uint64_t)rows << 48;
 }
 
-static void launch(struct bench *b, struct bench_queue *q, uint32_t img_size,
-		   uint64_t r, uint32_t harts, uint64_t budget,
-		   const struct dev_scale_args *a)
+static void launch_sized(struct bench *b, struct bench_queue *q,
+			 uint32_t img_size, uint64_t r, uint32_t harts,
+			 uint64_t budget, const struct dev_scale_args *a,
+			 uint32_t report_bytes)
 {
 	uint64_t w[8];
 
 	memcpy(bench_ptr(b, BENCH_BUS_BASE + OFF_ARGS), a, sizeof(*a));
 	w[0] = D1_DESC_HDR(D1_OP_LAUNCH, D1_DESC_F_FENCE, 7);
 	w[1] = VA_IMG;
-	w[2] = img_size | (uint64_t)REPORT << 32;
+	w[2] = img_size | (uint64_t)report_bytes << 32;
 	w[3] = VA_HOST + OFF_ARGS;
 	w[4] = r;
 	w[5] = sizeof(*a) | (uint64_t)harts << 32;
 	w[6] = budget;
 	w[7] = VA_HOST + OFF_REP;
 	bench_submit(b, q, w);
+}
+
+static void launch(struct bench *b, struct bench_queue *q, uint32_t img_size,
+		   uint64_t r, uint32_t harts, uint64_t budget,
+		   const struct dev_scale_args *a)
+{
+	launch_sized(b, q, img_size, r, harts, budget, a, REPORT);
 }
 
 /* The launch report, read through the uAPI structs that pin its layout. */
@@ -92,6 +100,22 @@ static const struct drm_d1_launch_node *report_node(struct bench *b,
 	return (const void *)((const char *)(r + 1) + i * r->node_size);
 }
 
+/*
+ * Whether the node simulator counted this node's work: the counters of a
+ * node that ran anything are all zero where it does not model them.
+ */
+static bool counted(const struct drm_d1_launch_node_counters *c)
+{
+	return c->cycles || c->instret[0];
+}
+
+/* Node @i's counters: right after its base record. */
+static const struct drm_d1_launch_node_counters *
+report_ctr(struct bench *b, unsigned int i)
+{
+	return (const void *)(report_node(b, i) + 1);
+}
+
 TEST_F(l, scale_on_every_node)
 {
 	struct bench *b = &self->b;
@@ -99,7 +123,8 @@ TEST_F(l, scale_on_every_node)
 	int32_t *in = (int32_t *)b->hbm;
 	int32_t *out = bench_ptr(b, BENCH_BUS_BASE + OFF_OUT);
 	const char *text;
-	unsigned int i, node;
+	unsigned int i, node, counted_nodes = 0;
+	uint64_t sum = 0;
 
 	for (i = 0; i < 4 * N; i++)
 		in[i] = (int32_t)(i * 37) - 1000;
@@ -113,14 +138,50 @@ TEST_F(l, scale_on_every_node)
 	EXPECT_EQ(D1_REPORT_MAGIC, report(b)->magic);
 	EXPECT_EQ((uint32_t)D1_QERR_NONE, report(b)->status);
 	EXPECT_EQ(4u, report(b)->nodes);
-	EXPECT_EQ((uint32_t)D1_REPORT_NODE_SIZE, report(b)->node_size);
+	/* The report has room for them: records with counters. */
+	EXPECT_EQ((uint32_t)D1_REPORT_NODE_SIZE_CTR, report(b)->node_size);
 	for (node = 0; node < 4; node++) {
+		const struct drm_d1_launch_node_counters *c =
+			report_ctr(b, node);
+
 		EXPECT_EQ(node, report_node(b, node)->exit_code);
 		EXPECT_EQ((uint32_t)D1_FAULT_NONE, report_node(b, node)->fault);
+		EXPECT_EQ((uint32_t)DRM_D1_NODE_EXITED,
+			  report_node(b, node)->state);
+		/*
+		 * Hart 0 did the work, hart 1 returned at once; one issue
+		 * slot per node cycle.  Zero where the node simulator does
+		 * not model them.
+		 */
+		if (counted(c)) {
+			EXPECT_LT(c->instret[1], c->instret[0]);
+			EXPECT_LT(0u, c->instret[1]);
+			EXPECT_LE(c->instret[0] + c->instret[1], c->cycles);
+			EXPECT_LE(c->cycles, report(b)->cycles);
+			EXPECT_EQ((uint64_t)N * 4, c->dma_hbm_read);
+			EXPECT_EQ((uint64_t)N * 4, c->dma_hbm_write);
+		}
+		EXPECT_EQ(0u, c->instret[2]);
+		EXPECT_EQ(0u, c->instret[3]);
+		EXPECT_EQ(0u, c->dma_node_out);
+		EXPECT_EQ(0u, c->dma_node_in);
+		EXPECT_EQ(0u, c->mat_ops);
+		EXPECT_EQ(0u, c->reserved[0]);
+		EXPECT_EQ(0u, c->reserved[8]);
+		sum += c->instret[0] + c->instret[1];
+		counted_nodes += counted(c);
 	}
+	/* Either every node's counters or none. */
+	EXPECT_TRUE(counted_nodes == 0 || counted_nodes == 4);
+	if (counted_nodes)
+		EXPECT_EQ(report(b)->instret, sum);
 	EXPECT_LT(0u, report(b)->instret);
+	EXPECT_LE(report(b)->instret / 8, report(b)->cycles);
 	EXPECT_EQ(report(b)->instret,
 		  (uint64_t)rd(b, D1_REG_Q(0, D1_Q_INSTRET_LO)));
+	EXPECT_EQ(report(b)->cycles,
+		  (uint64_t)rd(b, D1_REG_Q(0, D1_Q_CYCLES_LO)));
+	EXPECT_LT(0u, report(b)->grid_ns);
 	EXPECT_EQ(2u * 4 * N * 4, rd(b, D1_REG_Q(0, D1_Q_DMA_BYTES_LO)));
 	EXPECT_EQ(7u, rd(b, D1_REG_Q(0, D1_Q_FENCE)));
 
@@ -131,6 +192,87 @@ TEST_F(l, scale_on_every_node)
 	EXPECT_EQ(0, strncmp(text, "[0,0] scaled 64 by 2\n[1,0] scaled 64 by 3\n"
 			     "[0,1] scaled 64 by 4\n[1,1] scaled 64 by 5\n",
 			     report(b)->printf_bytes));
+}
+
+TEST_F(l, report_without_room_for_counters)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { VA_HBM, VA_HOST + OFF_OUT, N, DEV_SCALE };
+	uint8_t *rep = bench_ptr(b, BENCH_BUS_BASE + OFF_REP);
+	const char *text;
+	unsigned int node;
+
+	/*
+	 * One byte short of the records with counters: the 32-byte records
+	 * an older driver asked for, and the printf text right after them.
+	 */
+	memset(rep, 0xa5, REPORT);
+	launch_sized(b, &self->q, self->img_size, rect(0, 0, 2, 2), 1,
+		     1000000, &a, D1_REPORT_SIZE_CTR(4) - 1);
+	ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
+	EXPECT_EQ(D1_REPORT_MAGIC, report(b)->magic);
+	EXPECT_EQ((uint32_t)D1_REPORT_NODE_SIZE, report(b)->node_size);
+	EXPECT_EQ(4u, report(b)->nodes);
+	for (node = 0; node < 4; node++) {
+		EXPECT_EQ(node, report_node(b, node)->exit_code);
+		EXPECT_EQ((uint32_t)DRM_D1_NODE_EXITED,
+			  report_node(b, node)->state);
+	}
+	EXPECT_LT(0u, report(b)->instret);
+	text = (const char *)report_node(b, 4);
+	EXPECT_EQ(strlen("[0,0] scaled 64 by 2\n") * 4,
+		  report(b)->printf_bytes);
+	EXPECT_EQ(0, strncmp(text, "[0,0] scaled 64 by 2\n",
+			     strlen("[0,0] scaled 64 by 2\n")));
+	/* Nothing written past the text. */
+	EXPECT_EQ(0xa5, rep[D1_REPORT_SIZE(4) + report(b)->printf_bytes]);
+}
+
+/* Every counter lands in the uAPI field of its name. */
+TEST(record_layout)
+{
+	struct d1_node_report r = {
+		.status = D1_NODE_TIME_LIMIT, .exit_code = -3, .fault = 0,
+		.fault_hart = 2, .fault_pc = 0x1234, .fault_addr = 0x5678,
+	};
+	uint64_t rec[D1_REPORT_NODE_SIZE_CTR / 8];
+	const struct drm_d1_launch_node *n = (const void *)rec;
+	const struct drm_d1_launch_node_counters *c = (const void *)(n + 1);
+	uint64_t *v = (uint64_t *)&r.ctr;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(r.ctr) / 8; i++)
+		v[i] = 1000 + i;
+	memset(rec, 0xee, sizeof(rec));
+	d1_launch_put_node((uint8_t *)rec, D1_REPORT_NODE_SIZE, &r);
+	EXPECT_EQ((uint32_t)-3, n->exit_code);
+	EXPECT_EQ(0u, n->fault);
+	EXPECT_EQ(2u, n->hart);
+	EXPECT_EQ((uint32_t)DRM_D1_NODE_TIME_LIMIT, n->state);
+	EXPECT_EQ(0x1234u, n->fault_pc);
+	EXPECT_EQ(0x5678u, n->fault_addr);
+	EXPECT_EQ(0xeeeeeeeeeeeeeeeeull, c->cycles);	/* base record only */
+
+	memset(rec, 0, sizeof(rec));
+	d1_launch_put_node((uint8_t *)rec, D1_REPORT_NODE_SIZE_CTR, &r);
+	EXPECT_EQ(2u, n->hart);
+	EXPECT_EQ(1000u, c->cycles);
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(1001u + i, c->instret[i]);
+		EXPECT_EQ(1015u + i, c->link_bytes[i]);
+	}
+	EXPECT_EQ(1005u, c->stall_dma);
+	EXPECT_EQ(1006u, c->stall_sem);
+	EXPECT_EQ(1007u, c->stall_barrier);
+	EXPECT_EQ(1008u, c->vec_ops);
+	EXPECT_EQ(1009u, c->mat_ops);
+	EXPECT_EQ(1010u, c->flops);
+	EXPECT_EQ(1011u, c->dma_hbm_read);
+	EXPECT_EQ(1012u, c->dma_hbm_write);
+	EXPECT_EQ(1013u, c->dma_node_out);
+	EXPECT_EQ(1014u, c->dma_node_in);
+	for (i = 0; i < 9; i++)
+		EXPECT_EQ(0u, c->reserved[i]);
 }
 
 TEST_F(l, sub_rectangle)
@@ -173,6 +315,9 @@ TEST_F(l, budget_timeout)
 	EXPECT_EQ((uint32_t)D1_QERR_TIMEOUT, D1_Q_STATUS_ERROR(st));
 	EXPECT_EQ((uint32_t)D1_QERR_TIMEOUT, report(b)->status);
 	EXPECT_LE(50000u, report(b)->instret);
+	EXPECT_EQ((uint32_t)DRM_D1_NODE_BUDGET, report_node(b, 0)->state);
+	if (counted(report_ctr(b, 0)))
+		EXPECT_EQ(report(b)->instret, report_ctr(b, 0)->instret[0]);
 }
 
 TEST_F(l, node_fault_is_reported)
@@ -186,6 +331,7 @@ TEST_F(l, node_fault_is_reported)
 	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, D1_Q_STATUS_ERROR(st));
 	EXPECT_EQ((uint32_t)D1_QERR_NODE_FAULT, report(b)->status);
 	EXPECT_EQ((uint32_t)D1_FAULT_ILLEGAL, report_node(b, 0)->fault);
+	EXPECT_EQ((uint32_t)DRM_D1_NODE_FAULTED, report_node(b, 0)->state);
 	EXPECT_NE(0u, report_node(b, 0)->fault_pc);
 	/* A node fault is not an MMU fault. */
 	EXPECT_EQ(0u, rd(b, D1_REG_FAULT_STATUS));

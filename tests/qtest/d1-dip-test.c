@@ -1098,6 +1098,14 @@ static void test_huge_sizes(void)
 				D1_REPORT_MAGIC);
 		g_assert_cmpuint(qtest_readl(q.t.qts, q.buf + 0x1000 +
 					     D1_REPORT_NODES_OFF), ==, 1);
+		/* Room for everything: the record with counters. */
+		g_assert_cmpuint(qtest_readl(q.t.qts, q.buf + 0x1000 +
+					     D1_REPORT_NODE_SIZE_OFF), ==,
+				 D1_REPORT_NODE_SIZE_CTR);
+		g_assert_cmpuint(qtest_readl(q.t.qts, q.buf + 0x1000 +
+					     D1_REPORT_HDR_SIZE +
+					     D1_REPORT_N_STATE_OFF), ==,
+				 D1_NODE_STATE_BUDGET);
 		/* Nothing past the header, node record and text. */
 		g_assert_cmphex(qtest_readb(q.t.qts, q.buf + 0x2000 + 0x800), ==,
 				0xee);

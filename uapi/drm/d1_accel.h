@@ -25,7 +25,7 @@ extern "C" {
  * (history: Documentation/accel/d1/uapi.rst).
  */
 #define DRM_D1_UAPI_VERSION_MAJOR	2
-#define DRM_D1_UAPI_VERSION_MINOR	1
+#define DRM_D1_UAPI_VERSION_MINOR	2
 
 #define DRM_D1_QUERY			0x00
 #define DRM_D1_PING			0x01
@@ -287,7 +287,11 @@ struct drm_d1_cmd_copy {
  * @image_size: bytes, 1 up to 16 MiB.
  * @report_size: bytes at @report, at least
  *               sizeof(struct drm_d1_launch_report) +
- *               sizeof(struct drm_d1_launch_node) * @cols * @rows.
+ *               sizeof(struct drm_d1_launch_node) * @cols * @rows;
+ *               with room for sizeof(struct drm_d1_launch_report) +
+ *               (sizeof(struct drm_d1_launch_node) +
+ *               sizeof(struct drm_d1_launch_node_counters)) * @cols *
+ *               @rows (uAPI 2.2) the records carry the nodes' counters.
  * @args: readable VA of the argument block, 0 when @args_size is 0.
  * @args_size: bytes copied to every node's argument area, up to 4096.
  * @harts: harts per node, 1..4.
@@ -492,13 +496,18 @@ struct drm_d1_submit {
  *             sizeof(struct drm_d1_launch_node)); records start right
  *             after the header, @node_size bytes apart.
  * @instret: instructions retired by all harts of the launch.
- * @cycles: node cycles of the launch (the largest over its nodes).
+ * @cycles: modelled node cycles of the launch at the nominal 2 GHz (the
+ *          largest over its nodes).
+ * @grid_ns: device clock ns from the launch getting its nodes to its end
+ *           (wall time of the simulation; uAPI 2.2, else zero).
  * @pad: zero.
  *
  * The device writes the report when the launch ends, also when it failed;
  * &drm_d1_cmd_launch.report_size must hold the header and the node
- * records.  The printf text is the nodes' output, each line prefixed with
- * "[x,y] ".
+ * records.  A record is a &drm_d1_launch_node, followed by a
+ * &drm_d1_launch_node_counters when @node_size is the two together (the
+ * device gives the counters when the report has room for them).  The
+ * printf text is the nodes' output, each line prefixed with "[x,y] ".
  */
 struct drm_d1_launch_report {
 	__u32 magic;
@@ -509,7 +518,8 @@ struct drm_d1_launch_report {
 	__u32 node_size;
 	__u64 instret;
 	__u64 cycles;
-	__u64 pad[3];
+	__u64 grid_ns;
+	__u64 pad[2];
 };
 
 /**
@@ -544,7 +554,10 @@ struct drm_d1_launch_report {
  *         outside the launch; @fault_addr is that node's id (in the
  *         launch).  Nothing was accessed.
  * @hart: the hart that faulted.
- * @pad: zero.
+ * @state: how the node ended (uAPI 2.2; zero before): %DRM_D1_NODE_EXITED,
+ *         %DRM_D1_NODE_FAULTED, %DRM_D1_NODE_BUDGET (a hart used its
+ *         budget up), %DRM_D1_NODE_DEADLOCK, %DRM_D1_NODE_STOPPED (the
+ *         launch was aborted) or %DRM_D1_NODE_TIME_LIMIT.
  * @fault_pc: PC of the faulting instruction.
  * @fault_addr: the address (SRAM or device VA), or the node id for
  *              %DRM_D1_NODE_FAULT_PEER.
@@ -553,9 +566,57 @@ struct drm_d1_launch_node {
 	__u32 exit_code;
 	__u32 fault;
 	__u32 hart;
-	__u32 pad;
+	__u32 state;
 	__u64 fault_pc;
 	__u64 fault_addr;
+};
+
+/* drm_d1_launch_node.state */
+#define DRM_D1_NODE_NONE	0
+#define DRM_D1_NODE_EXITED	1
+#define DRM_D1_NODE_FAULTED	2
+#define DRM_D1_NODE_BUDGET	3
+#define DRM_D1_NODE_DEADLOCK	4
+#define DRM_D1_NODE_STOPPED	5
+#define DRM_D1_NODE_TIME_LIMIT	6
+
+/**
+ * struct drm_d1_launch_node_counters - a node's counters in a launch
+ * report, right after its &drm_d1_launch_node (uAPI 2.2)
+ * @cycles: modelled node cycles at the nominal 2 GHz, from the launch's
+ *          start to the node's end.
+ * @instret: instructions retired, per hart (zero for harts not launched).
+ * @stall_dma: cycles harts with work waited for DMA (summed over harts).
+ * @stall_sem: cycles harts waited on semaphores.
+ * @stall_barrier: cycles harts waited at barriers.
+ * @vec_ops: vector unit instructions.
+ * @mat_ops: vmma instructions (one 8x8x4 multiply-accumulate each).
+ * @flops: floating point operations (a fused multiply-add counts 2).
+ * @dma_hbm_read: DMA bytes from device memory into the node's SRAM.
+ * @dma_hbm_write: DMA bytes from its SRAM to device memory.
+ * @dma_node_out: DMA bytes it sent to other nodes.
+ * @dma_node_in: DMA bytes other nodes sent it.
+ * @link_bytes: bytes it put on its mesh links, east, west, north, south.
+ * @reserved: zero.
+ *
+ * Documentation/accel/d1/node-sim.rst describes the timing model behind
+ * them.
+ */
+struct drm_d1_launch_node_counters {
+	__u64 cycles;
+	__u64 instret[4];
+	__u64 stall_dma;
+	__u64 stall_sem;
+	__u64 stall_barrier;
+	__u64 vec_ops;
+	__u64 mat_ops;
+	__u64 flops;
+	__u64 dma_hbm_read;
+	__u64 dma_hbm_write;
+	__u64 dma_node_out;
+	__u64 dma_node_in;
+	__u64 link_bytes[4];
+	__u64 reserved[9];
 };
 
 /* drm_d1_context_status.fault_access */

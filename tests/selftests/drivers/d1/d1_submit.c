@@ -258,11 +258,13 @@ static struct drm_d1_cmd launch_cmd(struct launch *l, __u32 mode, __u32 n,
 TEST_F(sub, launch_scale)
 {
 	const __u32 n = 64;
+	const struct drm_d1_launch_node_counters *ctr;
 	const struct drm_d1_launch_report *rep;
 	const struct drm_d1_launch_node *node;
 	struct drm_d1_cmd c;
 	struct launch l;
 	int32_t *in, *out;
+	__u64 sum = 0;
 	__u32 i;
 
 	ASSERT_EQ(0, launch_setup(self->fd, &l, 2 * n));
@@ -279,15 +281,63 @@ TEST_F(sub, launch_scale)
 	EXPECT_EQ(DRM_D1_REPORT_MAGIC, rep->magic);
 	EXPECT_EQ(DRM_D1_ERROR_NONE, rep->status);
 	EXPECT_EQ(2u, rep->nodes);
-	ASSERT_LE(sizeof(*node), rep->node_size);
+	/* 8 KiB hold the records with counters. */
+	ASSERT_EQ(sizeof(*node) + sizeof(*ctr), rep->node_size);
+	EXPECT_LT(0u, rep->instret);
+	EXPECT_LT(0u, rep->grid_ns);
 	for (i = 0; i < 2; i++) {
 		node = (const void *)((const char *)(rep + 1) +
 				      i * rep->node_size);
+		ctr = (const void *)(node + 1);
 		EXPECT_EQ(i, node->exit_code);	/* its node id */
 		EXPECT_EQ(DRM_D1_NODE_FAULT_NONE, node->fault);
+		EXPECT_EQ(DRM_D1_NODE_EXITED, node->state);
+		/* One hart launched; zero where counters are not modelled. */
+		EXPECT_EQ(0u, ctr->instret[1] + ctr->instret[2] +
+			      ctr->instret[3]);
+		EXPECT_LE(ctr->cycles, rep->cycles);
+		EXPECT_EQ(0u, ctr->reserved[0]);
+		sum += ctr->instret[0];
 	}
+	EXPECT_TRUE(sum == 0 || sum == rep->instret);
 	EXPECT_NE(NULL, strstr((const char *)(rep + 1) + 2 * rep->node_size,
 			       "node 1 scaled 64"));
+	launch_free(self->fd, &l);
+}
+
+/*
+ * A report sized for the 32-byte records of uAPI 2.1 gets them, and
+ * nothing is written past it.
+ */
+TEST_F(sub, launch_report_without_counters)
+{
+	const __u32 n = 16, size = sizeof(struct drm_d1_launch_report) +
+			2 * sizeof(struct drm_d1_launch_node) + 24;
+	const struct drm_d1_launch_report *rep;
+	const struct drm_d1_launch_node *node;
+	struct drm_d1_cmd c;
+	struct launch l;
+	__u32 i;
+
+	ASSERT_EQ(0, launch_setup(self->fd, &l, 2 * n));
+	memset(l.rep.map, 0xa5, 8192);
+	c = launch_cmd(&l, D1K_SCALE, n, l.data.va, l.out.va, 2, 0);
+	c.launch.report_size = size;
+	ASSERT_EQ(1, d1_run(self->fd, 0, &c, 1, 60 * D1_SEC));
+	rep = l.rep.map;
+	EXPECT_EQ(DRM_D1_REPORT_MAGIC, rep->magic);
+	EXPECT_EQ(DRM_D1_ERROR_NONE, rep->status);
+	EXPECT_EQ(sizeof(*node), rep->node_size);
+	for (i = 0; i < 2; i++) {
+		node = (const struct drm_d1_launch_node *)(rep + 1) + i;
+		EXPECT_EQ(i, node->exit_code);
+		EXPECT_EQ(DRM_D1_NODE_EXITED, node->state);
+	}
+	/* Printf text: what fits, the rest counted as dropped. */
+	EXPECT_LT(0u, rep->printf_bytes);
+	EXPECT_GE(24u, rep->printf_bytes);
+	EXPECT_LT(0u, rep->printf_dropped);
+	EXPECT_EQ(0xa5, ((const __u8 *)l.rep.map)[size]);
 	launch_free(self->fd, &l);
 }
 

@@ -488,11 +488,14 @@ d1_klaunch_report(struct d1_klaunch *k, unsigned int slot)
 					       slot * D1_KL_REPORT);
 }
 
+/* Node @node's record: records are the report's node_size apart. */
 static inline struct drm_d1_launch_node *
 d1_klaunch_node(struct d1_klaunch *k, unsigned int slot, unsigned int node)
 {
-	return (struct drm_d1_launch_node *)(d1_klaunch_report(k, slot) + 1) +
-	       node;
+	struct drm_d1_launch_report *r = d1_klaunch_report(k, slot);
+
+	return (struct drm_d1_launch_node *)((char *)(r + 1) +
+					     node * r->node_size);
 }
 
 #endif /* D1_SUBMIT_COMMON_H */
