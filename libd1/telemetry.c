@@ -52,17 +52,17 @@ D1_API d1_status d1_device_telemetry(d1_device *dev,
 		struct d1_queue_telemetry *qt = &t.queue[q];
 		static const char *const names[] = {
 			"cmds", "busy_ns", "dma_bytes", "instret", "faults",
-			"jobs_done", "jobs_failed", "resets",
+			"jobs_done", "jobs_failed", "resets", "cycles",
 		};
 		uint64_t *fields[] = {
 			&qt->cmds, &qt->busy_ns, &qt->dma_bytes, &qt->instret,
 			&qt->faults, &qt->jobs_done, &qt->jobs_failed,
-			&qt->resets,
+			&qt->resets, &qt->cycles,
 		};
 		unsigned int i, found = 0;
 		char name[32];
 
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(name, sizeof(name), "q%u_%s", q, names[i]);
 			if (!read_value(dev, name, fields[i]))
 				found++;

@@ -154,15 +154,17 @@ static void print_telemetry(d1_device *dev)
 	printf("    power           %.1f W (%s)\n", t.power_mw / 1000.0,
 	       t.pm_state ? "low power" : "active");
 	printf("    device resets   %" PRIu64 "\n", t.device_resets);
-	printf("    queue   commands     busy ms   DMA        instret        jobs ok/failed  resets\n");
+	printf("    queue   commands     busy ms   DMA        instret        sim ms       jobs ok/failed  resets\n");
 	for (q = 0; q < t.num_queues; q++) {
 		const struct d1_queue_telemetry *qt = &t.queue[q];
 
 		fmt_bytes(dma, sizeof(dma), qt->dma_bytes);
+		/* Modelled cycles as device time at the nominal 2 GHz. */
 		printf("    q%-5u %9" PRIu64 " %11.1f   %-10s %-14" PRIu64
-		       " %" PRIu64 "/%" PRIu64 "%*s%" PRIu64 "\n",
+		       " %-12.3f %" PRIu64 "/%" PRIu64 "%*s%" PRIu64 "\n",
 		       q, qt->cmds, qt->busy_ns / 1e6, dma, qt->instret,
-		       qt->jobs_done, qt->jobs_failed, 8, "", qt->resets);
+		       qt->cycles / 2e6, qt->jobs_done, qt->jobs_failed, 8, "",
+		       qt->resets);
 	}
 }
 

@@ -219,7 +219,7 @@ static PyObject *device_telemetry(D1Device *self, PyObject *unused)
 {
 	static const char *const qnames[] = {
 		"cmds", "busy_ns", "dma_bytes", "instret", "faults",
-		"jobs_done", "jobs_failed", "resets",
+		"jobs_done", "jobs_failed", "resets", "cycles",
 	};
 	struct d1_telemetry t;
 	PyObject *d, *queues;
@@ -247,6 +247,7 @@ static PyObject *device_telemetry(D1Device *self, PyObject *unused)
 		const uint64_t v[] = {
 			qt->cmds, qt->busy_ns, qt->dma_bytes, qt->instret,
 			qt->faults, qt->jobs_done, qt->jobs_failed, qt->resets,
+			qt->cycles,
 		};
 		PyObject *qd = PyDict_New();
 
@@ -255,7 +256,7 @@ static PyObject *device_telemetry(D1Device *self, PyObject *unused)
 			goto fail;
 		}
 		Py_DECREF(qd);
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < sizeof(qnames) / sizeof(qnames[0]); i++)
 			if (set_u64(qd, qnames[i], v[i]))
 				goto fail;
 	}

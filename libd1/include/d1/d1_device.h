@@ -141,6 +141,8 @@ D1_API d1_status d1_device_ping(d1_device *dev, uint32_t value, uint32_t *echo,
  * @jobs_done: jobs completed (driver).
  * @jobs_failed: jobs failed, timed out or cancelled.
  * @resets: queue resets.
+ * @cycles: modelled cycles of its launches (the sum of their
+ *          d1_launch_info.cycles: simulated device time at 2 GHz).
  */
 struct d1_queue_telemetry {
 	uint64_t cmds;
@@ -151,6 +153,7 @@ struct d1_queue_telemetry {
 	uint64_t jobs_done;
 	uint64_t jobs_failed;
 	uint64_t resets;
+	uint64_t cycles;
 };
 
 #define D1_TELEMETRY_MAX_QUEUES	32
