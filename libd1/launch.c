@@ -51,8 +51,10 @@ out:
 	return st;
 }
 
-D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
-			   const struct d1_launch_config *config)
+/* d1_launch(); with @keep, a reference to its result there. */
+static d1_status launch(d1_stream *stream, d1_kernel *kernel,
+			const struct d1_launch_config *config,
+			d1_launch_result **keep)
 {
 	struct d1_launch_config c;
 	struct drm_d1_cmd cmd;
@@ -109,9 +111,15 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 	p->y0 = c.y0;
 	p->cols = c.cols;
 	p->rows = c.rows;
+	p->harts = c.harts;
 	p->flags = c.flags;
 	p->raw = kernel->ki->raw;
 	snprintf(p->kernel, sizeof(p->kernel), "%s", kernel->ki->name);
+	p->result = d1_launch_result_new(p);
+	if (!p->result) {
+		st = D1_ERROR_OUT_OF_MEMORY;
+		goto fail;
+	}
 	if (bsize) {
 		st = d1_stream_bo(stream, bsize, &p->bo[0]);
 		if (st)
@@ -128,11 +136,16 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 		}
 	}
 	p->nbo = 1;
-	/* Report: header, node records, then room for the printf text. */
+	/*
+	 * Report: header, node records with their counters (an older
+	 * driver's device writes the records without), then room for the
+	 * printf text.
+	 */
 	nodes = (uint64_t)c.cols * c.rows;
 	text = nodes * 8192 < (8u << 20) ? nodes * 8192 : (8u << 20);
 	rsize = sizeof(struct drm_d1_launch_report) +
-		sizeof(struct drm_d1_launch_node) * nodes + text;
+		(sizeof(struct drm_d1_launch_node) +
+		 sizeof(struct drm_d1_launch_node_counters)) * nodes + text;
 	st = d1_stream_bo(stream, rsize, &p->bo[1]);
 	if (st)
 		goto fail;
@@ -160,10 +173,29 @@ D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 	st = d1_submit(stream, &cmd, 1, p, 0);
 	if (st)
 		goto fail;
+	/* The stream only completes it when this thread asks it to. */
+	if (keep)
+		*keep = d1_launch_result_get(p->result);
 	return D1_SUCCESS;
 fail:
 	d1_pending_free(stream, p);
 	return st;
+}
+
+D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
+			   const struct d1_launch_config *config)
+{
+	return launch(stream, kernel, config, NULL);
+}
+
+D1_API d1_status d1_launch_with_result(d1_stream *stream, d1_kernel *kernel,
+				       const struct d1_launch_config *config,
+				       d1_launch_result **result)
+{
+	if (!result)
+		return D1_ERROR_INVALID_VALUE;
+	*result = NULL;
+	return launch(stream, kernel, config, result);
 }
 
 /* Names of DRM_D1_NODE_FAULT_* for messages. */
@@ -193,10 +225,10 @@ static void emit_printf(d1_stream *s, const char *text, size_t len)
 }
 
 /*
- * Finishes launch @p from its report: printf text, then the outcome.
+ * The outcome of launch @p from its report: printf text, then the status.
  * @fst is the job's fence status.
  */
-d1_status d1_launch_finish(d1_stream *s, struct d1_pending *p, int fst)
+static d1_status outcome(d1_stream *s, struct d1_pending *p, int fst)
 {
 	const uint8_t *rep = p->bo[1].map;
 	struct d1_error_info *e = &s->last_error;
@@ -309,6 +341,16 @@ d1_status d1_launch_finish(d1_stream *s, struct d1_pending *p, int fst)
 	if (fst || h.status)
 		return d1_job_error(s, p, fst ? fst : -EIO);
 	return D1_SUCCESS;
+}
+
+/* Finishes launch @p: its outcome, and its results from the report. */
+d1_status d1_launch_finish(d1_stream *s, struct d1_pending *p, int fst)
+{
+	d1_status st = outcome(s, p, fst);
+
+	if (p->result)
+		d1_launch_result_end(p->result, p->bo[1].map, p->bo[1].size, st);
+	return st;
 }
 
 

@@ -175,9 +175,11 @@ struct d1_pending {
 	void *dst;
 	size_t size;
 	/* D1_PENDING_LAUNCH: bo[0] args (maybe empty), bo[1] report */
-	unsigned int x0, y0, cols, rows, flags, time_limit_ms;
+	unsigned int x0, y0, cols, rows, harts, flags, time_limit_ms;
 	int raw;
 	char kernel[D1_KERNEL_NAME_MAX];
+	/* The report parsed when the launch ends (one reference). */
+	struct d1_launch_result *result;
 };
 
 struct d1_stream {
@@ -227,6 +229,32 @@ const char *d1_reason_name(unsigned int reason);
 /* launch.c */
 d1_status d1_launch_finish(d1_stream *s, struct d1_pending *p, int fst);
 void d1_device_release_images(d1_device *dev);
+
+/*
+ * result.c: a launch's per-node results.  Every launch job has one, filled
+ * from its report by d1_launch_finish(); d1_launch_with_result() hands the
+ * caller a second reference.
+ */
+struct d1_launch_result {
+	atomic_int refs;
+	atomic_int done;		/* @info and @nodes are final */
+	struct d1_launch_info info;
+	unsigned int nnodes;
+	struct d1_node_result nodes[];
+};
+
+struct d1_launch_result *d1_launch_result_new(const struct d1_pending *p);
+struct d1_launch_result *d1_launch_result_get(struct d1_launch_result *r);
+void d1_launch_result_put(struct d1_launch_result *r);
+/* Fills @r from the report @rep of @size bytes (NULL: none) and ends it. */
+void d1_launch_result_end(struct d1_launch_result *r, const void *rep,
+			  uint64_t size, d1_status status);
+/*
+ * The parsed results of launch job @p once d1_launch_finish() has run
+ * (while the stream completes it, before it is freed); NULL for other
+ * jobs.  For a profiler inside libd1: every launch has them.
+ */
+const struct d1_launch_result *d1__launch_job_result(const struct d1_pending *p);
 
 /* kernel.c */
 d1_status d1_kernel_block(const d1_kernel *k, const void **block,

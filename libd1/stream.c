@@ -218,6 +218,13 @@ void d1_pending_free(d1_stream *s, struct d1_pending *p)
 
 	if (p->syncobj)
 		drmSyncobjDestroy(s->dev->fd, p->syncobj);
+	if (p->result) {
+		/* Dropped unfinished: its outcome will never be known. */
+		if (!d1__launch_job_result(p))
+			d1_launch_result_end(p->result, NULL, 0,
+					     D1_ERROR_DEVICE_LOST);
+		d1_launch_result_put(p->result);
+	}
 	for (i = 0; i < p->nbo; i++)
 		if (p->bo[i].handle)
 			stream_bo_release(s, &p->bo[i]);

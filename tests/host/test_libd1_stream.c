@@ -179,4 +179,155 @@ TEST(stream_queue_out_of_range)
 	EXPECT_EQ(D1_SUCCESS, d1_device_close(dev));
 }
 
+/* A launch report parsed into per-node results (launch results, result.c). */
+static void *make_report(uint32_t node_size, uint32_t nodes, size_t *size)
+{
+	struct drm_d1_launch_report h = {
+		.magic = DRM_D1_REPORT_MAGIC, .status = DRM_D1_ERROR_NODE_FAULT,
+		.nodes = nodes, .node_size = node_size, .instret = 1234,
+		.cycles = 4000000, .grid_ns = 777,
+	};
+	uint8_t *rep;
+	uint32_t i, j;
+
+	*size = sizeof(h) + (size_t)node_size * nodes;
+	rep = calloc(1, *size);
+	if (!rep)
+		return NULL;
+	memcpy(rep, &h, sizeof(h));
+	for (i = 0; i < nodes; i++) {
+		struct drm_d1_launch_node n = {
+			.exit_code = (uint32_t)-(int)i, .fault = i ? 4 : 0,
+			.hart = i, .state = i ? DRM_D1_NODE_FAULTED :
+					DRM_D1_NODE_EXITED,
+			.fault_pc = 0x100 + i, .fault_addr = 0x200 + i,
+		};
+		struct drm_d1_launch_node_counters c;
+		uint64_t *v = (uint64_t *)&c;
+
+		for (j = 0; j < sizeof(c) / 8; j++)
+			v[j] = 1000 * (i + 1) + j;
+		memcpy(rep + sizeof(h) + i * node_size, &n, sizeof(n));
+		if (node_size >= sizeof(n) + sizeof(c))
+			memcpy(rep + sizeof(h) + i * node_size + sizeof(n), &c,
+			       sizeof(c));
+	}
+	return rep;
+}
+
+TEST(launch_result_from_report)
+{
+	struct d1_pending p = {
+		.kind = D1_PENDING_LAUNCH, .x0 = 4, .y0 = 2, .cols = 2,
+		.rows = 1, .harts = 3, .kernel = "k",
+	};
+	const size_t rec = sizeof(struct drm_d1_launch_node) +
+			   sizeof(struct drm_d1_launch_node_counters);
+	struct d1_launch_info li;
+	struct d1_node_result n;
+	size_t size;
+	void *rep;
+	unsigned int i;
+
+	/* 256-byte records: base record and counters, every field. */
+	rep = make_report(rec, 2, &size);
+	ASSERT_NE(NULL, rep);
+	ASSERT_EQ(256u, rec);
+	p.result = d1_launch_result_new(&p);
+	ASSERT_NE(NULL, p.result);
+	EXPECT_EQ(NULL, d1__launch_job_result(&p));
+	EXPECT_EQ(D1_ERROR_NOT_READY, d1_launch_result_info(p.result, &li));
+	d1_launch_result_end(p.result, rep, size, D1_ERROR_LAUNCH_FAILED);
+	EXPECT_EQ(p.result, d1__launch_job_result(&p));
+	ASSERT_EQ(D1_SUCCESS, d1_launch_result_info(p.result, &li));
+	EXPECT_EQ(4u, li.x0);
+	EXPECT_EQ(2u, li.y0);
+	EXPECT_EQ(3u, li.harts);
+	EXPECT_EQ(D1_ERROR_LAUNCH_FAILED, li.status);
+	EXPECT_STREQ("k", li.kernel);
+	EXPECT_EQ(1234u, li.instret);
+	EXPECT_EQ(4000000u, li.cycles);
+	EXPECT_EQ(2.0, li.sim_ms);
+	EXPECT_EQ(777u, li.grid_ns);
+	EXPECT_EQ(1u, li.counters);
+	for (i = 0; i < 2; i++) {
+		uint64_t b = 1000 * (i + 1);
+
+		ASSERT_EQ(D1_SUCCESS, d1_launch_result_node(p.result, i, &n));
+		EXPECT_EQ(4 + i, n.x);
+		EXPECT_EQ(2u, n.y);
+		EXPECT_EQ(i ? (unsigned int)D1_NODE_FAULTED :
+			  (unsigned int)D1_NODE_EXITED, n.status);
+		EXPECT_EQ(-(int)i, n.exit_code);
+		EXPECT_EQ(i ? 4u : 0u, n.fault);
+		EXPECT_EQ(i, n.hart);
+		EXPECT_EQ(0x100u + i, n.fault_pc);
+		EXPECT_EQ(0x200u + i, n.fault_addr);
+		EXPECT_EQ(b, n.cycles);
+		EXPECT_EQ(b + 1, n.instret[0]);
+		EXPECT_EQ(b + 4, n.instret[3]);
+		EXPECT_EQ(b + 5, n.stall_dma);
+		EXPECT_EQ(b + 6, n.stall_sem);
+		EXPECT_EQ(b + 7, n.stall_barrier);
+		EXPECT_EQ(b + 8, n.vec_ops);
+		EXPECT_EQ(b + 9, n.mat_ops);
+		EXPECT_EQ(b + 10, n.flops);
+		EXPECT_EQ(b + 11, n.dma_hbm_read);
+		EXPECT_EQ(b + 12, n.dma_hbm_write);
+		EXPECT_EQ(b + 13, n.dma_node_out);
+		EXPECT_EQ(b + 14, n.dma_node_in);
+		EXPECT_EQ(b + 15, n.link_bytes[0]);
+		EXPECT_EQ(b + 18, n.link_bytes[3]);
+		EXPECT_EQ(0u, n.reserved[0]);
+	}
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_launch_result_node(p.result, 2, &n));
+	d1_launch_result_put(p.result);
+	free(rep);
+
+	/* 32-byte records of an older driver: no counters. */
+	rep = make_report(sizeof(struct drm_d1_launch_node), 2, &size);
+	ASSERT_NE(NULL, rep);
+	p.result = d1_launch_result_new(&p);
+	ASSERT_NE(NULL, p.result);
+	d1_launch_result_end(p.result, rep, size, D1_SUCCESS);
+	ASSERT_EQ(D1_SUCCESS, d1_launch_result_info(p.result, &li));
+	EXPECT_EQ(0u, li.counters);
+	EXPECT_EQ(1234u, li.instret);
+	ASSERT_EQ(D1_SUCCESS, d1_launch_result_node(p.result, 1, &n));
+	EXPECT_EQ((unsigned int)D1_NODE_FAULTED, n.status);
+	EXPECT_EQ(0x201u, n.fault_addr);
+	EXPECT_EQ(0u, n.cycles);
+	EXPECT_EQ(0u, n.instret[0]);
+
+	/* A report cut short: only the records it holds. */
+	d1_launch_result_put(p.result);
+	p.result = d1_launch_result_new(&p);
+	ASSERT_NE(NULL, p.result);
+	d1_launch_result_end(p.result, rep, size - 1, D1_SUCCESS);
+	ASSERT_EQ(D1_SUCCESS, d1_launch_result_node(p.result, 0, &n));
+	EXPECT_EQ((unsigned int)D1_NODE_EXITED, n.status);
+	ASSERT_EQ(D1_SUCCESS, d1_launch_result_node(p.result, 1, &n));
+	EXPECT_EQ((unsigned int)D1_NODE_UNKNOWN, n.status);
+	d1_launch_result_put(p.result);
+
+	/* No report (the launch never ended on its own). */
+	((struct drm_d1_launch_report *)rep)->magic = 0;
+	p.result = d1_launch_result_new(&p);
+	ASSERT_NE(NULL, p.result);
+	d1_launch_result_end(p.result, rep, size, D1_ERROR_TIMEOUT);
+	ASSERT_EQ(D1_SUCCESS, d1_launch_result_info(p.result, &li));
+	EXPECT_EQ(D1_ERROR_TIMEOUT, li.status);
+	EXPECT_EQ(0u, li.instret);
+	ASSERT_EQ(D1_SUCCESS, d1_launch_result_node(p.result, 1, &n));
+	EXPECT_EQ((unsigned int)D1_NODE_UNKNOWN, n.status);
+	EXPECT_EQ(5u, n.x);
+	EXPECT_STREQ("unknown", d1_node_state_name(n.status));
+	EXPECT_STREQ("unknown", d1_node_state_name(99));
+	/* The caller's reference outlives the job's. */
+	d1_launch_result_get(p.result);
+	d1_launch_result_put(p.result);
+	EXPECT_EQ(D1_SUCCESS, d1_launch_result_destroy(p.result));
+	free(rep);
+}
+
 TEST_HARNESS_MAIN

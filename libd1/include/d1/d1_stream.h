@@ -287,6 +287,138 @@ D1_API d1_status d1_kernel_set_arg_buffer(d1_kernel *kernel,
 D1_API d1_status d1_launch(d1_stream *stream, d1_kernel *kernel,
 			   const struct d1_launch_config *config);
 
+/* ---- launch results -------------------------------------------------- */
+
+/*
+ * The per-node results and counters of one launch, filled when the launch
+ * ends (when its stream, or an event recorded after it, is synchronised
+ * or queried).  Owned by the caller of d1_launch_with_result(); valid on
+ * any thread, and after the stream is gone.
+ */
+typedef struct d1_launch_result d1_launch_result;
+
+/* How a node ended (d1_node_result.status). */
+enum d1_node_state {
+	D1_NODE_UNKNOWN = 0,	/* not reported (older driver or device) */
+	D1_NODE_EXITED = 1,	/* hart 0 returned or called d1_exit() */
+	D1_NODE_FAULTED = 2,	/* a hart faulted: fault, hart, fault_pc */
+	D1_NODE_BUDGET = 3,	/* a hart used its instruction budget up */
+	D1_NODE_DEADLOCK = 4,	/* every live hart of the launch was blocked */
+	D1_NODE_STOPPED = 5,	/* the launch was aborted */
+	D1_NODE_TIME_LIMIT = 6,	/* the launch ran past its time limit */
+};
+
+/**
+ * struct d1_node_result - one node of a finished launch
+ * @x: card grid column.
+ * @y: card grid row.
+ * @status: an enum d1_node_state.
+ * @fault: why it faulted (the node fault codes of the ISA, as
+ *         d1_error_info.fault); 0 if it did not.
+ * @hart: the faulting hart, or where a time limit stopped it.
+ * @exit_code: hart 0's d1_exit() value (or the kernel's return value).
+ * @fault_pc: PC of the fault (or where a time limit stopped it).
+ * @fault_addr: the faulting address.
+ * @cycles: modelled node cycles at the nominal 2 GHz.
+ * @instret: instructions retired per hart.
+ * @stall_dma: cycles harts waited for DMA (summed over harts).
+ * @stall_sem: cycles harts waited on semaphores.
+ * @stall_barrier: cycles harts waited at barriers.
+ * @vec_ops: vector unit instructions.
+ * @mat_ops: vmma instructions (one 8x8x4 multiply-accumulate each).
+ * @flops: floating point operations (a fused multiply-add counts 2).
+ * @dma_hbm_read: DMA bytes from device memory into the node's SRAM.
+ * @dma_hbm_write: DMA bytes from its SRAM to device memory.
+ * @dma_node_out: DMA bytes it sent to other nodes.
+ * @dma_node_in: DMA bytes other nodes sent it.
+ * @link_bytes: bytes it put on its mesh links: east, west, north, south.
+ * @reserved: zero.
+ *
+ * The counters (@cycles onwards) come from the card's timing model
+ * (Documentation/accel/d1/node-sim.rst); they are 0 when
+ * d1_launch_info.counters is 0 (a driver before uAPI 2.2).
+ */
+struct d1_node_result {
+	unsigned int x, y;
+	unsigned int status;
+	unsigned int fault;
+	unsigned int hart;
+	int exit_code;
+	uint64_t fault_pc, fault_addr;
+	uint64_t cycles;
+	uint64_t instret[4];
+	uint64_t stall_dma, stall_sem, stall_barrier;
+	uint64_t vec_ops, mat_ops, flops;
+	uint64_t dma_hbm_read, dma_hbm_write, dma_node_out, dma_node_in;
+	uint64_t link_bytes[4];
+	uint64_t reserved[8];
+};
+
+/**
+ * struct d1_launch_info - a finished launch as a whole
+ * @x0: first column of its rectangle.
+ * @y0: first row.
+ * @cols: columns.
+ * @rows: rows.
+ * @harts: harts per node.
+ * @status: what synchronising returned for it (D1_SUCCESS,
+ *          D1_ERROR_LAUNCH_FAILED, D1_ERROR_TIMEOUT, ...);
+ *          D1_ERROR_DEVICE_LOST when its outcome will never be known.
+ * @kernel: the kernel's name (its first 63 characters).
+ * @cycles: modelled cycles of the launch: the largest over its nodes.
+ * @instret: instructions retired by all harts of all nodes.
+ * @sim_ms: @cycles as time at the nominal 2 GHz (simulated device time).
+ * @grid_ns: device clock ns the launch ran on its nodes (the wall time of
+ *           the simulation; 0 from a driver before uAPI 2.2).
+ * @counters: 1 when the node results carry counters, 0 when the driver
+ *            is older than uAPI 2.2 (status, exit code and fault only).
+ * @reserved: zero.
+ */
+struct d1_launch_info {
+	unsigned int x0, y0, cols, rows, harts;
+	int status;
+	char kernel[64];
+	uint64_t cycles;
+	uint64_t instret;
+	double sim_ms;
+	uint64_t grid_ns;
+	unsigned int counters;
+	unsigned int reserved32;
+	uint64_t reserved[8];
+};
+
+/*
+ * d1_launch_with_result - d1_launch(), and *@result (a new object the
+ * caller destroys with d1_launch_result_destroy()) is filled when the
+ * launch ends.  On failure *@result is NULL.
+ */
+D1_API d1_status d1_launch_with_result(d1_stream *stream, d1_kernel *kernel,
+				       const struct d1_launch_config *config,
+				       d1_launch_result **result);
+
+/* d1_launch_result_info - the launch as a whole; D1_ERROR_NOT_READY until
+ * it has ended. */
+D1_API d1_status d1_launch_result_info(d1_launch_result *r,
+				       struct d1_launch_info *info);
+
+/*
+ * d1_launch_result_node - node @index, row-major in the launch's
+ * rectangle (0..cols*rows-1; D1_ERROR_INVALID_VALUE beyond);
+ * D1_ERROR_NOT_READY until the launch has ended.
+ */
+D1_API d1_status d1_launch_result_node(d1_launch_result *r,
+				       unsigned int index,
+				       struct d1_node_result *node);
+
+/* d1_launch_result_destroy - release @r (the launch may still run). */
+D1_API d1_status d1_launch_result_destroy(d1_launch_result *r);
+
+/*
+ * d1_node_state_name - "exited", "faulted", "budget", "deadlock",
+ * "stopped", "time limit" or "unknown".  Never NULL.
+ */
+D1_API const char *d1_node_state_name(unsigned int state);
+
 #if defined(__cplusplus)
 }
 #endif

@@ -167,3 +167,10 @@ D1_KERNEL(loop, (uint32_t, n))
 		for (j = 0; j < 1000; j++)
 			__asm__ volatile("");
 }
+
+/* Hart 0 of every node exits with @base + its node id. */
+D1_KERNEL(exit_node, (uint32_t, base))
+{
+	if (!d1_hart_id())
+		d1_exit(base + d1_node_id());
+}
