@@ -17,7 +17,8 @@
  *   the raw argument block of a d1_main program: raw:FILE
  *
  * SIZE takes K/M suffixes.  Device printf output goes to stdout; device
- * errors (node, PC, address) to stderr.
+ * errors (node, PC, address) to stderr; with --counters, every node's
+ * outcome and counters to stdout after the launch.
  *
  * Exit: 0 ok, 1 the launch failed on the device, 2 other error, 64 usage.
  */
@@ -56,10 +57,57 @@ static void usage(FILE *f)
 		"  -D NAME[=V], -I DIR, -O LEVEL   build options for sources\n"
 		"  -l, --list          list the kernels and their parameters\n"
 		"  -q, --quiet         no timing line\n"
+		"  -c, --counters      print every node's outcome and counters\n"
 		"ARGs, one per kernel parameter: in:FILE, out:FILE:SIZE,\n"
 		"inout:FILE, zero:SIZE for buffers; numbers for integers and\n"
 		"floats; raw:FILE for the argument block of a d1_main program.\n"
 		"Exit: 0 ok, 1 launch failed, 2 other error, 64 bad usage.\n");
+}
+
+static uint64_t sum(const uint64_t *v, unsigned int n)
+{
+	uint64_t t = 0;
+
+	while (n--)
+		t += v[n];
+	return t;
+}
+
+/* --counters: one line per node, then the launch's totals. */
+static void print_counters(d1_launch_result *r)
+{
+	struct d1_launch_info li;
+	struct d1_node_result n;
+	unsigned int i;
+
+	if (d1_launch_result_info(r, &li))
+		return;
+	printf("node     state       exit     cycles    instret     stalls    vec ops    mat ops      flops     HBM rd     HBM wr   node out    node in  link bytes\n");
+	for (i = 0; i < li.cols * li.rows; i++) {
+		char at[16];
+
+		if (d1_launch_result_node(r, i, &n))
+			break;
+		snprintf(at, sizeof(at), "(%u,%u)", n.x, n.y);
+		printf("%-8s %-10s %5d %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %11llu\n",
+		       at, d1_node_state_name(n.status), n.exit_code,
+		       (unsigned long long)n.cycles,
+		       (unsigned long long)sum(n.instret, 4),
+		       (unsigned long long)(n.stall_dma + n.stall_sem +
+					    n.stall_barrier),
+		       (unsigned long long)n.vec_ops,
+		       (unsigned long long)n.mat_ops,
+		       (unsigned long long)n.flops,
+		       (unsigned long long)n.dma_hbm_read,
+		       (unsigned long long)n.dma_hbm_write,
+		       (unsigned long long)n.dma_node_out,
+		       (unsigned long long)n.dma_node_in,
+		       (unsigned long long)sum(n.link_bytes, 4));
+	}
+	printf("launch   %s: %llu cycles (%.3f ms at 2 GHz), %llu instructions, %.3f ms simulated on the grid%s\n",
+	       li.kernel, (unsigned long long)li.cycles, li.sim_ms,
+	       (unsigned long long)li.instret, li.grid_ns / 1e6,
+	       li.counters ? "" : " (no per-node counters from this driver)");
 }
 
 static int read_all(const char *path, void **data, size_t *size)
@@ -212,6 +260,7 @@ int main(int argc, char **argv)
 		{ "check-exit", no_argument, NULL, 'e' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "counters", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -222,7 +271,8 @@ int main(int argc, char **argv)
 	const char *kname = NULL;
 	struct arg_buf *bufs;
 	unsigned int dev_index = 0, nargs, i;
-	int c, list = 0, quiet = 0, ret = 0;
+	int c, list = 0, quiet = 0, counters = 0, ret = 0;
+	d1_launch_result *res = NULL;
 	struct timespec t0, t1;
 	d1_program *prog;
 	d1_device *dev;
@@ -237,7 +287,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	bo.defines = defs;
 	bo.include_dirs = incs;
-	while ((c = getopt_long(argc, argv, "+k:d:g:a:t:b:T:elqhD:I:O:", lopts,
+	while ((c = getopt_long(argc, argv, "+k:d:g:a:t:b:T:elqchD:I:O:", lopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k': kname = optarg; break;
@@ -260,6 +310,7 @@ int main(int argc, char **argv)
 		case 'e': cfg.flags |= D1_LAUNCH_CHECK_EXIT; break;
 		case 'l': list = 1; break;
 		case 'q': quiet = 1; break;
+		case 'c': counters = 1; break;
 		case 'D': defs[bo.num_defines++] = optarg; break;
 		case 'I': incs[bo.num_include_dirs++] = optarg; break;
 		case 'O':
@@ -381,11 +432,17 @@ bad_arg:
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	st = d1_launch(s, k, &cfg);
+	st = counters ? d1_launch_with_result(s, k, &cfg, &res) :
+		       d1_launch(s, k, &cfg);
 	if (st)
 		die("launch", st);
 	st = d1_stream_synchronize(s, D1_TIMEOUT_INFINITE);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (res) {
+		/* Also after a failure: which nodes did what. */
+		print_counters(res);
+		d1_launch_result_destroy(res);
+	}
 	if (st) {
 		struct d1_error_info e;
 

@@ -126,6 +126,31 @@ TEST_F(run, device_fault_exit_1)
 	EXPECT_NE(NULL, strstr(out, "address 0x20000000"));
 }
 
+/* --counters: a line per node with its state and exit code, even when
+ * one node faulted. */
+TEST_F(run, counters_per_node)
+{
+	char cmd[1024], out[8192];
+
+	snprintf(cmd, sizeof(cmd), "%s/d1-run -q -c -g 3x1 -a 2,1 -k exit_node %s/sdk_test.c 40",
+		 D1_BIN_DIR, D1_TEST_KERNELS);
+	EXPECT_EQ(0, run(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "node     state       exit     cycles    instret"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "(2,1)    exited        40 "));
+	EXPECT_NE(NULL, strstr(out, "(3,1)    exited        41 "));
+	EXPECT_NE(NULL, strstr(out, "(4,1)    exited        42 "));
+	EXPECT_EQ(NULL, strstr(out, "(5,1)"));
+	EXPECT_NE(NULL, strstr(out, "launch   exit_node: "));
+	EXPECT_EQ(NULL, strstr(out, "no per-node counters"));
+
+	snprintf(cmd, sizeof(cmd), "%s/d1-run -c -g 2x1 -k bad_load %s/sdk_test.c 1 0",
+		 D1_BIN_DIR, D1_TEST_KERNELS);
+	EXPECT_EQ(1, run(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "(0,0)    exited         0 ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "(1,0)    faulted        0 "));
+}
+
 /* -T stops a kernel that never ends at its time limit: exit 1, and why. */
 TEST_F(run, time_limit_exit_1)
 {
