@@ -488,6 +488,7 @@ typedef struct {
 	PyObject *stream;
 	PyObject *kernel;		/* its name */
 	unsigned int x0, y0, cols, rows, harts;
+	d1_launch_result *result;	/* filled when it ends */
 } D1Launch;
 
 static int pair(PyObject *o, unsigned int *a, unsigned int *b, const char *what)
@@ -515,6 +516,7 @@ PyObject *d1py_launch(D1Stream *s, D1Kernel *k, PyObject *args,
 	unsigned int harts = 1, n = 0;
 	int check_exit = 0, ok;
 	d1_status st = D1_SUCCESS;
+	d1_launch_result *res = NULL;
 	D1Launch *l;
 
 	if (d1py_stream_check(s))
@@ -544,7 +546,7 @@ PyObject *d1py_launch(D1Stream *s, D1Kernel *k, PyObject *args,
 	if (a)
 		st = d1py_args_apply(k, a, n);
 	if (!st)
-		st = d1_launch(s->s, k->k, &cfg);
+		st = d1_launch_with_result(s->s, k->k, &cfg, &res);
 	PyThread_release_lock(s->lock);
 	PyThread_release_lock(k->lock);
 	Py_END_ALLOW_THREADS
@@ -567,8 +569,11 @@ PyObject *d1py_launch(D1Stream *s, D1Kernel *k, PyObject *args,
 		return d1py_error_info(st, &e);
 	}
 	l = PyObject_New(D1Launch, &D1Launch_Type);
-	if (!l)
+	if (!l) {
+		d1_launch_result_destroy(res);
 		return NULL;
+	}
+	l->result = res;
 	l->stream = Py_NewRef(s);
 	l->kernel = Py_NewRef(k->name);
 	l->x0 = cfg.x0;
@@ -581,6 +586,8 @@ PyObject *d1py_launch(D1Stream *s, D1Kernel *k, PyObject *args,
 
 static void launch_dealloc(D1Launch *self)
 {
+	if (self->result)
+		d1_launch_result_destroy(self->result);
 	Py_XDECREF(self->stream);
 	Py_XDECREF(self->kernel);
 	Py_TYPE(self)->tp_free((PyObject *)self);
@@ -609,6 +616,88 @@ static PyObject *launch_repr(D1Launch *self)
 				    self->x0, self->y0, self->harts);
 }
 
+/* Launch.info(): the finished launch as a dict. */
+static PyObject *launch_info(D1Launch *self, PyObject *unused)
+{
+	struct d1_launch_info li;
+	d1_status st = d1_launch_result_info(self->result, &li);
+
+	(void)unused;
+	if (st)
+		return d1py_error(st, "the launch has not ended: synchronize its stream first");
+	return Py_BuildValue("{s:s,s:s,s:K,s:K,s:d,s:K,s:O}",
+			     "kernel", li.kernel,
+			     "status", d1_status_name(li.status),
+			     "cycles", (unsigned long long)li.cycles,
+			     "instret", (unsigned long long)li.instret,
+			     "sim_ms", li.sim_ms,
+			     "grid_ns", (unsigned long long)li.grid_ns,
+			     "counters", li.counters ? Py_True : Py_False);
+}
+
+#define U64(v)	((unsigned long long)(v))
+
+/* Launch.nodes(): one dict per node, row-major in the rectangle. */
+static PyObject *launch_nodes(D1Launch *self, PyObject *unused)
+{
+	unsigned int i, n = self->cols * self->rows;
+	struct d1_node_result r;
+	PyObject *list, *d;
+	d1_status st;
+
+	(void)unused;
+	list = PyList_New(0);
+	for (i = 0; list && i < n; i++) {
+		st = d1_launch_result_node(self->result, i, &r);
+		if (st) {
+			Py_DECREF(list);
+			return d1py_error(st, "the launch has not ended: synchronize its stream first");
+		}
+		d = Py_BuildValue("{s:(II),s:s,s:i,s:I,s:I,s:K,s:K,s:K,s:(KKKK),"
+				  "s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,"
+				  "s:(KKKK)}",
+				  "at", r.x, r.y,
+				  "state", d1_node_state_name(r.status),
+				  "exit_code", r.exit_code, "fault", r.fault,
+				  "hart", r.hart, "fault_pc", U64(r.fault_pc),
+				  "fault_addr", U64(r.fault_addr),
+				  "cycles", U64(r.cycles),
+				  "instret", U64(r.instret[0]), U64(r.instret[1]),
+				  U64(r.instret[2]), U64(r.instret[3]),
+				  "stall_dma", U64(r.stall_dma),
+				  "stall_sem", U64(r.stall_sem),
+				  "stall_barrier", U64(r.stall_barrier),
+				  "vec_ops", U64(r.vec_ops),
+				  "mat_ops", U64(r.mat_ops),
+				  "flops", U64(r.flops),
+				  "dma_hbm_read", U64(r.dma_hbm_read),
+				  "dma_hbm_write", U64(r.dma_hbm_write),
+				  "dma_node_out", U64(r.dma_node_out),
+				  "dma_node_in", U64(r.dma_node_in),
+				  "link_bytes", U64(r.link_bytes[0]),
+				  U64(r.link_bytes[1]), U64(r.link_bytes[2]),
+				  U64(r.link_bytes[3]));
+		if (!d || PyList_Append(list, d)) {
+			Py_XDECREF(d);
+			Py_DECREF(list);
+			return NULL;
+		}
+		Py_DECREF(d);
+	}
+	return list;
+}
+
+static PyMethodDef launch_methods[] = {
+	{ "info", (PyCFunction)launch_info, METH_NOARGS,
+	  "info() -> dict: kernel, status, modelled cycles, instret, sim_ms, "
+	  "grid_ns, counters; once the launch has ended." },
+	{ "nodes", (PyCFunction)launch_nodes, METH_NOARGS,
+	  "nodes() -> list of dicts, row-major: at, state, exit_code, fault, "
+	  "hart, fault_pc, fault_addr and the node's counters; once the "
+	  "launch has ended." },
+	{ NULL, NULL, 0, NULL },
+};
+
 static PyGetSetDef launch_getset[] = {
 	{ "kernel", (getter)launch_get, NULL, "the kernel's name", (void *)0 },
 	{ "stream", (getter)launch_get, NULL, "the stream it runs on", (void *)1 },
@@ -627,6 +716,7 @@ PyTypeObject D1Launch_Type = {
 		  "with Stream.synchronize()).",
 	.tp_dealloc = (destructor)launch_dealloc,
 	.tp_repr = (reprfunc)launch_repr,
+	.tp_methods = launch_methods,
 	.tp_getset = launch_getset,
 };
 

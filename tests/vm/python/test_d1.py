@@ -140,6 +140,46 @@ def test_kernel_from_string(d1mod, dev):
                                rtol=1e-6, atol=1e-6)
 
 
+def test_launch_results_per_node(d1mod, dev, prog):
+    n = 4000
+    x = np.arange(n, dtype=np.float32)
+    bx = dev.buffer_from(x)
+    by = dev.buffer(like=x)
+    s = dev.stream()
+    launch = s.launch(prog.kernel("axpb"), bx, by, n, 2.0, 1.0, grid=(2, 2),
+                      at=(3, 1), harts=2)
+    with pytest.raises(d1mod.NotReadyError):
+        launch.nodes()
+    s.synchronize()
+    np.testing.assert_array_equal(by.numpy(), 2 * x + 1)
+    info = launch.info()
+    assert info["kernel"] == "axpb" and info["status"] == "D1_SUCCESS"
+    assert info["counters"] and info["instret"] > 0 and info["cycles"] > 0
+    assert info["sim_ms"] == info["cycles"] / 2e6
+    nodes = launch.nodes()
+    assert [nd["at"] for nd in nodes] == [(3, 1), (4, 1), (3, 2), (4, 2)]
+    for nd in nodes:
+        assert (nd["state"], nd["exit_code"], nd["fault"]) == ("exited", 0, 0)
+        assert nd["instret"][2:] == (0, 0)      # two harts launched
+    if any(nd["cycles"] for nd in nodes):       # the device models them
+        assert sum(sum(nd["instret"]) for nd in nodes) == info["instret"]
+        assert max(nd["cycles"] for nd in nodes) == info["cycles"]
+        # Each node moved its quarter of x in and of y out.
+        for nd in nodes:
+            assert nd["dma_hbm_read"] == nd["dma_hbm_write"] == n // 4 * 4
+
+
+def test_launch_results_name_the_faulting_node(d1mod, dev, prog):
+    s = dev.stream()
+    s.on_printf = lambda text: None
+    launch = s.launch(prog.kernel("fault"), 0x20000000, grid=(2, 1))
+    with pytest.raises(d1mod.LaunchFailedError):
+        s.synchronize()
+    assert launch.info()["status"] == "D1_ERROR_LAUNCH_FAILED"
+    faulted = [nd for nd in launch.nodes() if nd["state"] == "faulted"]
+    assert faulted and all(nd["fault_addr"] == 0x20000000 for nd in faulted)
+
+
 def test_typed_arguments(d1mod, dev, prog):
     k = prog.kernel("echo")
     out = dev.buffer(7 * 8)
