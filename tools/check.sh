@@ -61,13 +61,15 @@ count() {
 	echo "$p $f $s"
 }
 
-# record NAME LOG RC: add a finished suite's counts to the totals.
+# record NAME LOG RC [SECONDS]: add a finished suite's counts to the
+# totals.
 record() {
 	local name=$1 log=$2 rc=$3 p f s
 	read -r p f s < <(count "$log" "$rc")
 	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
 	seen[$name]=$s
-	printf '  %-36s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+	printf '  %-36s %4d passed, %d failed, %d skipped%s\n' "$name" "$p" "$f" "$s" \
+		"${4:+ ($4 s)}"
 	if [ "$f" != 0 ]; then
 		failed_suites+=("$name")
 		grep -E '^not ok|^# +FAIL|Assertion|error|ERROR' "$log" | head -n 20 | sed 's/^/    | /'
@@ -78,9 +80,9 @@ record() {
 # suite NAME CMD...: run CMD with its output in the suite's log.
 suite() {
 	local name=$1; shift
-	local log=$res/${name//\//-}.log
+	local log=$res/${name//\//-}.log t0=$SECONDS
 	"$@" >"$log" 2>&1
-	record "$name" "$log" $?
+	record "$name" "$log" $? $((SECONDS - t0))
 }
 
 # A build failure is a failed suite, with the compiler output in its log.
@@ -320,6 +322,7 @@ vm_start() {
 			env D1_RESULTS="build/results/$name" D1_LANE="$name" \
 			D1_STRESS="${D1_STRESS:-quick}" "$@" >/dev/null 2>&1
 		echo $? >"$res/$name.exit"
+		times >"$res/$name.times"
 	) &
 	vm_pid[$name]=$!
 	vm_t0[$name]=$SECONDS
@@ -332,7 +335,8 @@ vm_finish() {
 	for l in "$res/$name"/*.log; do
 		[ -f "$l" ] || continue
 		n=$(basename "$l" .log)
-		record "$name/$n" "$l" "$(cat "$res/$name/$n.rc" 2>/dev/null || echo 1)"
+		record "$name/$n" "$l" "$(cat "$res/$name/$n.rc" 2>/dev/null || echo 1)" \
+			"$(cat "$res/$name/$n.time" 2>/dev/null)"
 	done
 	# The boot itself: a panic, oops, kernel report or timeout fails here.
 	local log=$res/$name-console.log blog=$res/$name/boot.log
@@ -351,7 +355,8 @@ vm_finish() {
 	fi
 	record "$name/boot" "$blog" 0
 	manifest_check "$name"
-	echo "   ($name VM run took $((SECONDS - ${vm_t0[$name]})) s)"
+	echo "   ($name VM run took $((SECONDS - ${vm_t0[$name]})) s," \
+		"$(cpu_seconds "$res/$name.times") CPU-s)"
 }
 
 # vm_suites NAME [vm-run options] -- SCRIPT [ARG...]: one VM boot.
@@ -378,6 +383,15 @@ run_deb_finish() {
 	[ -n "${vm_pid[deb]:-}" ] || return 0
 	echo "== Debian packages in the VM (DKMS, udev, example, Python, removal)"
 	vm_finish deb
+}
+
+# cpu_seconds FILE: from what "times >FILE" wrote, the CPU time (user
+# and system) of that shell's finished children, in seconds.  The lanes
+# overlap: their CPU time is what compares across runs and machines.
+cpu_seconds() {
+	awk 'NR == 2 {
+		for (i = 1; i <= NF; i++) { split($i, t, "m"); n += t[1] * 60 + t[2] }
+		printf "%d\n", n }' "$1"
 }
 
 # timed LABEL FN: run one phase and say how long it took.
@@ -417,7 +431,8 @@ stress)
 	;;
 esac
 
-echo "   (all phases took $((SECONDS - t_start)) s)"
+times >"$res/times"
+echo "   (all phases took $((SECONDS - t_start)) s, $(cpu_seconds "$res/times") CPU-s)"
 echo
 if [ $tf != 0 ]; then
 	echo "failed suites: ${failed_suites[*]}"

@@ -10,7 +10,7 @@
 # with the installed runtime and checks its result, the Python tests run
 # against the installed python3-d1, and dpkg -r leaves nothing behind.
 # Each step's log (TAP) goes to build/results/deb/<name>.log, its exit
-# code to <name>.rc; the host counts them.
+# code to <name>.rc, its seconds to <name>.time; the host counts them.
 #
 # Needs d1.ko built in the work tree (make module): the overlay's module
 # tree holds only the modules d1 depends on, so that the depmod runs of
@@ -47,6 +47,7 @@ step() {
 	fi
 	echo "$res $name ($(($(date +%s) - t0)) s)" | tee -a "$R/$name.log"
 	echo 0 >"$R/$name.rc"
+	echo $(($(date +%s) - t0)) >"$R/$name.time"
 }
 
 setup_root() {

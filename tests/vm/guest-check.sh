@@ -3,9 +3,9 @@
 # Runs inside the test VM (tools/check.sh boots it once per lane for all of
 # these): loads d1.ko through libkmod, runs the driver selftests and the
 # libd1 tests, unloads, then the bounded stress runs.  Each suite's output
-# goes to build/results/<lane>/<name>.log and its exit code to <name>.rc;
-# the host counts them against tests/manifest, so a suite missing here
-# fails there.
+# goes to build/results/<lane>/<name>.log, its exit code to <name>.rc, its
+# seconds to <name>.time; the host counts them against tests/manifest, so
+# a suite missing here fails there.
 #
 #   tests/vm/guest-check.sh [--stress-only]
 #
@@ -21,8 +21,10 @@ run() {
 	name=$1
 	shift
 	echo "d1-vm: suite $name"
+	t0=$(date +%s)
 	"$@" >$R/$name.log 2>&1
 	echo $? >$R/$name.rc
+	echo $(($(date +%s) - t0)) >$R/$name.time
 	grep -E '^# Totals|^not ok' $R/$name.log
 }
 
@@ -31,8 +33,10 @@ tap() {
 	name=$1
 	shift
 	echo "d1-vm: suite $name"
+	t0=$(date +%s)
 	"$@" >$R/$name.log 2>&1
 	rc=$?
+	echo $(($(date +%s) - t0)) >$R/$name.time
 	if [ $rc = 0 ]; then
 		echo "ok 1 $name" >>$R/$name.log
 	else
