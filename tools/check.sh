@@ -279,6 +279,20 @@ run_static() {
 	manifest_check static
 }
 
+# The debug kernel's lane, the longest, boots first, in the background:
+# its single-CPU guest runs beside what follows (the host suites in "all",
+# the other guest lanes).  The IOMMU lane runs on the debug kernel: one
+# boot less per check.
+run_vm_start() {
+	echo "== guest suites on the debug kernel (KASAN, lockdep, kmemleak," \
+		"fault injection), behind a guest IOMMU (intel-iommu), in the background"
+	build_step module make -s module || return
+	build_step userspace make -s userspace || return
+	build_step module-debug make -s module-debug || return
+	D1_STRESS=skip vm_start vm-debug --debug-kernel --iommu \
+		--timeout 2400 -- tests/vm/guest-check.sh
+}
+
 run_vm() {
 	echo "== guest suites (one VM boot)"
 	build_step module make -s module || return
@@ -286,12 +300,9 @@ run_vm() {
 	vm_suites vm -- tests/vm/guest-check.sh
 	echo "== guest suites again, on a card with other properties ($ALT_DEVICE)"
 	D1_STRESS=skip vm_suites vm-alt --device "$ALT_DEVICE" -- tests/vm/guest-check.sh
-	# The IOMMU lane runs on the debug kernel: one boot less per check.
-	echo "== guest suites again on the debug kernel (KASAN, lockdep, kmemleak," \
-		"fault injection), behind a guest IOMMU (intel-iommu)"
-	build_step module-debug make -s module-debug || return
-	D1_STRESS=skip vm_suites vm-debug --debug-kernel --iommu \
-		--timeout 2400 -- tests/vm/guest-check.sh
+	[ -n "${vm_pid[vm-debug]:-}" ] || return 0
+	echo "== guest suites on the debug kernel (waiting)"
+	vm_finish vm-debug
 }
 
 # The guest tests follow the card they find (QUERY), not its defaults:
@@ -318,7 +329,7 @@ vm_start() {
 	shift
 	rm -rf "${res:?}/$name"
 	(
-		tools/vm-run.sh --timeout 900 "${opts[@]}" --log "$res/$name-console.log" \
+		tools/vm-run.sh --timeout 1800 "${opts[@]}" --log "$res/$name-console.log" \
 			env D1_RESULTS="build/results/$name" D1_LANE="$name" \
 			D1_STRESS="${D1_STRESS:-quick}" "$@" >/dev/null 2>&1
 		echo $? >"$res/$name.exit"
@@ -410,6 +421,7 @@ host)
 	;;
 all)
 	timed "packages" run_deb_start
+	timed "debug-kernel lane start" run_vm_start
 	timed "host tests" run_host
 	timed "fuzzing" run_fuzz_host "${D1_FUZZ_SECONDS:-10}"
 	timed "ThreadSanitizer" run_tsan
@@ -419,6 +431,7 @@ all)
 	timed "package suites (waiting)" run_deb_finish
 	;;
 guest)
+	timed "debug-kernel lane start" run_vm_start
 	timed "guest suites" run_vm
 	;;
 stress)
