@@ -24,6 +24,17 @@
 		SKIP(return, "set D1_KMOD (d1-kmod tool) and D1_KO (d1.ko) to test module load/unload"); \
 } while (0)
 
+/*
+ * Every test loads or unloads the module, which takes tens of seconds on
+ * the debug kernel under TCG when the host is busy: more than the
+ * harness's default of 30 s per test.
+ */
+#define LC_TIMEOUT	600
+
+FIXTURE(lc) {};
+FIXTURE_SETUP(lc) {}
+FIXTURE_TEARDOWN(lc) {}
+
 /* Open the d1 device and prove it works: QUERY and a PING round trip. */
 static int d1_check_device(struct __test_metadata *_metadata,
 			   struct d1_dev *dev)
@@ -74,7 +85,7 @@ static void d1_ensure(struct __test_metadata *_metadata)
 		TH_LOG("d1 not loaded and cannot load it: %s", out);
 }
 
-TEST(unload_reload)
+TEST_F_TIMEOUT(lc, unload_reload, LC_TIMEOUT)
 {
 	struct d1_dev dev;
 
@@ -87,7 +98,7 @@ TEST(unload_reload)
 	d1_check_device(_metadata, &dev);
 }
 
-TEST(reload_cycles)
+TEST_F_TIMEOUT(lc, reload_cycles, LC_TIMEOUT)
 {
 	struct d1_dev dev;
 	int i;
@@ -102,7 +113,7 @@ TEST(reload_cycles)
 }
 
 /* Unloading while a file is open is refused and breaks nothing. */
-TEST(unload_busy)
+TEST_F_TIMEOUT(lc, unload_busy, LC_TIMEOUT)
 {
 	char out[OUT_LEN];
 	struct d1_dev dev;
@@ -136,7 +147,7 @@ TEST(unload_busy)
 	d1_check_device(_metadata, &dev);
 }
 
-TEST(load_twice)
+TEST_F_TIMEOUT(lc, load_twice, LC_TIMEOUT)
 {
 	char out[OUT_LEN];
 	struct d1_dev dev;
@@ -150,7 +161,7 @@ TEST(load_twice)
 }
 
 /* Parameters given to d1-kmod reach the module. */
-TEST(load_with_param)
+TEST_F_TIMEOUT(lc, load_with_param, LC_TIMEOUT)
 {
 	unsigned long val;
 	struct d1_dev dev;
@@ -171,7 +182,7 @@ TEST(load_with_param)
 	EXPECT_EQ(1000, val);
 }
 
-TEST(kmod_errors)
+TEST_F_TIMEOUT(lc, kmod_errors, LC_TIMEOUT)
 {
 	char out[OUT_LEN];
 
@@ -192,7 +203,7 @@ TEST(kmod_errors)
  * file's ioctls fail with ENODEV, the accel node goes away, and binding
  * again gives a working device.
  */
-TEST(unbind_with_open_file)
+TEST_F_TIMEOUT(lc, unbind_with_open_file, LC_TIMEOUT)
 {
 	char real[PATH_MAX], bdf[64], out[OUT_LEN] = "";
 	struct drm_d1_device_info info;
@@ -247,7 +258,7 @@ static void *blocked_ping_fn(void *arg)
  * (doorbell masked through debugfs): unbind must not wait for the 20 s
  * timeout, and the sleeper returns ENODEV at once.
  */
-TEST(unbind_during_ping)
+TEST_F_TIMEOUT(lc, unbind_during_ping, LC_TIMEOUT)
 {
 	char real[PATH_MAX], bdf[64], hook[PATH_MAX + 64], out[OUT_LEN] = "";
 	struct blocked_ping b = { .ret = 1 };
@@ -353,7 +364,7 @@ static void busy_file_start(struct __test_metadata *_metadata,
  * the jobs finish normally and, once the file is closed, unload and
  * reload work.
  */
-TEST(unload_busy_with_jobs)
+TEST_F_TIMEOUT(lc, unload_busy_with_jobs, LC_TIMEOUT)
 {
 	char out[OUT_LEN];
 	struct busy_file bf;
@@ -390,7 +401,7 @@ TEST(unload_busy_with_jobs)
  * with ENODEV, host BO mappings stay readable, close works, and a new
  * bind gives a working device.
  */
-TEST(unbind_with_jobs_in_flight)
+TEST_F_TIMEOUT(lc, unbind_with_jobs_in_flight, LC_TIMEOUT)
 {
 	struct drm_d1_context_status st;
 	char bdf[64], out[OUT_LEN] = "";
@@ -457,7 +468,7 @@ static void d1_reload_open(struct __test_metadata *_metadata, const char *p1,
 }
 
 /* queues= and job_timeout_ms= reach SUBMIT_INFO and SUBMIT. */
-TEST(submit_params)
+TEST_F_TIMEOUT(lc, submit_params, LC_TIMEOUT)
 {
 	struct drm_d1_submit_info si;
 	struct drm_d1_cmd c;
@@ -507,7 +518,7 @@ static int loop_ns(int fd, struct d1_klaunch *k, __u32 n, __u32 limit,
  * kernel is stopped at the job timeout, counted on the grid, and only
  * its file is guilty.
  */
-TEST(launch_time_limits)
+TEST_F_TIMEOUT(lc, launch_time_limits, LC_TIMEOUT)
 {
 	struct drm_d1_context_status st;
 	struct drm_d1_submit_info si;
@@ -563,7 +574,7 @@ TEST(launch_time_limits)
  * Runtime PM: an idle card enters low power after autosuspend_ms
  * (telemetry pm_state 1); a SUBMIT wakes it and the job runs.
  */
-TEST(runtime_pm)
+TEST_F_TIMEOUT(lc, runtime_pm, LC_TIMEOUT)
 {
 	char dir[PATH_MAX + 16];
 	struct drm_d1_cmd c;
