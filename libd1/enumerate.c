@@ -142,6 +142,93 @@ static int cmp_minor(const void *a, const void *b)
 	return (x->minor > y->minor) - (x->minor < y->minor);
 }
 
+/* Position in @list of the card @entry of D1_VISIBLE_DEVICES names. */
+static int visible_match(const struct d1_node_list *list, const char *entry,
+			 unsigned int *at)
+{
+	char want[D1_PCI_ADDRESS_LEN], have[D1_PCI_ADDRESS_LEN];
+	unsigned long v;
+	unsigned int i;
+	char *end;
+
+	if (isdigit((unsigned char)entry[0]) && !entry[strspn(entry, "0123456789")]) {
+		errno = 0;
+		v = strtoul(entry, &end, 10);
+		if (errno || v > UINT_MAX)
+			return -1;
+		*at = v < list->count ? (unsigned int)v : list->count;
+		return 0;
+	}
+	if (d1_pci_address_normalize(entry, want, sizeof(want)))
+		return -1;
+	*at = list->count;
+	for (i = 0; i < list->count; i++) {
+		if (!d1_pci_address_normalize(list->nodes[i].pci_address, have,
+					      sizeof(have)) &&
+		    !strcmp(want, have))
+			*at = i;
+	}
+	return 0;
+}
+
+/*
+ * D1_VISIBLE_DEVICES: the cards this process sees, in this order, as a
+ * comma-separated list of indices (of the full, minor-ordered list) or
+ * PCI addresses.  An entry naming no present card is left out (the card
+ * may be unplugged); a malformed or repeated one is an error, so a typo
+ * never silently selects another card.
+ */
+static d1_status select_visible(struct d1_node_list *list)
+{
+	const char *env = getenv("D1_VISIBLE_DEVICES");
+	char entry[D1_PCI_ADDRESS_LEN + 8];
+	struct d1_node *sel;
+	unsigned int n = 0, at, i;
+	const char *p = env;
+	size_t len;
+
+	if (!env)
+		return D1_SUCCESS;
+	sel = calloc(list->count, sizeof(*sel));
+	if (!sel) {
+		d1_node_list_free(list);
+		errno = ENOMEM;
+		return D1_ERROR_OUT_OF_MEMORY;
+	}
+	while (*p) {
+		len = strcspn(p, ",");
+		if (!len || len >= sizeof(entry))
+			goto invalid;
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		p += len + (p[len] == ',');
+		if (visible_match(list, entry, &at))
+			goto invalid;
+		if (at == list->count)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (sel[i].minor == list->nodes[at].minor)
+				goto invalid;
+		}
+		sel[n++] = list->nodes[at];
+	}
+	if (p > env && p[-1] == ',')
+		goto invalid;
+	d1_node_list_free(list);
+	if (!n) {
+		free(sel);
+		return D1_ERROR_NO_DEVICE;
+	}
+	list->nodes = sel;
+	list->count = n;
+	return D1_SUCCESS;
+invalid:
+	free(sel);
+	d1_node_list_free(list);
+	errno = EINVAL;
+	return D1_ERROR_INVALID_VALUE;
+}
+
 d1_status d1_enumerate(struct d1_node_list *list)
 {
 	char class_dir[PATH_MAX];
@@ -195,7 +282,7 @@ d1_status d1_enumerate(struct d1_node_list *list)
 	qsort(nodes, count, sizeof(*nodes), cmp_minor);
 	list->nodes = nodes;
 	list->count = count;
-	return D1_SUCCESS;
+	return select_visible(list);
 }
 
 void d1_node_list_free(struct d1_node_list *list)

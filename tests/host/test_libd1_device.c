@@ -299,6 +299,86 @@ TEST_F(fake, open_by_pci_matches_address)
 	EXPECT_EQ(NULL, dev);
 }
 
+/* Three d1 cards: accel0 at 00:04.0, accel1 at 00:05.0, accel2 at 00:1a.0. */
+static void add_three(struct __test_metadata *_metadata, const char *sys)
+{
+	ASSERT_EQ(0, add_accel(sys, 2, 0x1a, "d1", 1));
+	ASSERT_EQ(0, add_accel(sys, 0, 0x04, "d1", 1));
+	ASSERT_EQ(0, add_accel(sys, 1, 0x05, "d1", 1));
+}
+
+TEST_F(fake, visible_devices_select_and_order)
+{
+	struct d1_node_list list;
+
+	add_three(_metadata, self->sys);
+	/* Indices of the full list and PCI addresses, in the order given. */
+	ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", "2,00:04.0", 1));
+	ASSERT_EQ(D1_SUCCESS, d1_enumerate(&list));
+	ASSERT_EQ(2u, list.count);
+	EXPECT_STREQ("accel2", list.nodes[0].name);
+	EXPECT_STREQ("accel0", list.nodes[1].name);
+	d1_node_list_free(&list);
+
+	ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", "0000:00:05.0", 1));
+	ASSERT_EQ(D1_SUCCESS, d1_enumerate(&list));
+	ASSERT_EQ(1u, list.count);
+	EXPECT_STREQ("accel1", list.nodes[0].name);
+	EXPECT_STREQ("0000:00:05.0", list.nodes[0].pci_address);
+	d1_node_list_free(&list);
+}
+
+TEST_F(fake, visible_devices_index_is_of_the_selection)
+{
+	d1_device *dev = NULL;
+	unsigned int count = 0;
+
+	add_three(_metadata, self->sys);
+	ASSERT_EQ(0, add_devnode_dir(self->dev, 2));
+	ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", "2", 1));
+	ASSERT_EQ(D1_SUCCESS, d1_device_count(&count));
+	EXPECT_EQ(1u, count);
+	/* Device 0 is accel2 (found, its node a directory: EISDIR). */
+	EXPECT_EQ(D1_ERROR_OS, d1_device_open(0, &dev));
+	EXPECT_EQ(EISDIR, errno);
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_device_open(1, &dev));
+	/* Hidden cards cannot be opened by address either. */
+	EXPECT_EQ(D1_ERROR_NO_DEVICE, d1_device_open_by_pci("00:04.0", &dev));
+	EXPECT_EQ(NULL, dev);
+}
+
+TEST_F(fake, visible_devices_absent_cards_left_out)
+{
+	unsigned int count = 0;
+
+	add_three(_metadata, self->sys);
+	ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", "7,1,00:1f.0", 1));
+	ASSERT_EQ(D1_SUCCESS, d1_device_count(&count));
+	EXPECT_EQ(1u, count);
+	/* Only absent ones, or an empty list: no device. */
+	ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", "3,00:1f.0", 1));
+	EXPECT_EQ(D1_ERROR_NO_DEVICE, d1_device_count(&count));
+	EXPECT_EQ(0u, count);
+	ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", "", 1));
+	EXPECT_EQ(D1_ERROR_NO_DEVICE, d1_device_count(&count));
+}
+
+TEST_F(fake, visible_devices_malformed_is_invalid)
+{
+	static const char *const bad[] = {
+		"x", "0,", ",0", "0,,1", "-1", "+1", "0x1", " 0", "1,1",
+		"00:04.0,0", "00:04", "99999999999999999999",
+	};
+	unsigned int count = 7, i;
+
+	add_three(_metadata, self->sys);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", bad[i], 1));
+		EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_device_count(&count))
+			TH_LOG("D1_VISIBLE_DEVICES=\"%s\"", bad[i]);
+	}
+}
+
 TEST(open_by_pci_rejects_malformed)
 {
 	static const char *const bad[] = {

@@ -94,6 +94,9 @@ struct d1_device_info {
  *
  * Returns D1_SUCCESS and sets *count >= 1, or D1_ERROR_NO_DEVICE (with
  * *count set to 0) when the d1 driver is not loaded or drives no card.
+ * Only the cards D1_VISIBLE_DEVICES names count when it is set (a
+ * comma-separated list of indices or PCI addresses; a malformed one:
+ * D1_ERROR_INVALID_VALUE).
  */
 D1_API d1_status d1_device_count(unsigned int *count);
 
