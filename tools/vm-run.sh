@@ -10,6 +10,7 @@
 #   --timeout SECS     host-side bound on the whole run (default 600)
 #   --device PROPS     extra d1-dip properties, e.g. "queues=8,hbm-size=64M"
 #                      (the command sees them in $D1_DEVICE_PROPS)
+#   --cards N          N d1-dip cards, 1..8 (default 1; $D1_CARDS in the guest)
 #   --no-device        boot without the d1-dip device
 #   --iommu            add a guest IOMMU (intel-iommu, enabled in the guest)
 #   --debug-kernel     boot the debug kernel (KASAN, lockdep, kmemleak, fault
@@ -17,8 +18,9 @@
 #                      built for it (make module-debug: build/debug-kernel/)
 #   --log FILE         also write the console to FILE
 #
-# The device sits behind a PCIe root port (bus "rp0", id "d1") so it can be
-# hot-unplugged.  Guest programs send QMP commands to this VM's QEMU with
+# Card N sits behind its own PCIe root port (bus "rpN" at PCI address
+# 00:1N.0, N < 8; id "d1" for card 0, "d1-N" for the others) so each can be
+# hot-unplugged alone (tools/vm-card.sh).  Guest programs send QMP commands to this VM's QEMU with
 # tools/vm-qmp.sh (a request file in the shared work tree that the host
 # side of this script forwards).
 set -euo pipefail
@@ -29,6 +31,7 @@ timeout=600
 dev_props=
 dev_env=
 with_dev=1
+cards=1
 iommu=0
 debug=0
 log=
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--device) dev_props=,$2; dev_env=$2; shift 2 ;;
 	--no-device) with_dev=0; shift ;;
+	--cards) cards=$2; shift 2 ;;
 	--iommu) iommu=1; shift ;;
 	--debug-kernel) debug=1; shift ;;
 	--log) log=$2; shift 2 ;;
@@ -45,7 +49,12 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || { sed -n 's/^# \{0,1\}//;10,23p' "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n '10,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 2; }
+case $cards in
+[1-8]) ;;
+*) echo "vm-run: --cards wants 1..8, not '$cards'" >&2; exit 2 ;;
+esac
+[ $with_dev = 1 ] || cards=0
 
 qemu=$(qemu_out)/qemu-system-x86_64
 guest=$(guest_dir)
@@ -85,6 +94,7 @@ shquote() {
 	# Guest tests compare what the driver reports with the device's
 	# properties: the defaults, or these.
 	echo "export D1_DEVICE_PROPS=$(shquote "$dev_env")"
+	echo "export D1_CARDS=$cards"
 	for a in "$@"; do shquote "$a"; done
 	echo
 } >"$script"
@@ -111,9 +121,16 @@ args=(-machine "$machine" -accel tcg -cpu max -smp 1 -m 2G -nodefaults
 	-virtfs "local,id=root,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,id=work,path=$top,mount_tag=work,security_model=none,multidevs=remap"
 	-append "$append"
-	-qmp "unix:$qsock,server=on,wait=off"
-	-device pcie-root-port,id=rp0,chassis=1,slot=1)
-[ $with_dev = 1 ] && args+=(-device "d1-dip,id=d1,bus=rp0$dev_props")
+	-qmp "unix:$qsock,server=on,wait=off")
+# The guest tells the cards apart by their root port's address.
+for ((i = 0; i < (cards > 1 ? cards : 1); i++)); do
+	args+=(-device "pcie-root-port,id=rp$i,chassis=1,slot=$((i + 1)),addr=1$i.0")
+done
+for ((i = 0; i < cards; i++)); do
+	id=d1
+	[ $i = 0 ] || id=d1-$i
+	args+=(-device "d1-dip,id=$id,bus=rp$i$dev_props")
+done
 
 # QMP agent: forwards each request file the guest writes to QEMU and
 # leaves the reply next to it.

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -36,40 +37,70 @@ struct d1_dev {
 };
 
 /*
- * Find the first accel device bound to the d1 driver.
+ * Whether accel<n> is bound to the d1 driver; its PCI address (the name
+ * of its device link) in @pci.
+ */
+static inline bool d1_is_card(unsigned int n, char *pci, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t r;
+
+	snprintf(link, sizeof(link), "/sys/class/accel/accel%u/device/driver",
+		 n);
+	r = readlink(link, target, sizeof(target) - 1);
+	if (r < 0)
+		return false;
+	target[r] = '\0';
+	if (strcmp(basename(target), "d1"))
+		return false;
+	snprintf(link, sizeof(link), "/sys/class/accel/accel%u/device", n);
+	r = readlink(link, target, sizeof(target) - 1);
+	if (r < 0)
+		return false;
+	target[r] = '\0';
+	snprintf(pci, len, "%s", basename(target));
+	return true;
+}
+
+/*
+ * Find the card under test: the first one D1_VISIBLE_DEVICES names (an
+ * index into the d1 cards in minor order, or a PCI address with or
+ * without its domain, as libd1 reads it), else the first d1 card.
  * Returns 0, or -ENODEV when there is none.
  */
 static inline int d1_find(struct d1_dev *dev)
 {
-	char link[PATH_MAX], target[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
-	ssize_t n;
-	int ret = -ENODEV;
+	const char *want = getenv("D1_VISIBLE_DEVICES");
+	char pci[64], first[64] = "";
+	unsigned int n, i = 0;
+	size_t len = 0;
 
-	dir = opendir("/sys/class/accel");
-	if (!dir)
-		return -ENODEV;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "accel", 5))
-			continue;
-		snprintf(link, sizeof(link),
-			 "/sys/class/accel/%s/device/driver", de->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = '\0';
-		if (strcmp(basename(target), "d1"))
-			continue;
-		snprintf(dev->node, sizeof(dev->node), "/dev/accel/%s",
-			 de->d_name);
-		snprintf(dev->sysfs, sizeof(dev->sysfs),
-			 "/sys/class/accel/%s/device", de->d_name);
-		ret = 0;
-		break;
+	const char *bus;
+	bool by_index;
+
+	if (want) {
+		len = strcspn(want, ",");
+		if (!len || len >= sizeof(first))
+			return -ENODEV;
+		memcpy(first, want, len);
+		first[len] = '\0';
 	}
-	closedir(dir);
-	return ret;
+	by_index = want && strspn(first, "0123456789") == len;
+	for (n = 0; n < 256; n++) {
+		if (!d1_is_card(n, pci, sizeof(pci)))
+			continue;
+		bus = strchr(pci, ':');
+		if (by_index && (unsigned int)atoi(first) != i++)
+			continue;
+		if (want && !by_index && strcasecmp(first, pci) &&
+		    (!bus || strcasecmp(first, bus + 1)))
+			continue;
+		snprintf(dev->node, sizeof(dev->node), "/dev/accel/accel%u", n);
+		snprintf(dev->sysfs, sizeof(dev->sysfs),
+			 "/sys/class/accel/accel%u/device", n);
+		return 0;
+	}
+	return -ENODEV;
 }
 
 static inline bool d1_module_loaded(void)

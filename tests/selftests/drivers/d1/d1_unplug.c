@@ -25,10 +25,59 @@
 
 #define D1_MAX_QUEUES_TEST	32
 
-static const char qmp_del[] =
-	"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"d1\"}}";
-static const char qmp_pull[] =
-	"{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/d1\",\"property\":\"surprise-removed\",\"value\":true}}";
+/*
+ * The QEMU names of the card under test: tools/vm-run.sh puts card N as
+ * "d1" (N = 0) or "d1-N" on root port "rpN" at PCI address 00:1N.0.
+ */
+static char card_id[16] = "d1", card_bus[16] = "rp0";
+
+static void card_names(void)
+{
+	char target[PATH_MAX], *port;
+	struct d1_dev dev;
+	unsigned int n;
+
+	/* .../pci0000:00/0000:00:1N.0/<card> */
+	if (d1_find(&dev) || !realpath(dev.sysfs, target))
+		return;
+	/* Follow this card, not whichever is first once it is gone. */
+	if (!getenv("D1_VISIBLE_DEVICES"))
+		setenv("D1_VISIBLE_DEVICES", basename(target), 1);
+	port = strrchr(target, '/');
+	if (!port)
+		return;
+	*port = '\0';
+	port = basename(target);
+	if (sscanf(port, "0000:00:1%1u.0", &n) != 1 || n > 7)
+		return;
+	if (n)
+		snprintf(card_id, sizeof(card_id), "d1-%u", n);
+	snprintf(card_bus, sizeof(card_bus), "rp%u", n);
+}
+
+static int qmp(const char *json);
+
+/* Remove the card under test. */
+static int qmp_del(void)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd),
+		 "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"%s\"}}",
+		 card_id);
+	return qmp(cmd);
+}
+
+/* Make the card under test answer nothing, as if pulled out. */
+static int qmp_pull(void)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd),
+		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/%s\",\"property\":\"surprise-removed\",\"value\":true}}",
+		 card_id);
+	return qmp(cmd);
+}
 
 /* Run tools/vm-qmp.sh (found from this binary: build/selftests/..). */
 static int qmp(const char *json)
@@ -106,8 +155,8 @@ static bool replug(void)
 
 	d1_device_props_json(props, sizeof(props));
 	snprintf(add, sizeof(add),
-		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"d1\",\"bus\":\"rp0\"%s}}",
-		 props);
+		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"%s\",\"bus\":\"%s\"%s}}",
+		 card_id, card_bus, props);
 	for (i = 0; i < 100; i++) {
 		if (qmp(add) == 0)
 			return wait_present(true, 10000);
@@ -126,6 +175,7 @@ FIXTURE_SETUP(unplug)
 		SKIP(return, "not inside tools/vm-run.sh (no QMP)");
 	D1_REQUIRE_LOADED();
 	ASSERT_TRUE(wait_present(true, 10000));
+	card_names();
 }
 
 FIXTURE_TEARDOWN(unplug)
@@ -149,7 +199,7 @@ static void check_copy(struct __test_metadata *_metadata)
 /* Unplug and replug an idle card. */
 TEST_F(unplug, idle)
 {
-	ASSERT_EQ(0, qmp(qmp_del));
+	ASSERT_EQ(0, qmp_del());
 	ASSERT_TRUE(wait_present(false, 10000));
 	ASSERT_TRUE(replug());
 	check_copy(_metadata);
@@ -206,7 +256,7 @@ TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 	usleep(300000);
 	EXPECT_EQ(0, read_signal(hbm[0].map));
 
-	ASSERT_EQ(0, qmp(qmp_del));
+	ASSERT_EQ(0, qmp_del());
 	ASSERT_TRUE(wait_present(false, 20000));
 
 	for (i = 0; i < nsfd; i++) {
@@ -285,7 +335,7 @@ TEST_F_TIMEOUT(unplug, surprise_removal, 300)
 	ASSERT_EQ(0, d1_submit_sync(fd, 1, c, 2, &so[1]));
 	usleep(300000);
 
-	ASSERT_EQ(0, qmp(qmp_pull));
+	ASSERT_EQ(0, qmp_pull());
 	EXPECT_EQ(-ETIMEDOUT, d1_ping(fd, 1, 100000000, &echo));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, d1_sync_wait(fd, so[i],
@@ -302,7 +352,7 @@ TEST_F_TIMEOUT(unplug, surprise_removal, 300)
 		EXPECT_EQ(-ENODEV, st) TH_LOG("job %d", i);
 	}
 
-	ASSERT_EQ(0, qmp(qmp_del));
+	ASSERT_EQ(0, qmp_del());
 	ASSERT_TRUE(wait_present(false, 20000));
 	EXPECT_EQ(-1, d1_query_info(fd, &info));
 	EXPECT_EQ(ENODEV, errno);
