@@ -299,7 +299,7 @@ run_vm() {
 	echo "== guest suites (one VM boot)"
 	build_step module make -s module || return
 	build_step userspace make -s userspace || return
-	vm_suites vm -- tests/vm/guest-check.sh
+	vm_suites vm --cards 2 -- tests/vm/guest-check.sh
 	[ -n "${vm_pid[vm-debug]:-}" ] || return 0
 	echo "== guest suites on the debug kernel (waiting)"
 	vm_finish vm-debug

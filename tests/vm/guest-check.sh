@@ -11,7 +11,10 @@
 #
 # D1_KO (default ./d1.ko; tools/vm-run.sh --debug-kernel sets the one built
 # for the debug kernel), D1_STRESS=quick|full|skip, D1_LANE (check.sh's
-# lane name).
+# lane name), D1_CARDS (tools/vm-run.sh --cards).
+#
+# With several cards every suite runs on card 0 (D1_VISIBLE_DEVICES), then
+# some again on card 1 while card 0 stays, and the multi-card ones see all.
 R=${D1_RESULTS:-build/results/vm}
 mkdir -p $R
 export D1_KO=${D1_KO:-$PWD/d1.ko} D1_KMOD=$PWD/build/bin/d1-kmod
@@ -59,6 +62,17 @@ fi
 kml=/sys/kernel/debug/kmemleak
 [ -w $kml ] && echo clear >$kml
 
+# card_pci N: PCI address of card N (behind root port 00:1N.0, see
+# tools/vm-run.sh).
+card_pci() {
+	for d in /sys/bus/pci/devices/0000:00:1$1.0/0000:??:??.?; do
+		[ -e "$d" ] && basename "$d" && return 0
+	done
+	return 1
+}
+cards=${D1_CARDS:-1}
+[ "$cards" -gt 1 ] && export D1_VISIBLE_DEVICES="$(card_pci 0)"
+
 tap module-load "$D1_KMOD" load "$D1_KO"
 
 # Behind an IOMMU the card must sit in a translating DMA domain, or that
@@ -78,6 +92,13 @@ done
 for t in build/tests/vm/libd1/test_*; do
 	[ -x "$t" ] && run "libd1-$(basename "$t")" "$t"
 done
+# Card 1 under test while card 0 stays: submission, and unplugging it.
+if [ "$cards" -gt 1 ]; then
+	for t in d1_submit d1_unplug; do
+		D1_VISIBLE_DEVICES=$(card_pci 1) \
+			run "card1-selftests-$t" build/selftests/$t
+	done
+fi
 tap module-unload "$D1_KMOD" unload
 
 # Card hot-unplug and re-plug through QEMU (no driver loaded: the device
@@ -88,6 +109,27 @@ hotplug() {
 		"$D1_KMOD" unload
 }
 tap device-hotplug hotplug
+
+# One card of two goes and comes back with the driver bound to both; the
+# other keeps answering throughout.
+hotplug_card1() {
+	"$D1_KMOD" load "$D1_KO" || return 1
+	env -u D1_VISIBLE_DEVICES build/bin/d1-smi -L
+	tools/vm-card.sh unplug 1 || return 1
+	n=$(env -u D1_VISIBLE_DEVICES build/bin/d1-smi -L | grep -c '^D1 ')
+	echo "cards after unplugging card 1: $n"
+	[ "$n" = $((cards - 1)) ] || return 1
+	build/bin/d1-smi --ping || return 1
+	tools/vm-card.sh plug 1 || return 1
+	i=0
+	until [ "$(env -u D1_VISIBLE_DEVICES build/bin/d1-smi -L |
+		grep -c '^D1 ')" = "$cards" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
+	done
+	env -u D1_VISIBLE_DEVICES build/bin/d1-smi --ping &&
+		"$D1_KMOD" unload
+}
+[ "$cards" -gt 1 ] && tap device-hotplug-card1 hotplug_card1
 
 # The bounded reliability runs (make stress runs them long).
 [ "${D1_STRESS:-quick}" = skip ] || tap stress stress
