@@ -127,6 +127,27 @@
 #define D1_MMU_BAD_CTX	6	/* queue bound to an invalid context */
 
 /*
+ * DIP-to-DIP link: one per card, to the card its "link-peer" property
+ * names (modelled on Dojo's TTPoE; see hw-interface.rst).  LINK_COPY
+ * commands send bytes to the peer's HBM, into the window the peer opened
+ * (LINK_WIN_*, HBM offsets, 4 KiB aligned; size 0, the reset value,
+ * closes it).  Link addresses name the cards of one system (0: none).
+ */
+#define D1_REG_LINK_STATUS	0x0200	/* R: D1_LINK_UP while the peer is there */
+#define D1_LINK_UP		(1u << 0)
+#define D1_REG_LINK_SELF	0x0204	/* R: this card's link address */
+#define D1_REG_LINK_PEER	0x0208	/* R: the peer's link address, 0 if down */
+#define D1_REG_LINK_WIN_BASE_LO	0x0210	/* RW: window base, HBM offset */
+#define D1_REG_LINK_WIN_BASE_HI	0x0214
+#define D1_REG_LINK_WIN_SIZE_LO	0x0218	/* RW: window bytes */
+#define D1_REG_LINK_WIN_SIZE_HI	0x021c
+#define D1_REG_LINK_TX_LO	0x0220	/* bytes sent to the peer */
+#define D1_REG_LINK_TX_HI	0x0224
+#define D1_REG_LINK_RX_LO	0x0228	/* bytes received into the window */
+#define D1_REG_LINK_RX_HI	0x022c
+#define D1_REG_LINK_ERRORS	0x0230	/* LINK_COPYs the link failed */
+
+/*
  * Contexts: each has a 3-level page table in host memory (bus address of
  * the 4 KiB-aligned root table).  CTX_CTRL.VALID enables it.
  */
@@ -220,6 +241,9 @@
 #define D1_QERR_RING		7	/* ring not readable / bad config */
 #define D1_QERR_ABORTED		8	/* queue reset during the command */
 #define D1_QERR_TIME_LIMIT	9	/* launch ran past its time limit */
+#define D1_QERR_LINK_DOWN	10	/* LINK_COPY: no peer, or it went away */
+#define D1_QERR_LINK_WINDOW	11	/* LINK_COPY: outside the peer's window */
+#define D1_QERR_LINK_RESET	12	/* LINK_COPY: the peer reset meanwhile */
 
 /*
  * Descriptor: 8 little-endian 64-bit words.  Word 0 is the header:
@@ -284,6 +308,12 @@
 #define D1_OP_WAIT		0x04
 /* TIMESTAMP: w1 VA of a u64 that receives the device clock (ns) */
 #define D1_OP_TIMESTAMP		0x05
+/*
+ * LINK_COPY: w1 src VA (this card's context), w2 dst offset in the link
+ * peer's window, w3 bytes (any alignment, <= 1 GiB).  The whole range
+ * must fit the window or nothing moves.
+ */
+#define D1_OP_LINK_COPY		0x06
 
 #define D1_COPY_MAX		(1ull << 30)
 

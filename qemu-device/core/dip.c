@@ -6,6 +6,7 @@
  */
 #include "dip.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,9 @@ const char *d1_dip_check_config(const struct d1_dip_config *cfg)
 		return "contexts must be 1..256";
 	if (cfg->hbm_size < (1u << 20) || (cfg->hbm_size & (cfg->hbm_size - 1)))
 		return "hbm-size must be a power of two of at least 1 MiB";
+	if ((cfg->link_name && strlen(cfg->link_name) >= D1_LINK_NAME_MAX) ||
+	    (cfg->link_peer && strlen(cfg->link_peer) >= D1_LINK_NAME_MAX))
+		return "link names must be shorter than 64 bytes";
 	return NULL;
 }
 
@@ -107,6 +111,13 @@ static void reset_locked(struct d1_dip *d)
 	d->fault_status = 0;
 	d->fault_va = 0;
 	d->fault_count = 0;
+	/* Link copies into this card that are under way end (LINK_RESET). */
+	d->link.epoch++;
+	d->link.win_base = 0;
+	d->link.win_size = 0;
+	d->link.tx = 0;
+	d->link.rx = 0;
+	d->link.errors = 0;
 	d1_icache_clear(&d->icache);
 }
 
@@ -124,6 +135,14 @@ int d1_dip_init(struct d1_dip *d, const struct d1_dip_config *cfg,
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
+	/* Not kept in cfg: the caller's strings need not outlive this. */
+	d->cfg.link_name = d->cfg.link_peer = NULL;
+	if (cfg->link_name)
+		snprintf(d->link.name, sizeof(d->link.name), "%s",
+			 cfg->link_name);
+	if (cfg->link_peer)
+		snprintf(d->link.peer, sizeof(d->link.peer), "%s",
+			 cfg->link_peer);
 	d->ops = ops;
 	d->opaque = opaque;
 	d->hbm = hbm;
@@ -137,6 +156,10 @@ int d1_dip_init(struct d1_dip *d, const struct d1_dip_config *cfg,
 	}
 	d1_launch_init(d);
 	reset_locked(d);
+	if (d1_link_attach(d)) {
+		d1_dip_destroy(d);
+		return -1;
+	}
 
 	for (i = 0; i < cfg->num_queues; i++) {
 		struct d1_queue *q = &d->q[i];
@@ -154,6 +177,8 @@ void d1_dip_destroy(struct d1_dip *d)
 {
 	unsigned int i;
 
+	/* Senders into this card finish their chunk and see the link down. */
+	d1_link_detach(d);
 	pthread_mutex_lock(&d->lock);
 	d->exiting = true;
 	for (i = 0; i < d->cfg.num_queues; i++)
@@ -312,6 +337,30 @@ static uint32_t reg_read_locked(struct d1_dip *d, uint64_t addr, bool *ok)
 		return (uint32_t)(d->fault_va >> 32);
 	case D1_REG_FAULT_COUNT:
 		return d->fault_count;
+	case D1_REG_LINK_STATUS:
+		return d1_link_peer_addr(d) ? D1_LINK_UP : 0;
+	case D1_REG_LINK_SELF:
+		return d->link.addr;
+	case D1_REG_LINK_PEER:
+		return d1_link_peer_addr(d);
+	case D1_REG_LINK_WIN_BASE_LO:
+		return (uint32_t)d->link.win_base;
+	case D1_REG_LINK_WIN_BASE_HI:
+		return (uint32_t)(d->link.win_base >> 32);
+	case D1_REG_LINK_WIN_SIZE_LO:
+		return (uint32_t)d->link.win_size;
+	case D1_REG_LINK_WIN_SIZE_HI:
+		return (uint32_t)(d->link.win_size >> 32);
+	case D1_REG_LINK_TX_LO:
+		return (uint32_t)d->link.tx;
+	case D1_REG_LINK_TX_HI:
+		return (uint32_t)(d->link.tx >> 32);
+	case D1_REG_LINK_RX_LO:
+		return (uint32_t)d->link.rx;
+	case D1_REG_LINK_RX_HI:
+		return (uint32_t)(d->link.rx >> 32);
+	case D1_REG_LINK_ERRORS:
+		return d->link.errors;
 	case D1_REG_DOORBELL:
 	case D1_REG_RESET:
 	case D1_REG_MMU_INVALIDATE:
@@ -410,6 +459,22 @@ static bool reg_write_locked(struct d1_dip *d, uint64_t addr, uint32_t val,
 	case D1_REG_FAULT_STATUS:
 		d->fault_status = 0;
 		d->fault_va = 0;
+		return true;
+	case D1_REG_LINK_WIN_BASE_LO:
+		d->link.win_base = (d->link.win_base & ~0xffffffffull) |
+				   (val & ~0xfffu);
+		return !(val & 0xfff);
+	case D1_REG_LINK_WIN_BASE_HI:
+		d->link.win_base = (d->link.win_base & 0xffffffffull) |
+				   (uint64_t)val << 32;
+		return true;
+	case D1_REG_LINK_WIN_SIZE_LO:
+		d->link.win_size = (d->link.win_size & ~0xffffffffull) |
+				   (val & ~0xfffu);
+		return !(val & 0xfff);
+	case D1_REG_LINK_WIN_SIZE_HI:
+		d->link.win_size = (d->link.win_size & 0xffffffffull) |
+				   (uint64_t)val << 32;
 		return true;
 	}
 	return false;

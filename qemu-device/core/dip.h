@@ -34,6 +34,9 @@ struct d1_dip_config {
 	uint64_t hbm_size;
 	uint32_t sim_threads;	/* host threads for the node grid; 0: 1 */
 	uint64_t image_cache;	/* bytes of decoded images kept; 0: none */
+	/* The link (link.c): this card's name and its peer's; NULL: none. */
+	const char *link_name;
+	const char *link_peer;
 };
 
 struct d1_dip_ops {
@@ -83,6 +86,24 @@ struct d1_context {
 	uint32_t ctrl;
 };
 
+#define D1_LINK_NAME_MAX	64
+
+/* The card's DIP-to-DIP link (link.c). */
+struct d1_link {
+	/* From the config; constant while attached. */
+	char name[D1_LINK_NAME_MAX];	/* this card, as peers name it */
+	char peer[D1_LINK_NAME_MAX];	/* the card it sends to; "": none */
+	/* Under the link registry's lock. */
+	uint32_t addr;			/* link address, 0: not attached */
+	unsigned int users;		/* senders writing into this card */
+	atomic_bool gone;		/* detaching: senders stop */
+	/* Under dev->lock. */
+	uint64_t win_base, win_size;
+	uint32_t epoch;			/* bumped by reset */
+	uint64_t tx, rx;
+	uint32_t errors;
+};
+
 struct d1_dip {
 	struct d1_dip_config cfg;
 	const struct d1_dip_ops *ops;
@@ -111,6 +132,7 @@ struct d1_dip {
 	uint64_t act_last_ns, act_last_busy;
 
 	struct d1_context ctx[D1_DIP_MAX_CONTEXTS];
+	struct d1_link link;
 	struct d1_queue q[D1_DIP_MAX_QUEUES];
 
 	/* The node grid (made at the first LAUNCH), shared by launches on
@@ -144,6 +166,8 @@ void d1_dip_reg_write(struct d1_dip *d, uint64_t addr, uint32_t val,
 
 /* queue.c */
 void *d1_queue_thread(void *arg);
+/* Whether @q's running command must stop (reset, exit). */
+bool d1_queue_aborted(struct d1_queue *q);
 void d1_queue_reset_locked(struct d1_queue *q);
 uint32_t d1_queue_reg_read_locked(struct d1_queue *q, unsigned int reg,
 				  bool *ok);
@@ -156,6 +180,22 @@ struct d1_launch_stats {
 	uint64_t dma_bytes;	/* node DMA */
 	uint64_t cycles;	/* the launch's: max over its nodes */
 };
+
+/*
+ * link.c: cards find their link peer by name in one registry per process.
+ * d1_link_attach() enters @d (d1_dip_init() does) and gives it a link
+ * address; -1 if its name is taken or the registry is full.
+ * d1_link_detach() leaves it, waiting for senders writing into it (at most
+ * one chunk each); d1_dip_destroy() does.  Both may be repeated.
+ */
+int d1_link_attach(struct d1_dip *d);
+void d1_link_detach(struct d1_dip *d);
+/* LINK_STATUS, LINK_PEER (dev->lock held). */
+uint32_t d1_link_peer_addr(struct d1_dip *d);
+/* Runs a LINK_COPY descriptor, adds the bytes sent to *@bytes; returns a
+ * D1_QERR_*. */
+unsigned int d1_link_copy(struct d1_queue *q, struct d1_vspace *vs,
+			  const uint64_t *w, uint64_t *bytes);
 
 /* launch.c: runs a LAUNCH descriptor; returns a D1_QERR_* */
 unsigned int d1_launch_exec(struct d1_queue *q, struct d1_vspace *vs,

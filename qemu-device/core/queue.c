@@ -2,7 +2,8 @@
 /*
  * d1 DIP command queues: per-queue registers and the command-processor
  * thread that fetches 64-byte descriptors from the ring in host memory and
- * executes them in order (COPY, LAUNCH, SIGNAL, WAIT, TIMESTAMP, NOP).
+ * executes them in order (COPY, LAUNCH, SIGNAL, WAIT, TIMESTAMP, NOP;
+ * LINK_COPY in link.c).
  */
 #include <endian.h>
 #include <stdlib.h>
@@ -203,7 +204,7 @@ struct exec_ctx {
 	bool faulted;		/* vs.fault holds an MMU fault */
 };
 
-static bool aborted(struct d1_queue *q)
+bool d1_queue_aborted(struct d1_queue *q)
 {
 	bool a;
 
@@ -233,7 +234,7 @@ static unsigned int exec_copy(struct exec_ctx *x, const uint64_t *w)
 	while (off < len) {
 		uint64_t n = len - off < COPY_CHUNK ? len - off : COPY_CHUNK;
 
-		if (aborted(x->q)) {
+		if (d1_queue_aborted(x->q)) {
 			err = D1_QERR_ABORTED;
 			break;
 		}
@@ -289,7 +290,7 @@ static unsigned int exec_wait(struct exec_ctx *x, const uint64_t *w)
 		if (!x->q->abort && !d->exiting)
 			pthread_cond_timedwait(&d->kick, &d->lock, &ts);
 		pthread_mutex_unlock(&d->lock);
-		if (aborted(x->q))
+		if (d1_queue_aborted(x->q))
 			return D1_QERR_ABORTED;
 	}
 }
@@ -335,6 +336,13 @@ static unsigned int exec_desc(struct exec_ctx *x, const uint64_t *w)
 		return exec_wait(x, w);
 	case D1_OP_TIMESTAMP:
 		return exec_timestamp(x, w);
+	case D1_OP_LINK_COPY: {
+		unsigned int err = d1_link_copy(x->q, &x->vs, w, &x->dma_bytes);
+
+		if (err == D1_QERR_MMU_FAULT)
+			x->faulted = true;
+		return err;
+	}
 	}
 	return D1_QERR_BAD_OPCODE;
 }

@@ -129,7 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!(st & D1_Q_STATUS_STOPPED))
 			continue;
 		if (D1_Q_STATUS_ERROR(st) < D1_QERR_BAD_OPCODE ||
-		    D1_Q_STATUS_ERROR(st) > D1_QERR_TIME_LIMIT)
+		    D1_Q_STATUS_ERROR(st) > D1_QERR_LINK_RESET)
 			die("unknown queue error", i, (uint32_t)st);
 		if (D1_Q_STATUS_ERROR(st) != D1_QERR_MMU_FAULT)
 			continue;

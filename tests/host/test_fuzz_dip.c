@@ -62,7 +62,7 @@ static void random_desc(uint64_t *w)
 {
 	static const unsigned int ops[] = {
 		D1_OP_NOP, D1_OP_COPY, D1_OP_SIGNAL, D1_OP_WAIT,
-		D1_OP_TIMESTAMP, D1_OP_LAUNCH, 0x06, 0xff,
+		D1_OP_TIMESTAMP, D1_OP_LAUNCH, D1_OP_LINK_COPY, 0xff,
 	};
 	unsigned int op = ops[next() % 8], flags = next() % 4 ? next() & 3 : next() & 0xff;
 	unsigned int i;

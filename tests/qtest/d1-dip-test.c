@@ -950,7 +950,7 @@ static void test_descriptor_validation(void)
 		    1ull << 24 }, D1_QERR_BAD_DESC);
 	expect_qerr(&q, &r, (const uint64_t[8]){
 		    D1_DESC_HDR(D1_OP_NOP, 0x80, 0) }, D1_QERR_BAD_DESC);
-	expect_qerr(&q, &r, DESC(0x06, 0), D1_QERR_BAD_OPCODE);
+	expect_qerr(&q, &r, DESC(0x07, 0), D1_QERR_BAD_OPCODE);
 	expect_qerr(&q, &r, DESC(0xff, 0), D1_QERR_BAD_OPCODE);
 	/* A word no opcode uses must be zero (the VAs are valid). */
 	for (i = 0; i < G_N_ELEMENTS(ops); i++) {
