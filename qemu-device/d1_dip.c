@@ -7,10 +7,14 @@
  * BAR4: MSI-X table and PBA.
  * See Documentation/accel/d1/hw-interface.rst.
  *
+ * DIP-to-DIP link: the card is known to its link peers by its device id;
+ * "link-peer" names the card (device id) its LINK_COPY commands send to.
+ * The core resolves the name at each copy, so the peer may come and go.
+ *
  * Test hook: the runtime property "surprise-removed" (QMP qom-set) makes
  * the card behave as if pulled out: BAR0 reads all-ones and ignores
- * writes, its DMA fails and it raises no interrupt.  Tests set it before
- * device_del to exercise the driver's surprise-removal paths.
+ * writes, its DMA fails, it raises no interrupt and leaves its link.
+ * Tests set it before device_del to exercise surprise-removal paths.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -43,6 +47,7 @@ struct D1DipState {
 	MemoryRegion hbm;
 
 	struct d1_dip_config cfg;
+	char *link_peer;
 	struct d1_dip core;
 	bool core_live;
 
@@ -202,6 +207,8 @@ static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 
 	if (!s->cfg.sim_threads)
 		s->cfg.sim_threads = d1_dip_host_cpus();
+	s->cfg.link_name = DEVICE(pdev)->id;
+	s->cfg.link_peer = s->link_peer;
 	bad = d1_dip_check_config(&s->cfg);
 	if (bad) {
 		error_setg(errp, "d1-dip: %s", bad);
@@ -241,7 +248,8 @@ static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 	if (d1_dip_init(&s->core, &s->cfg,
 			memory_region_get_ram_ptr(&s->hbm),
 			&d1_dip_core_ops, s)) {
-		error_setg(errp, "d1-dip: cannot start the queue threads");
+		error_setg(errp, "d1-dip: cannot start the queue threads, or "
+			   "another card has the id '%s'", s->cfg.link_name ?: "");
 		qemu_bh_delete(s->irq_bh);
 		msix_uninit_exclusive_bar(pdev);
 		return;
@@ -292,6 +300,7 @@ static Property d1_dip_properties[] = {
 	/* 0: as many as the host CPUs QEMU may use */
 	DEFINE_PROP_UINT32("sim-threads", D1DipState, cfg.sim_threads, 0),
 	DEFINE_PROP_SIZE("image-cache", D1DipState, cfg.image_cache, 64 * MiB),
+	DEFINE_PROP_STRING("link-peer", D1DipState, link_peer),
 	DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -302,7 +311,15 @@ static bool d1_dip_get_gone(Object *obj, Error **errp)
 
 static void d1_dip_set_gone(Object *obj, bool value, Error **errp)
 {
-	qatomic_set(&D1_DIP(obj)->gone, value);
+	D1DipState *s = D1_DIP(obj);
+
+	qatomic_set(&s->gone, value);
+	if (!s->core_live)
+		return;
+	if (value)
+		d1_link_detach(&s->core);
+	else if (d1_link_attach(&s->core))
+		error_setg(errp, "d1-dip: another card took the link name");
 }
 
 static void d1_dip_instance_init(Object *obj)

@@ -217,11 +217,12 @@ static void map(D1Queue *q, uint64_t va, uint64_t target, uint64_t size,
 	}
 }
 
-static void queue_start(D1Queue *q)
+/* The card at 04.0 with @props, queue 1 running in context 2. */
+static void queue_start_with(D1Queue *q, const char *props)
 {
 	D1Test *t = &q->t;
 
-	d1_start(t, "");
+	d1_start(t, props);
 	pc_alloc_init(&q->alloc, t->qts, ALLOC_NO_FLAGS);
 	qpci_msix_enable(t->dev);
 	q->root = zalloc(q, 4096);
@@ -241,6 +242,11 @@ static void queue_start(D1Queue *q)
 	wr(t, D1_REG_IRQ_MASK, D1_IRQ_ALL);
 	wr(t, D1_REG_Q(1, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
 	g_assert_cmpuint(rd(t, D1_REG_Q(1, D1_Q_STATUS)), ==, 0);
+}
+
+static void queue_start(D1Queue *q)
+{
+	queue_start_with(q, "");
 }
 
 static void queue_stop(D1Queue *q)
@@ -1174,6 +1180,112 @@ static void test_config_space_fuzz(void)
 
 /* ---- hot-unplug through a PCIe root port ---- */
 
+/*
+ * Two cards of one QEMU linked both ways ("a" at 04.0, "b" at 06.0):
+ * LINK_COPY from a's guest buffer into b's window, seen through b's HBM
+ * BAR; outside the window, b reset and b pulled out each fail cleanly.
+ */
+#define LINK_WIN	0x10000u
+static void test_link_copy(void)
+{
+	D1Queue q;
+	D1Ring r;
+	QPCIDevice *b;
+	QPCIBar breg, bhbm;
+	uint8_t data[5000], back[5000], zero[5000] = { 0 };
+	uint32_t st;
+	size_t i;
+
+	queue_start_with(&q, ",id=a,link-peer=b -device d1-dip,addr=06.0,"
+			 "id=b,link-peer=a,hbm-size=16M");
+	ring_of_queue1(&q, &r);
+	b = qpci_device_find(q.t.bus, QPCI_DEVFN(6, 0));
+	g_assert_nonnull(b);
+	qpci_device_enable(b);
+	breg = qpci_iomap(b, D1_BAR_REGS, NULL);
+	bhbm = qpci_iomap(b, D1_BAR_HBM, NULL);
+
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_STATUS), ==, D1_LINK_UP);
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_PEER), ==,
+			 qpci_io_readl(b, breg, D1_REG_LINK_SELF));
+	g_assert_cmpuint(qpci_io_readl(b, breg, D1_REG_LINK_PEER), ==,
+			 rd(&q.t, D1_REG_LINK_SELF));
+
+	/* Closed until b opens its window: nothing moves. */
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	qtest_memwrite(q.t.qts, q.buf + 5, data, sizeof(data));
+	expect_qerr(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF + 5, 0, 8),
+		    D1_QERR_LINK_WINDOW);
+	qpci_io_writel(b, breg, D1_REG_LINK_WIN_BASE_LO, LINK_WIN);
+	qpci_io_writel(b, breg, D1_REG_LINK_WIN_SIZE_LO, LINK_WIN);
+
+	ring_submit(&q, &r, (const uint64_t[8]){
+		    D1_DESC_HDR(D1_OP_LINK_COPY, D1_DESC_F_FENCE, 7),
+		    VA_BUF + 5, 100, sizeof(data) });
+	g_assert_cmpuint(ring_wait(&q, &r), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_Q(1, D1_Q_FENCE)), ==, 7);
+	qpci_memread(b, bhbm, LINK_WIN + 100, back, sizeof(back));
+	g_assert_cmpmem(data, sizeof(data), back, sizeof(back));
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_TX_LO), ==, sizeof(data));
+	g_assert_cmpuint(qpci_io_readl(b, breg, D1_REG_LINK_RX_LO), ==,
+			 sizeof(data));
+
+	/* Past the window's end: nothing moves, the error counts. */
+	expect_qerr(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF, LINK_WIN - 8, 9),
+		    D1_QERR_LINK_WINDOW);
+	qpci_memread(b, bhbm, 2 * LINK_WIN - 8, back, 8);
+	g_assert_cmpmem(zero, 8, back, 8);
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_ERRORS), ==, 2);
+
+	/* b reset: its window is shut. */
+	qpci_io_writel(b, breg, D1_REG_RESET, D1_RESET_MAGIC);
+	g_assert_cmpuint(qpci_io_readl(b, breg, D1_REG_LINK_WIN_SIZE_LO), ==, 0);
+	expect_qerr(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF, 0, 8),
+		    D1_QERR_LINK_WINDOW);
+
+	/* b pulled out: the link is down; back in, up again. */
+	qtest_qmp_assert_success(q.t.qts, "{'execute': 'qom-set', 'arguments':"
+				 " {'path': '/machine/peripheral/b', 'property':"
+				 " 'surprise-removed', 'value': true}}");
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_STATUS), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_PEER), ==, 0);
+	expect_qerr(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF, 0, 8),
+		    D1_QERR_LINK_DOWN);
+	qtest_qmp_assert_success(q.t.qts, "{'execute': 'qom-set', 'arguments':"
+				 " {'path': '/machine/peripheral/b', 'property':"
+				 " 'surprise-removed', 'value': false}}");
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_STATUS), ==, D1_LINK_UP);
+	qpci_io_writel(b, breg, D1_REG_LINK_WIN_SIZE_LO, LINK_WIN);
+	ring_submit(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF + 5, 0, 64));
+	st = ring_wait(&q, &r);
+	g_assert_cmpuint(st, ==, 0);
+	qpci_memread(b, bhbm, 0, back, 64);
+	g_assert_cmpmem(data, 64, back, 64);
+
+	qpci_iounmap(b, breg);
+	qpci_iounmap(b, bhbm);
+	g_free(b);
+	queue_stop(&q);
+}
+
+/* A card without a peer, or naming one that is not there: link down. */
+static void test_link_down(void)
+{
+	D1Queue q;
+	D1Ring r;
+
+	queue_start_with(&q, ",link-peer=nobody");
+	ring_of_queue1(&q, &r);
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_STATUS), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_PEER), ==, 0);
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_SELF), !=, 0);
+	expect_qerr(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF, 0, 8),
+		    D1_QERR_LINK_DOWN);
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_ERRORS), ==, 1);
+	queue_stop(&q);
+}
+
 #define RP_DEVFN	QPCI_DEVFN(5, 0)
 #define RP_BUS		1
 #define UNPLUG_VA	0x40000000ull
@@ -1350,5 +1462,7 @@ int main(int argc, char **argv)
 	qtest_add_func("/d1-dip/huge-sizes", test_huge_sizes);
 	qtest_add_func("/d1-dip/config-space-fuzz", test_config_space_fuzz);
 	qtest_add_func("/d1-dip/device-del", test_device_del);
+	qtest_add_func("/d1-dip/link-copy", test_link_copy);
+	qtest_add_func("/d1-dip/link-down", test_link_down);
 	return g_test_run();
 }
