@@ -7,6 +7,12 @@
  *   power_mw         board power, mW
  *   pm_state         0 active, 1 low power
  *   device_resets    device resets since probe
+ *   link_up          1 while the DIP-to-DIP link's peer is there
+ *   link_self        this card's link address
+ *   link_peer        the peer's link address (0: link down)
+ *   link_tx_bytes    bytes sent over the link
+ *   link_rx_bytes    bytes the peer wrote into this card's window
+ *   link_errors      link copies the link failed
  *   qN_cmds          commands the device completed on queue N
  *   qN_busy_ns       time queue N spent executing
  *   qN_dma_bytes     bytes queue N moved (COPY and node DMA)
@@ -36,6 +42,12 @@ enum d1_stat {
 	D1_STAT_POWER,
 	D1_STAT_PM_STATE,
 	D1_STAT_DEVICE_RESETS,
+	D1_STAT_LINK_UP,
+	D1_STAT_LINK_SELF,
+	D1_STAT_LINK_PEER,
+	D1_STAT_LINK_TX,
+	D1_STAT_LINK_RX,
+	D1_STAT_LINK_ERRORS,
 	D1_STAT_Q_CMDS,
 	D1_STAT_Q_BUSY_NS,
 	D1_STAT_Q_DMA_BYTES,
@@ -52,6 +64,8 @@ enum d1_stat {
 
 static const char * const d1_stat_names[D1_STAT_COUNT] = {
 	"temperature_mc", "power_mw", "pm_state", "device_resets",
+	"link_up", "link_self", "link_peer", "link_tx_bytes", "link_rx_bytes",
+	"link_errors",
 	"cmds", "busy_ns", "dma_bytes", "instret", "cycles", "faults",
 	"jobs_done", "jobs_failed", "resets",
 };
@@ -85,6 +99,18 @@ static u64 d1_stat_read(struct d1_device *d1, enum d1_stat stat, u32 q)
 		return d1_read(d1, D1_REG_PM_STATE);
 	case D1_STAT_DEVICE_RESETS:
 		return atomic_read(&d1->device_resets);
+	case D1_STAT_LINK_UP:
+		return d1_read(d1, D1_REG_LINK_STATUS) & D1_LINK_UP;
+	case D1_STAT_LINK_SELF:
+		return d1_read(d1, D1_REG_LINK_SELF);
+	case D1_STAT_LINK_PEER:
+		return d1_read(d1, D1_REG_LINK_PEER);
+	case D1_STAT_LINK_TX:
+		return d1_read64(d1, D1_REG_LINK_TX_LO);
+	case D1_STAT_LINK_RX:
+		return d1_read64(d1, D1_REG_LINK_RX_LO);
+	case D1_STAT_LINK_ERRORS:
+		return d1_read(d1, D1_REG_LINK_ERRORS);
 	case D1_STAT_Q_CMDS:
 		return d1_read64(d1, D1_REG_Q(q, D1_Q_CMDS_LO));
 	case D1_STAT_Q_BUSY_NS:

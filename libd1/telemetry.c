@@ -48,6 +48,16 @@ D1_API d1_status d1_device_telemetry(d1_device *dev,
 		t.pm_state = (uint32_t)v;
 	if (!read_value(dev, "device_resets", &v))
 		t.device_resets = v;
+	if (!read_value(dev, "link_up", &v))
+		t.link_up = (uint32_t)v;
+	if (!read_value(dev, "link_self", &v))
+		t.link_self = (uint32_t)v;
+	if (!read_value(dev, "link_peer", &v))
+		t.link_peer = (uint32_t)v;
+	if (!read_value(dev, "link_errors", &v))
+		t.link_errors = (uint32_t)v;
+	read_value(dev, "link_tx_bytes", &t.link_tx_bytes);
+	read_value(dev, "link_rx_bytes", &t.link_rx_bytes);
 	for (q = 0; q < D1_TELEMETRY_MAX_QUEUES; q++) {
 		struct d1_queue_telemetry *qt = &t.queue[q];
 		static const char *const names[] = {

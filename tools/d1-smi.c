@@ -47,7 +47,8 @@ static void usage(FILE *f)
 		"  -L, --list        one line per device only\n"
 		"  -i, --id=INDEX    only device INDEX\n"
 		"  -p, --ping        also ring each device's doorbell and time the answer\n"
-		"  -q, --query       also show telemetry: temperature, power, queue counters\n"
+		"  -q, --query       also show telemetry: temperature, power, link and\n"
+		"                    queue counters\n"
 		"  -u, --processes   also show the processes using each device (fdinfo)\n"
 		"  -w, --watch[=SEC] repeat every SEC seconds (default 2) until interrupted\n"
 		"  -n, --count=N     with --watch: stop after N rounds\n"
@@ -138,6 +139,29 @@ static d1_status ping(d1_device *dev)
 	return echo == ~value ? D1_SUCCESS : D1_ERROR_DEVICE_LOST;
 }
 
+/* "D1 <index> (<PCI>)" of the card whose link address is @addr. */
+static void link_peer_name(uint32_t addr, char *buf, size_t len)
+{
+	struct d1_device_info info;
+	struct d1_telemetry t;
+	unsigned int i, count;
+	d1_device *d;
+
+	snprintf(buf, len, "link address %u", addr);
+	if (d1_device_count(&count))
+		return;
+	for (i = 0; i < count; i++) {
+		if (d1_device_open(i, &d))
+			continue;
+		if (!d1_device_telemetry(d, &t) && t.link_self == addr &&
+		    !d1_device_info(d, &info)) {
+			snprintf(buf, len, "D1 %u (%s)", i, info.pci_address);
+			i = count;
+		}
+		d1_device_close(d);
+	}
+}
+
 static void print_telemetry(d1_device *dev)
 {
 	struct d1_telemetry t;
@@ -154,6 +178,19 @@ static void print_telemetry(d1_device *dev)
 	printf("    power           %.1f W (%s)\n", t.power_mw / 1000.0,
 	       t.pm_state ? "low power" : "active");
 	printf("    device resets   %" PRIu64 "\n", t.device_resets);
+	if (t.link_self) {
+		char peer[96], tx[32], rx[32];
+
+		link_peer_name(t.link_peer, peer, sizeof(peer));
+		fmt_bytes(tx, sizeof(tx), t.link_tx_bytes);
+		fmt_bytes(rx, sizeof(rx), t.link_rx_bytes);
+		if (t.link_up)
+			printf("    link            up to %s; sent %s, received %s, %u errors\n",
+			       peer, tx, rx, t.link_errors);
+		else
+			printf("    link            down; sent %s, received %s, %u errors\n",
+			       tx, rx, t.link_errors);
+	}
 	printf("    queue   commands     busy ms   DMA        instret        sim ms       jobs ok/failed  resets\n");
 	for (q = 0; q < t.num_queues; q++) {
 		const struct d1_queue_telemetry *qt = &t.queue[q];

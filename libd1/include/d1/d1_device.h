@@ -169,6 +169,13 @@ struct d1_queue_telemetry {
  * @num_queues: entries of @queue filled.
  * @device_resets: resets of the whole card.
  * @queue: per hardware queue.
+ * @link_up: 1 while the card's DIP-to-DIP link has its peer.
+ * @link_self: this card's link address (0: the driver exports none).
+ * @link_peer: the peer's link address, 0 while the link is down; the
+ *	peer is the card whose @link_self it is.
+ * @link_errors: link copies the link failed.
+ * @link_tx_bytes: bytes sent over the link.
+ * @link_rx_bytes: bytes the peer wrote into this card's window.
  * @reserved: zero.
  *
  * Read from the driver's sysfs directory
@@ -181,7 +188,13 @@ struct d1_telemetry {
 	uint32_t num_queues;
 	uint64_t device_resets;
 	struct d1_queue_telemetry queue[D1_TELEMETRY_MAX_QUEUES];
-	uint64_t reserved[8];
+	uint32_t link_up;
+	uint32_t link_self;
+	uint32_t link_peer;
+	uint32_t link_errors;
+	uint64_t link_tx_bytes;
+	uint64_t link_rx_bytes;
+	uint64_t reserved[4];
 };
 
 /*
