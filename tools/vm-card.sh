@@ -5,7 +5,7 @@
 # QMP and wait (up to 20 s) until the guest sees the change.  The other cards
 # stay.
 # A re-plugged card gets the properties the VM was started with
-# ($D1_DEVICE_PROPS).
+# ($D1_DEVICE_PROPS) and its link to the next card ($D1_LINKS=ring).
 #   tools/vm-card.sh unplug|plug [N]
 here=$(dirname "$0")
 n=${2:-0}
@@ -29,6 +29,11 @@ plug)
 	props=$(printf '%s' "${D1_DEVICE_PROPS:-}" | tr ',' '\n' |
 		sed -n 's/^\([^=]*\)=\([0-9][0-9]*\)$/,"\1":\2/p;
 			s/^\([^=]*\)=\(.*[^0-9].*\)$/,"\1":"\2"/p' | tr -d '\n')
+	if [ "${D1_LINKS:-}" = ring ] && [ "${D1_CARDS:-1}" -gt 1 ]; then
+		peer=$(((n + 1) % D1_CARDS))
+		[ $peer = 0 ] && peer=d1 || peer=d1-$peer
+		props="$props,\"link-peer\":\"$peer\""
+	fi
 	"$here/vm-qmp.sh" "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"$id\",\"bus\":\"rp$n\"$props}}" >/dev/null || exit 1
 	want=present
 	;;

@@ -10,7 +10,9 @@
 #   --timeout SECS     host-side bound on the whole run (default 600)
 #   --device PROPS     extra d1-dip properties, e.g. "queues=8,hbm-size=64M"
 #                      (the command sees them in $D1_DEVICE_PROPS)
-#   --cards N          N d1-dip cards, 1..8 (default 1; $D1_CARDS in the guest)
+#   --cards N          N d1-dip cards, 1..8 (default 1; $D1_CARDS in the guest),
+#                      their DIP-to-DIP links in a ring (each card's
+#                      link-peer is the next card; $D1_LINKS=ring)
 #   --no-device        boot without the d1-dip device
 #   --iommu            add a guest IOMMU (intel-iommu, enabled in the guest)
 #   --debug-kernel     boot the debug kernel (KASAN, lockdep, kmemleak, fault
@@ -95,6 +97,7 @@ shquote() {
 	# properties: the defaults, or these.
 	echo "export D1_DEVICE_PROPS=$(shquote "$dev_env")"
 	echo "export D1_CARDS=$cards"
+	[ "$cards" -gt 1 ] && echo "export D1_LINKS=ring"
 	for a in "$@"; do shquote "$a"; done
 	echo
 } >"$script"
@@ -126,10 +129,11 @@ args=(-machine "$machine" -accel tcg -cpu max -smp 1 -m 2G -nodefaults
 for ((i = 0; i < (cards > 1 ? cards : 1); i++)); do
 	args+=(-device "pcie-root-port,id=rp$i,chassis=1,slot=$((i + 1)),addr=1$i.0")
 done
+card_id() { if [ "$1" = 0 ]; then echo d1; else echo "d1-$1"; fi; }
 for ((i = 0; i < cards; i++)); do
-	id=d1
-	[ $i = 0 ] || id=d1-$i
-	args+=(-device "d1-dip,id=$id,bus=rp$i$dev_props")
+	link=
+	[ "$cards" -gt 1 ] && link=,link-peer=$(card_id $(((i + 1) % cards)))
+	args+=(-device "d1-dip,id=$(card_id $i),bus=rp$i$link$dev_props")
 done
 
 # QMP agent: forwards each request file the guest writes to QEMU and

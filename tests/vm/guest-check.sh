@@ -111,11 +111,14 @@ hotplug() {
 tap device-hotplug hotplug
 
 # One card of two goes and comes back with the driver bound to both; the
-# other keeps answering throughout.
+# other keeps answering throughout, its link (to card 1) down meanwhile.
+link_up0() { cat "/sys/bus/pci/devices/$(card_pci 0)/telemetry/link_up"; }
 hotplug_card1() {
 	"$D1_KMOD" load "$D1_KO" || return 1
-	env -u D1_VISIBLE_DEVICES build/bin/d1-smi -L
+	env -u D1_VISIBLE_DEVICES build/bin/d1-smi -L -q
+	[ "$(link_up0)" = 1 ] || { echo "card 0's link is down"; return 1; }
 	tools/vm-card.sh unplug 1 || return 1
+	[ "$(link_up0)" = 0 ] || { echo "card 0's link still up"; return 1; }
 	n=$(env -u D1_VISIBLE_DEVICES build/bin/d1-smi -L | grep -c '^D1 ')
 	echo "cards after unplugging card 1: $n"
 	[ "$n" = $((cards - 1)) ] || return 1
@@ -126,7 +129,8 @@ hotplug_card1() {
 		grep -c '^D1 ')" = "$cards" ]; do
 		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
 	done
-	env -u D1_VISIBLE_DEVICES build/bin/d1-smi --ping &&
+	[ "$(link_up0)" = 1 ] || { echo "card 0's link not up again"; return 1; }
+	env -u D1_VISIBLE_DEVICES build/bin/d1-smi --ping -q &&
 		"$D1_KMOD" unload
 }
 [ "$cards" -gt 1 ] && tap device-hotplug-card1 hotplug_card1

@@ -3,7 +3,8 @@
  * libd1 with several cards (tools/vm-run.sh --cards N): every card is
  * enumerated once and opens; work runs on all of them at once, each
  * card's data its own; D1_VISIBLE_DEVICES narrows and reorders what a
- * process sees; d1-smi lists every card.  Skips with one card.
+ * process sees; d1-smi lists every card; the cards' links form a ring.
+ * Skips with one card.
  */
 #include <stdint.h>
 #include <sys/wait.h>
@@ -184,6 +185,30 @@ TEST_F(multi, visible_devices)
 	ASSERT_EQ(0, setenv("D1_VISIBLE_DEVICES", "0,0", 1));
 	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_device_count(&n));
 	unsetenv("D1_VISIBLE_DEVICES");
+}
+
+/*
+ * tools/vm-run.sh links the cards in a ring (D1_LINKS=ring): each card's
+ * link is up to the next one, as its link telemetry says.
+ */
+TEST_F(multi, link_ring_telemetry)
+{
+	struct d1_telemetry t[MAX_CARDS];
+	unsigned int i, j;
+
+	if (!getenv("D1_LINKS") || strcmp(getenv("D1_LINKS"), "ring"))
+		SKIP(return, "the cards are not linked (D1_LINKS=ring)");
+	for (i = 0; i < self->count; i++) {
+		ASSERT_EQ(D1_SUCCESS, d1_device_telemetry(self->dev[i], &t[i]));
+		EXPECT_NE(0u, t[i].link_self);
+		for (j = 0; j < i; j++)
+			EXPECT_NE(t[j].link_self, t[i].link_self);
+	}
+	for (i = 0; i < self->count; i++) {
+		EXPECT_EQ(1u, t[i].link_up) TH_LOG("card %u", i);
+		EXPECT_EQ(t[(i + 1) % self->count].link_self, t[i].link_peer)
+			TH_LOG("card %u", i);
+	}
 }
 
 /* d1-smi -L: one line per card, each card's address on its line. */

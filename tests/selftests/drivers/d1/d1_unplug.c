@@ -27,15 +27,26 @@
 
 /*
  * The QEMU names of the card under test: tools/vm-run.sh puts card N as
- * "d1" (N = 0) or "d1-N" on root port "rpN" at PCI address 00:1N.0.
+ * "d1" (N = 0) or "d1-N" on root port "rpN" at PCI address 00:1N.0, its
+ * link to card N + 1 when it links them in a ring (D1_LINKS=ring).
  */
-static char card_id[16] = "d1", card_bus[16] = "rp0";
+static char card_id[16] = "d1", card_bus[16] = "rp0", card_link[48];
+
+/* QEMU id of card @n. */
+static void card_qemu_id(char *buf, size_t len, unsigned int n)
+{
+	if (n)
+		snprintf(buf, len, "d1-%u", n);
+	else
+		snprintf(buf, len, "d1");
+}
 
 static void card_names(void)
 {
-	char target[PATH_MAX], *port;
+	char target[PATH_MAX], peer[16], *port;
 	struct d1_dev dev;
 	unsigned int n;
+	int cards;
 
 	/* .../pci0000:00/0000:00:1N.0/<card> */
 	if (d1_find(&dev) || !realpath(dev.sysfs, target))
@@ -50,9 +61,15 @@ static void card_names(void)
 	port = basename(target);
 	if (sscanf(port, "0000:00:1%1u.0", &n) != 1 || n > 7)
 		return;
-	if (n)
-		snprintf(card_id, sizeof(card_id), "d1-%u", n);
+	card_qemu_id(card_id, sizeof(card_id), n);
 	snprintf(card_bus, sizeof(card_bus), "rp%u", n);
+	cards = getenv("D1_CARDS") ? atoi(getenv("D1_CARDS")) : 1;
+	if (getenv("D1_LINKS") && !strcmp(getenv("D1_LINKS"), "ring") &&
+	    cards > 1) {
+		card_qemu_id(peer, sizeof(peer), (n + 1) % cards);
+		snprintf(card_link, sizeof(card_link), ",\"link-peer\":\"%s\"",
+			 peer);
+	}
 }
 
 static int qmp(const char *json);
@@ -150,13 +167,13 @@ static bool wait_present(bool present, int ms)
  */
 static bool replug(void)
 {
-	char props[512], add[768];
+	char props[512], add[1024];
 	int i;
 
 	d1_device_props_json(props, sizeof(props));
 	snprintf(add, sizeof(add),
-		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"%s\",\"bus\":\"%s\"%s}}",
-		 card_id, card_bus, props);
+		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"%s\",\"bus\":\"%s\"%s%s}}",
+		 card_id, card_bus, props, card_link);
 	for (i = 0; i < 100; i++) {
 		if (qmp(add) == 0)
 			return wait_present(true, 10000);
