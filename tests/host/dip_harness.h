@@ -234,6 +234,18 @@ static inline void bench_queue_start(struct bench *b, struct bench_queue *q,
 	wr(b, D1_REG_Q(idx, D1_Q_CTRL), D1_Q_CTRL_ENABLE);
 }
 
+/* Descriptor @op with words 1..3 (COPY, LINK_COPY: src, dst, bytes). */
+static inline void bench_desc(uint64_t *w, unsigned int op, uint64_t w1,
+			      uint64_t w2, uint64_t w3, unsigned int flags,
+			      uint32_t seq)
+{
+	memset(w, 0, D1_DESC_SIZE);
+	w[0] = D1_DESC_HDR(op, flags, seq);
+	w[1] = w1;
+	w[2] = w2;
+	w[3] = w3;
+}
+
 /* Queue one descriptor (8 words) and ring the doorbell. */
 static inline void bench_submit(struct bench *b, struct bench_queue *q,
 				const uint64_t *w)

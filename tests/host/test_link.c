@@ -79,11 +79,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 static void link_desc(uint64_t *w, uint64_t src, uint64_t dst, uint64_t n,
 		      unsigned int flags, uint32_t seq)
 {
-	memset(w, 0, D1_DESC_SIZE);
-	w[0] = D1_DESC_HDR(D1_OP_LINK_COPY, flags, seq);
-	w[1] = src;
-	w[2] = dst;
-	w[3] = n;
+	bench_desc(w, D1_OP_LINK_COPY, src, dst, n, flags, seq);
 }
 
 static uint64_t rd64(struct bench *bn, uint64_t lo)

@@ -46,11 +46,7 @@ static void fill(uint8_t *p, size_t n, unsigned int seed)
 static void copy_desc(uint64_t *w, uint64_t src, uint64_t dst, uint64_t n,
 		      unsigned int flags, uint32_t seq)
 {
-	memset(w, 0, D1_DESC_SIZE);
-	w[0] = D1_DESC_HDR(D1_OP_COPY, flags, seq);
-	w[1] = src;
-	w[2] = dst;
-	w[3] = n;
+	bench_desc(w, D1_OP_COPY, src, dst, n, flags, seq);
 }
 
 TEST_F(q, copy_round_trip_any_alignment)

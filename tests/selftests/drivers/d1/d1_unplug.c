@@ -74,25 +74,18 @@ static void card_names(void)
 
 static int qmp(const char *json);
 
-/* Remove the card under test. */
-static int qmp_del(void)
+/* Remove the card under test; make it answer nothing, as if pulled out. */
+static const char qmp_del[] =
+	"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"%s\"}}";
+static const char qmp_pull[] =
+	"{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/%s\",\"property\":\"surprise-removed\",\"value\":true}}";
+
+/* QMP command @fmt (one of the above) about the card under test. */
+static int card_qmp(const char *fmt)
 {
 	char cmd[256];
 
-	snprintf(cmd, sizeof(cmd),
-		 "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"%s\"}}",
-		 card_id);
-	return qmp(cmd);
-}
-
-/* Make the card under test answer nothing, as if pulled out. */
-static int qmp_pull(void)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd),
-		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/%s\",\"property\":\"surprise-removed\",\"value\":true}}",
-		 card_id);
+	snprintf(cmd, sizeof(cmd), fmt, card_id);
 	return qmp(cmd);
 }
 
@@ -216,7 +209,7 @@ static void check_copy(struct __test_metadata *_metadata)
 /* Unplug and replug an idle card. */
 TEST_F(unplug, idle)
 {
-	ASSERT_EQ(0, qmp_del());
+	ASSERT_EQ(0, card_qmp(qmp_del));
 	ASSERT_TRUE(wait_present(false, 10000));
 	ASSERT_TRUE(replug());
 	check_copy(_metadata);
@@ -273,7 +266,7 @@ TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 	usleep(300000);
 	EXPECT_EQ(0, read_signal(hbm[0].map));
 
-	ASSERT_EQ(0, qmp_del());
+	ASSERT_EQ(0, card_qmp(qmp_del));
 	ASSERT_TRUE(wait_present(false, 20000));
 
 	for (i = 0; i < nsfd; i++) {
@@ -352,7 +345,7 @@ TEST_F_TIMEOUT(unplug, surprise_removal, 300)
 	ASSERT_EQ(0, d1_submit_sync(fd, 1, c, 2, &so[1]));
 	usleep(300000);
 
-	ASSERT_EQ(0, qmp_pull());
+	ASSERT_EQ(0, card_qmp(qmp_pull));
 	EXPECT_EQ(-ETIMEDOUT, d1_ping(fd, 1, 100000000, &echo));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, d1_sync_wait(fd, so[i],
@@ -369,7 +362,7 @@ TEST_F_TIMEOUT(unplug, surprise_removal, 300)
 		EXPECT_EQ(-ENODEV, st) TH_LOG("job %d", i);
 	}
 
-	ASSERT_EQ(0, qmp_del());
+	ASSERT_EQ(0, card_qmp(qmp_del));
 	ASSERT_TRUE(wait_present(false, 20000));
 	EXPECT_EQ(-1, d1_query_info(fd, &info));
 	EXPECT_EQ(ENODEV, errno);
