@@ -62,6 +62,8 @@ D1_API d1_status d1_event_record(d1_event *event, d1_stream *stream)
 		return st;
 	}
 	event->recorded = 1;
+	if (d1_prof_on)
+		d1_prof_event(event, stream);
 	return D1_SUCCESS;
 }
 

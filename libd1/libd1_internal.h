@@ -39,6 +39,7 @@ struct d1_device {
 	/* A context failure collected while submitting on another stream. */
 	int stashed_error;
 	struct drm_d1_context_status stash;
+	unsigned int prof_ctx;		/* profile.c: 0 until first recorded */
 };
 
 /* A BO mapped into the handle's device address space. */
@@ -180,6 +181,7 @@ struct d1_pending {
 	char kernel[D1_KERNEL_NAME_MAX];
 	/* The report parsed when the launch ends (one reference). */
 	struct d1_launch_result *result;
+	struct d1_prof_job *prof;	/* profile.c: only when profiling */
 };
 
 struct d1_stream {
@@ -198,6 +200,9 @@ struct d1_stream {
 	struct d1_bo pool[D1_STREAM_POOL_MAX];
 	unsigned int npool;
 	uint64_t pool_bytes;
+	/* profile.c: the device times of its jobs, events it waits for */
+	struct d1_bo prof_ts;
+	uint64_t prof_waits[D1_STREAM_MAX_WAITS];
 };
 
 struct d1_event {
@@ -205,6 +210,7 @@ struct d1_event {
 	uint32_t syncobj;		/* binary: the fence of the recording */
 	int recorded;
 	struct d1_bo ts;		/* u64 device timestamp at offset 0 */
+	uint64_t prof_id;		/* profile.c: its last recording */
 };
 
 /* stream.c */
@@ -255,6 +261,23 @@ void d1_launch_result_end(struct d1_launch_result *r, const void *rep,
  * jobs.  For a profiler inside libd1: every launch has them.
  */
 const struct d1_launch_result *d1__launch_job_result(const struct d1_pending *p);
+
+/*
+ * profile.c: with D1_PROF_OUT set, every job is recorded (d1-prof).
+ * d1_prof_on is read once at load; nothing else runs when it is 0.
+ */
+struct d1_prof_job;
+extern int d1_prof_on;
+void d1_prof_submit(d1_stream *s, struct drm_d1_cmd *cmds, unsigned int n,
+		    struct d1_pending *p, struct drm_d1_cmd **wrapped,
+		    unsigned int *nwrapped);
+void d1_prof_submitted(d1_stream *s, struct d1_pending *p,
+		       struct drm_d1_cmd *wrapped, int ok);
+void d1_prof_done(d1_stream *s, struct d1_pending *p, d1_status st);
+void d1_prof_event(d1_event *e, d1_stream *s);
+void d1_prof_wait(d1_stream *s, const d1_event *e);
+void d1_prof_stream_gone(d1_stream *s);
+void d1_prof_device_gone(d1_device *dev);
 
 /* kernel.c */
 d1_status d1_kernel_block(const d1_kernel *k, const void **block,

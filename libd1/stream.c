@@ -125,6 +125,8 @@ d1_status d1_submit(d1_stream *s, struct drm_d1_cmd *cmds, unsigned int n,
 
 	if (!p->syncobj && drmSyncobjCreate(s->dev->fd, 0, &p->syncobj))
 		return d1_fail_errno(errno);
+	if (d1_prof_on)
+		d1_prof_submit(s, cmds, n, p, &cmds, &n);
 	memset(out, 0, sizeof(out));
 	out[nout].handle = s->syncobj;
 	out[nout++].point = s->point + 1;
@@ -144,8 +146,13 @@ d1_status d1_submit(d1_stream *s, struct drm_d1_cmd *cmds, unsigned int n,
 	while (drmIoctl(s->dev->fd, DRM_IOCTL_D1_SUBMIT, &sub)) {
 		struct drm_d1_context_status cs;
 
-		if (errno != ECANCELED || tries++)
-			return d1_fail_errno(errno);
+		if (errno != ECANCELED || tries++) {
+			d1_status st = d1_fail_errno(errno);
+
+			if (p->prof)
+				d1_prof_submitted(s, p, cmds, 0);
+			return st;
+		}
 		if (d1_ctx_read(s->dev, 1, &cs))
 			return d1_fail_errno(errno);
 		pthread_mutex_lock(&s->dev->lock);
@@ -155,6 +162,8 @@ d1_status d1_submit(d1_stream *s, struct drm_d1_cmd *cmds, unsigned int n,
 		}
 		pthread_mutex_unlock(&s->dev->lock);
 	}
+	if (p->prof)
+		d1_prof_submitted(s, p, cmds, 1);
 	s->point++;
 	s->nwaits = 0;
 	p->point = s->point;
@@ -225,6 +234,7 @@ void d1_pending_free(d1_stream *s, struct d1_pending *p)
 					     D1_ERROR_DEVICE_LOST);
 		d1_launch_result_put(p->result);
 	}
+	free(p->prof);
 	for (i = 0; i < p->nbo; i++)
 		if (p->bo[i].handle)
 			stream_bo_release(s, &p->bo[i]);
@@ -261,6 +271,8 @@ static d1_status process(d1_stream *s, uint64_t upto)
 			st = d1_job_error(s, p, fst);
 		else if (p->kind == D1_PENDING_DTOH)
 			memcpy(p->dst, p->bo[0].map, p->size);
+		if (p->prof)
+			d1_prof_done(s, p, st);
 		if (st != D1_SUCCESS) {
 			/* Jobs behind a failure may have been cancelled. */
 			failed_ctx = 1;
@@ -295,6 +307,8 @@ static d1_status device_lost(d1_stream *s)
 	while (s->head) {
 		struct d1_pending *n = s->head->next;
 
+		if (s->head->prof)
+			d1_prof_done(s, s->head, D1_ERROR_DEVICE_LOST);
 		d1_pending_free(s, s->head);
 		s->head = n;
 	}
@@ -352,6 +366,8 @@ D1_API d1_status d1_stream_wait_event(d1_stream *stream, d1_event *event)
 	stream->waits[stream->nwaits].handle = event->syncobj;
 	stream->waits[stream->nwaits].flags = 0;
 	stream->waits[stream->nwaits].point = 0;
+	if (d1_prof_on)
+		d1_prof_wait(stream, event);
 	stream->nwaits++;
 	return D1_SUCCESS;
 }
@@ -369,6 +385,8 @@ D1_API d1_status d1_stream_destroy(d1_stream *stream)
 		stream->head = p->next;
 		d1_pending_free(stream, p);
 	}
+	if (d1_prof_on)
+		d1_prof_stream_gone(stream);
 	while (stream->npool)
 		d1_bo_free(stream->dev, &stream->pool[--stream->npool]);
 	drmSyncobjDestroy(stream->dev->fd, stream->syncobj);
