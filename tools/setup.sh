@@ -74,7 +74,7 @@ DEBUG_KERNEL_TIMEOUT=${D1_DEBUG_KERNEL_TIMEOUT:-2400}
 
 HOST_PKGS="build-essential clang lld llvm pkg-config libdrm-dev libkmod-dev
 	nettle-dev kmod sparse perl qemu-user xz-utils zstd rsync libopenblas0
-	libfuzzer-14-dev"
+	libfuzzer-14-dev libcairo2-dev"
 VM_PKGS="meson ninja-build python3 libglib2.0-dev libpixman-1-dev libattr1-dev
 	libcap-ng-dev libfdt-dev zlib1g-dev ccache seabios dpkg-dev busybox-static
 	cpio gzip qemu-system-data socat
