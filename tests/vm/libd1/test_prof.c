@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * d1-prof in the VM on a libd1 example: the trace JSON parses, its jobs
+ * are those libd1 recorded, in the order the program issued them and not
+ * overlapping on a queue, copies with their bytes, the heatmap's values
+ * are the launches' cycles on their rectangles (prof_check.py); the PNG
+ * has the documented size and one cell per node of the card's mesh in
+ * the colour of its value (spares apart); the program's exit status comes
+ * back, a missing program and bad usage are errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cairo.h>
+
+#include "prof.h"
+#include "sdk_test.h"
+#include "kselftest_harness.h"
+
+/* d1-prof's heatmap geometry (profiling.rst) */
+#define CELL		28
+#define MARGIN_L	40
+#define MARGIN_T	60
+#define MARGIN_B	40
+#define LEGEND_W	120
+
+static int sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+FIXTURE(prof) {
+	char dir[64];
+	struct d1_device_info info;
+};
+
+FIXTURE_SETUP(prof)
+{
+	d1_device *dev;
+
+	SDK_SETUP(dev);
+	ASSERT_EQ(D1_SUCCESS, d1_device_info(dev, &self->info));
+	d1_device_close(dev);
+	use_test_cache();
+	snprintf(self->dir, sizeof(self->dir), "/tmp/d1prof.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+}
+
+FIXTURE_TEARDOWN(prof)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (self->dir[0])
+		system(cmd);
+}
+
+/* d1-prof on example @name: all outputs in the fixture's directory. */
+static int profile(const char *dir, const char *name)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "%s/d1-prof --trace %s/t.json --heatmap %s/h.png --metrics %s/h.csv --raw %s/raw --summary -- %s/%s >%s/out 2>&1",
+		 D1_BIN_DIR, dir, dir, dir, dir, D1_EXAMPLES_DIR, name, dir);
+	return sh(cmd);
+}
+
+static void show(struct __test_metadata *_metadata, const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		TH_LOG("%s", strtok(line, "\n") ? line : "");
+	if (f)
+		fclose(f);
+}
+
+/*
+ * The PNG against the CSV: size, then per cell the pixel at its centre
+ * is the colour of its value on the scale (0..max), or the spare colour.
+ */
+static void check_png(struct __test_metadata *_metadata, const char *dir,
+		      const struct d1_device_info *info)
+{
+	unsigned int x, y, usable, cells = 0, nusable = 0, r, g, b;
+	char path[128], line[256];
+	cairo_surface_t *s;
+	double v, max = 0;
+	const uint8_t *px;
+	int stride;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/h.png", dir);
+	s = cairo_image_surface_create_from_png(path);
+	ASSERT_EQ(CAIRO_STATUS_SUCCESS, cairo_surface_status(s));
+	EXPECT_EQ(MARGIN_L + (int)info->grid_cols * CELL + LEGEND_W,
+		  cairo_image_surface_get_width(s));
+	EXPECT_EQ(MARGIN_T + (int)info->grid_rows * CELL + MARGIN_B,
+		  cairo_image_surface_get_height(s));
+	cairo_surface_flush(s);
+	px = cairo_image_surface_get_data(s);
+	stride = cairo_image_surface_get_stride(s);
+
+	snprintf(path, sizeof(path), "%s/h.csv", dir);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u,%u,%u,%lf", &x, &y, &usable, &v) == 4 &&
+		    v > max)
+			max = v;
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		const uint8_t *p;
+		uint8_t want[3];
+
+		if (sscanf(line, "%u,%u,%u,%lf,%u,%u,%u", &x, &y, &usable, &v,
+			   &r, &g, &b) != 7)
+			continue;
+		ASSERT_LT(x, info->grid_cols);
+		ASSERT_LT(y, info->grid_rows);
+		EXPECT_EQ(y * info->grid_cols + x < info->node_count, usable);
+		cells++;
+		nusable += usable;
+		if (usable)
+			prof_colour(max > 0 ? v / max : 0, want);
+		else
+			memcpy(want, prof_spare_rgb, 3);
+		/* RGB24: 0x00RRGGBB in native (little) endian words */
+		p = px + (MARGIN_T + y * CELL + CELL / 2) * stride +
+		    4 * (MARGIN_L + x * CELL + CELL / 2);
+		EXPECT_EQ(want[0], p[2]) TH_LOG("cell %u,%u", x, y);
+		EXPECT_EQ(want[1], p[1]) TH_LOG("cell %u,%u", x, y);
+		EXPECT_EQ(want[2], p[0]) TH_LOG("cell %u,%u", x, y);
+		EXPECT_EQ(want[0], r);
+		EXPECT_EQ(want[1], g);
+		EXPECT_EQ(want[2], b);
+	}
+	fclose(f);
+	cairo_surface_destroy(s);
+	EXPECT_EQ(info->grid_rows * info->grid_cols, cells);
+	EXPECT_EQ(info->node_count, nusable);
+	EXPECT_GT(max, 0);
+}
+
+static void check_outputs(struct __test_metadata *_metadata, const char *dir,
+			  unsigned long copy_bytes, int launches, int waits)
+{
+	char cmd[1024];
+	int st;
+
+	snprintf(cmd, sizeof(cmd),
+		 "/usr/bin/python3 %s/prof_check.py %s/t.json %s/raw %s/h.csv %lu %d %d >%s/check 2>&1",
+		 D1_TEST_DIR, dir, dir, dir, copy_bytes, launches, waits, dir);
+	st = sh(cmd);
+	snprintf(cmd, sizeof(cmd), "%s/check", dir);
+	show(_metadata, cmd);
+	EXPECT_EQ(0, st);
+}
+
+/*
+ * libd1/examples/pipeline.c: a copy stream and a compute stream (two
+ * queues) in 8 chunks of 1 MiB, each launch waiting for its chunk's copy
+ * event, each copy back for its launch's.
+ */
+TEST_F_TIMEOUT(prof, pipeline, 300)
+{
+	char path[128], cmd[256], line[256];
+	int st, waits = 0;
+	FILE *f;
+
+	st = profile(self->dir, "pipeline");
+	snprintf(path, sizeof(path), "%s/out", self->dir);
+	show(_metadata, path);
+	ASSERT_EQ(0, st);
+	/* every wait libd1 recorded is a flow in the trace */
+	snprintf(cmd, sizeof(cmd), "grep -c '^W ' %s/raw", self->dir);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	if (fgets(line, sizeof(line), f))
+		waits = atoi(line);
+	pclose(f);
+	EXPECT_GE(waits, 8);
+	check_outputs(_metadata, self->dir, 1ul << 20, 8, waits);
+	check_png(_metadata, self->dir, &self->info);
+}
+
+TEST_F_TIMEOUT(prof, exit_status_and_errors, 120)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof -- sh -c 'exit 3' 2>/dev/null",
+		 D1_BIN_DIR);
+	EXPECT_EQ(3, sh(cmd));
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof -- sh -c 'kill -TERM $$' 2>/dev/null",
+		 D1_BIN_DIR);
+	EXPECT_EQ(128 + 15, sh(cmd));
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof -- %s/no-such-program 2>%s/err",
+		 D1_BIN_DIR, self->dir, self->dir);
+	EXPECT_EQ(127, sh(cmd));
+	snprintf(cmd, sizeof(cmd), "grep -q 'no-such-program: No such file' %s/err",
+		 self->dir);
+	EXPECT_EQ(0, sh(cmd));
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof --metric bogus -- true 2>/dev/null",
+		 D1_BIN_DIR);
+	EXPECT_EQ(64, sh(cmd));
+	/* a program that never touched a card: no heatmap, an error */
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof --heatmap %s/x.png -- true 2>/dev/null",
+		 D1_BIN_DIR, self->dir);
+	EXPECT_EQ(2, sh(cmd));
+}
+
+TEST_HARNESS_MAIN
