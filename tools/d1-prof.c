@@ -3,12 +3,14 @@
  * d1-prof - run a libd1 program and profile its work on the card.
  *
  *   d1-prof [--trace OUT.json] [--heatmap OUT.png] [--metric M]
- *           [--metrics OUT.csv] [--summary] [--raw OUT] -- PROGRAM [ARG]...
+ *           [--metrics OUT.csv] [--timeline OUT.png] [--summary]
+ *           [--raw OUT] -- PROGRAM [ARG]...
  *
  * Runs PROGRAM with D1_PROF_OUT naming a temporary file: libd1 records
  * every job there (libd1/profile.c).  Then writes the timeline (Chrome
  * trace-event JSON), the grid heatmap of metric M (cycles, util, dma,
- * stalls; PNG drawn with cairo) and its values as CSV, and the summary
+ * stalls; PNG drawn with cairo) and its values as CSV, the timeline as a
+ * picture, and the summary
  * (the default when no output is asked for) to stderr.
  *
  * Exit: PROGRAM's exit status (128 + signal when killed); 127 PROGRAM not
@@ -53,6 +55,7 @@ static void usage(FILE *f)
 		"                       DMA and stalls on stderr (the default\n"
 		"                       when no file is asked for)\n"
 		"  -r, --raw=FILE       keep libd1's records\n"
+		"  -T, --timeline=FILE  the trace drawn as a PNG\n"
 		"  -d, --device=N       card of the heatmap (default: the first)\n"
 		"Exit: PROGRAM's status; 127 not found; 2 profile error; 64 usage.\n");
 }
@@ -114,6 +117,20 @@ static void text(cairo_t *cr, double x, double y, double size, const char *s)
 	cairo_show_text(cr, s);
 }
 
+/* Writes the picture drawn on @sf to @path and frees both. */
+static int finish_png(cairo_t *cr, cairo_surface_t *sf, const char *path)
+{
+	int ret = 0;
+
+	cairo_destroy(cr);
+	if (cairo_surface_write_to_png(sf, path) != CAIRO_STATUS_SUCCESS) {
+		fprintf(stderr, "d1-prof: %s: cannot write the PNG\n", path);
+		ret = -1;
+	}
+	cairo_surface_destroy(sf);
+	return ret;
+}
+
 /*
  * The heatmap: one CELL-px square per node at (MARGIN_L + x * CELL,
  * MARGIN_T + y * CELL), row 0 at the top; spare nodes dark grey with a
@@ -131,7 +148,6 @@ static int heatmap(const char *path, const double *val, unsigned int rows,
 	double bx = MARGIN_L + cols * CELL + 20, bh = rows * CELL;
 	char label[64];
 	uint8_t rgb[3];
-	int ret = 0;
 
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
@@ -190,13 +206,159 @@ static int heatmap(const char *path, const double *val, unsigned int rows,
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	text(cr, MARGIN_L + 18, MARGIN_T + rows * CELL + 32, 10,
 	     "spare node (not usable)");
-	cairo_destroy(cr);
-	if (cairo_surface_write_to_png(sf, path) != CAIRO_STATUS_SUCCESS) {
-		fprintf(stderr, "d1-prof: %s: cannot write the PNG\n", path);
-		ret = -1;
+	return finish_png(cr, sf, path);
+}
+
+/* Timeline picture: lanes of LANE_H px, one per queue a job ran on. */
+#define TL_W		1000
+#define TL_LEFT		110
+#define LANE_H		34
+
+static const double tl_copy[4][3] = {
+	{ 0.6, 0.6, 0.6 }, { 0.27, 0.51, 0.71 }, { 0.87, 0.52, 0.19 },
+	{ 0.55, 0.42, 0.69 },
+};
+
+/*
+ * The trace as a picture (what Perfetto shows, without it): per queue a
+ * lane, copies coloured by direction, launches green with their kernel,
+ * event records as ticks, waits as arrows from the event to the job.
+ */
+static int timeline(const struct prof *p, const char *path)
+{
+	unsigned int lanes[64][2], nl = 0, i, k, l;
+	uint64_t t0 = 0, t1 = 0;
+	cairo_surface_t *sf;
+	double span, sx, v;
+	char label[96];
+	cairo_t *cr;
+	int h;
+
+	for (i = 0; i < p->njobs; i++) {
+		const struct prof_job *j = &p->jobs[i];
+		const struct prof_dev *d = prof_dev_of(p, j);
+		unsigned int card = d ? d->card : 0;
+
+		if (!j->start || j->end < j->start)
+			continue;
+		t0 = !t0 || j->start < t0 ? j->start : t0;
+		t1 = j->end > t1 ? j->end : t1;
+		for (l = 0; l < nl; l++)
+			if (lanes[l][0] == card && lanes[l][1] == j->queue)
+				break;
+		if (l == nl && nl < 64) {
+			lanes[nl][0] = card;
+			lanes[nl++][1] = j->queue;
+		}
 	}
-	cairo_surface_destroy(sf);
-	return ret;
+	h = 70 + (int)nl * LANE_H + 30;
+	sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, TL_W, h);
+	cr = cairo_create(sf);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	span = t1 > t0 ? (double)(t1 - t0) : 1;
+	sx = (TL_W - TL_LEFT - 40) / span;
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	text(cr, 10, 22, 15, "d1-prof timeline (device time)");
+	for (k = 0; k <= 10; k++) {	/* time axis */
+		double x = TL_LEFT + k * (TL_W - TL_LEFT - 40) / 10.0;
+
+		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+		cairo_move_to(cr, x, 50);
+		cairo_line_to(cr, x, 60 + nl * LANE_H);
+		cairo_set_line_width(cr, 1);
+		cairo_stroke(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		v = span * k / 10 / 1e6;
+		snprintf(label, sizeof(label), v >= 100 || !k ? "%.0f ms" :
+			 v >= 1 ? "%.1f ms" : "%.3f ms", v);
+		text(cr, x - 12, 46, 10, label);
+	}
+	for (l = 0; l < nl; l++) {
+		snprintf(label, sizeof(label), "card %u queue %u", lanes[l][0],
+			 lanes[l][1]);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		text(cr, 8, 60 + l * LANE_H + 20, 11, label);
+	}
+	for (i = 0; i < p->njobs; i++) {
+		const struct prof_job *j = &p->jobs[i];
+		const struct prof_dev *d = prof_dev_of(p, j);
+		unsigned int card = d ? d->card : 0;
+		double x, w, y;
+
+		if (!j->start || j->end < j->start)
+			continue;
+		for (l = 0; l < nl; l++)
+			if (lanes[l][0] == card && lanes[l][1] == j->queue)
+				break;
+		if (l == nl)
+			continue;
+		x = TL_LEFT + (double)(j->start - t0) * sx;
+		w = (double)(j->end - j->start) * sx;
+		y = 60 + l * LANE_H + 4;
+		if (j->event) {
+			cairo_set_source_rgb(cr, 0.8, 0.1, 0.1);
+			cairo_rectangle(cr, x, y - 2, 1.5, LANE_H - 4);
+		} else if (j->launch) {
+			cairo_set_source_rgb(cr, 0.30, 0.65, 0.35);
+			cairo_rectangle(cr, x, y, w > 1 ? w : 1, LANE_H - 8);
+		} else {
+			const double *c = tl_copy[j->dir < 4 ? j->dir : 0];
+
+			cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+			cairo_rectangle(cr, x, y, w > 1 ? w : 1, LANE_H - 8);
+		}
+		cairo_fill(cr);
+		if (j->launch && w > 40) {
+			cairo_set_source_rgb(cr, 1, 1, 1);
+			text(cr, x + 3, y + 16, 10, j->kernel);
+		}
+		for (k = 0; k < j->nwaits; k++) {
+			unsigned int e, el;
+
+			for (e = 0; e < p->njobs; e++)
+				if (p->jobs[e].pid == j->pid &&
+				    p->jobs[e].event == j->waits[k])
+					break;
+			if (e == p->njobs || !p->jobs[e].start)
+				continue;
+			for (el = 0; el < nl; el++)
+				if (lanes[el][1] == p->jobs[e].queue &&
+				    lanes[el][0] == card)
+					break;
+			if (el == nl)
+				continue;
+			cairo_set_source_rgb(cr, 0.8, 0.1, 0.1);
+			cairo_set_line_width(cr, 0.8);
+			cairo_move_to(cr, TL_LEFT + (double)(p->jobs[e].start - t0) * sx,
+				      60 + el * LANE_H + LANE_H / 2);
+			cairo_line_to(cr, x, y + (LANE_H - 8) / 2);
+			cairo_stroke(cr);
+		}
+	}
+	/* legend */
+	for (k = 1; k < 4; k++) {
+		cairo_set_source_rgb(cr, tl_copy[k][0], tl_copy[k][1],
+				     tl_copy[k][2]);
+		cairo_rectangle(cr, TL_LEFT + (k - 1) * 120, h - 22, 12, 12);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		text(cr, TL_LEFT + (k - 1) * 120 + 16, h - 12, 10,
+		     k == 1 ? "copy HtoD" : k == 2 ? "copy DtoH" : "copy DtoD");
+	}
+	cairo_set_source_rgb(cr, 0.30, 0.65, 0.35);
+	cairo_rectangle(cr, TL_LEFT + 360, h - 22, 12, 12);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	text(cr, TL_LEFT + 376, h - 12, 10, "launch");
+	cairo_set_source_rgb(cr, 0.8, 0.1, 0.1);
+	cairo_rectangle(cr, TL_LEFT + 460, h - 22, 2, 12);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	text(cr, TL_LEFT + 466, h - 12, 10, "event record / wait");
+	return finish_png(cr, sf, path);
 }
 
 /* The heatmap and/or its CSV for @card. */
@@ -259,11 +421,13 @@ int main(int argc, char **argv)
 		{ "metrics", required_argument, NULL, 'c' },
 		{ "summary", no_argument, NULL, 's' },
 		{ "raw", required_argument, NULL, 'r' },
+		{ "timeline", required_argument, NULL, 'T' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *trace = NULL, *png = NULL, *csv = NULL, *raw = NULL;
+	const char *tl = NULL;
 	char path[4096] = "/tmp/d1-prof.XXXXXX", err[128];
 	enum prof_metric metric = PROF_CYCLES;
 	int c, summary = 0, status, fd, ret = 0;
@@ -272,7 +436,7 @@ int main(int argc, char **argv)
 	struct prof p;
 	FILE *f;
 
-	while ((c = getopt_long(argc, argv, "+t:H:m:c:sr:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+t:H:m:c:sr:T:d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			trace = optarg;
@@ -296,6 +460,9 @@ int main(int argc, char **argv)
 		case 'r':
 			raw = optarg;
 			break;
+		case 'T':
+			tl = optarg;
+			break;
 		case 'd':
 			card = (unsigned int)strtoul(optarg, NULL, 0);
 			have_card = 1;
@@ -312,7 +479,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!trace && !png && !csv && !raw)
+	if (!trace && !png && !csv && !raw && !tl)
 		summary = 1;
 
 	/* libd1 appends to the file: start from an empty one */
@@ -372,6 +539,8 @@ int main(int argc, char **argv)
 		if (grid_outputs(&p, card, metric, png, csv))
 			ret = -1;
 	}
+	if (tl && timeline(&p, tl))
+		ret = -1;
 	if (summary)
 		prof_summary(&p, stderr);
 	prof_free(&p);

@@ -66,8 +66,9 @@ static int profile(const char *dir, const char *name)
 	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd),
-		 "%s/d1-prof --trace %s/t.json --heatmap %s/h.png --metrics %s/h.csv --raw %s/raw --summary -- %s/%s >%s/out 2>&1",
-		 D1_BIN_DIR, dir, dir, dir, dir, D1_EXAMPLES_DIR, name, dir);
+		 "%s/d1-prof --trace %s/t.json --heatmap %s/h.png --metrics %s/h.csv --raw %s/raw --timeline %s/t.png --summary -- %s/%s >%s/out 2>&1",
+		 D1_BIN_DIR, dir, dir, dir, dir, dir, D1_EXAMPLES_DIR, name,
+		 dir);
 	return sh(cmd);
 }
 
@@ -172,6 +173,7 @@ static void check_outputs(struct __test_metadata *_metadata, const char *dir,
 TEST_F_TIMEOUT(prof, pipeline, 300)
 {
 	char path[128], cmd[256], line[256];
+	cairo_surface_t *s;
 	int st, waits = 0;
 	FILE *f;
 
@@ -189,6 +191,13 @@ TEST_F_TIMEOUT(prof, pipeline, 300)
 	EXPECT_GE(waits, 8);
 	check_outputs(_metadata, self->dir, 1ul << 20, 8, waits);
 	check_png(_metadata, self->dir, &self->info);
+	/* the timeline picture: 1000 px wide, a lane for each of 2 queues */
+	snprintf(path, sizeof(path), "%s/t.png", self->dir);
+	s = cairo_image_surface_create_from_png(path);
+	ASSERT_EQ(CAIRO_STATUS_SUCCESS, cairo_surface_status(s));
+	EXPECT_EQ(1000, cairo_image_surface_get_width(s));
+	EXPECT_EQ(70 + 2 * 34 + 30, cairo_image_surface_get_height(s));
+	cairo_surface_destroy(s);
 }
 
 TEST_F_TIMEOUT(prof, exit_status_and_errors, 120)
