@@ -6,8 +6,11 @@
  * are the launches' cycles on their rectangles (prof_check.py); the PNG
  * has the documented size and one cell per node of the card's mesh in
  * the colour of its value (spares apart); the program's exit status comes
- * back, a missing program and bad usage are errors.
+ * back, a missing program and bad usage are errors.  This program is
+ * also profiled itself (worker modes, see main()): copies from several
+ * threads, and work a program never waits for nor releases.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,4 +228,152 @@ TEST_F_TIMEOUT(prof, exit_status_and_errors, 120)
 	EXPECT_EQ(2, sh(cmd));
 }
 
-TEST_HARNESS_MAIN
+/* Worker: THREADS threads, each its stream, COPIES copies of its size. */
+#define THREADS		4
+#define COPIES		6
+
+static d1_device *wdev;
+
+static void *worker_thread(void *arg)
+{
+	uintptr_t t = (uintptr_t)arg;
+	size_t size = 4096 * (t + 1);
+	char *src = calloc(1, size), *dst = malloc(size);
+	d1_buffer *b = NULL;
+	d1_stream *s = NULL;
+	uintptr_t bad = 1;
+	unsigned int i;
+
+	if (!src || !dst || d1_stream_create(wdev, -1, &s) ||
+	    d1_buffer_create(wdev, size, D1_MEM_HBM, 0, &b))
+		goto out;
+	for (i = 0; i < COPIES / 2; i++)
+		if (d1_memcpy_htod_async(s, b, 0, src, size) ||
+		    d1_memcpy_dtoh_async(s, dst, b, 0, size))
+			goto out;
+	bad = d1_stream_synchronize(s, D1_TIMEOUT_INFINITE) != D1_SUCCESS;
+out:
+	if (b)
+		d1_buffer_destroy(b);
+	if (s)
+		d1_stream_destroy(s);
+	free(src);
+	free(dst);
+	return (void *)bad;
+}
+
+static int worker(const char *mode)
+{
+	pthread_t th[THREADS];
+	uintptr_t t, bad = 0;
+	void *r;
+
+	if (d1_device_open(0, &wdev))
+		return 1;
+	if (!strcmp(mode, "--worker-threads")) {
+		for (t = 0; t < THREADS; t++)
+			if (pthread_create(&th[t], NULL, worker_thread, (void *)t))
+				return 1;
+		for (t = 0; t < THREADS; t++) {
+			pthread_join(th[t], &r);
+			bad |= (uintptr_t)r;
+		}
+		d1_device_close(wdev);
+		return (int)bad;
+	}
+	/* --worker-leak: copies queued, never waited for, nothing freed */
+	{
+		static char data[8192];
+		d1_stream *s;
+		d1_buffer *b;
+
+		if (d1_stream_create(wdev, -1, &s) ||
+		    d1_buffer_create(wdev, sizeof(data), D1_MEM_HBM, 0, &b) ||
+		    d1_memcpy_htod_async(s, b, 0, data, sizeof(data)) ||
+		    d1_memcpy_htod_async(s, b, 0, data, 4096))
+			return 1;
+	}
+	return 0;
+}
+
+/* The jobs of a raw profile: count, and of each size. */
+static int raw_jobs(const char *path, unsigned long *sizes, unsigned int n,
+		    unsigned int *count, uint64_t *maxseq)
+{
+	unsigned long long seq, bytes;
+	char line[512];
+	unsigned int i;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	memset(count, 0, n * sizeof(*count));
+	*maxseq = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] != 'J' ||
+		    sscanf(line, "J %*d %llu %*u %*u %*u %*u %*d %*u %*u %*u %llu",
+			   &seq, &bytes) != 2)
+			continue;
+		*maxseq = seq > *maxseq ? seq : *maxseq;
+		for (i = 0; i < n; i++)
+			if (sizes[i] == bytes)
+				count[i]++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static char self_path[4096];
+
+/* Every thread's jobs recorded, numbered 1..n with no gap. */
+TEST_F_TIMEOUT(prof, threads, 120)
+{
+	unsigned long sizes[THREADS];
+	unsigned int count[THREADS], i, total = 0;
+	char cmd[8192], path[128];
+	uint64_t maxseq;
+
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof --raw %s/raw -- %s --worker-threads 2>&1",
+		 D1_BIN_DIR, self->dir, self_path);
+	ASSERT_EQ(0, sh(cmd));
+	for (i = 0; i < THREADS; i++)
+		sizes[i] = 4096ul * (i + 1);
+	snprintf(path, sizeof(path), "%s/raw", self->dir);
+	ASSERT_EQ(0, raw_jobs(path, sizes, THREADS, count, &maxseq));
+	for (i = 0; i < THREADS; i++) {
+		EXPECT_EQ(COPIES, count[i]) TH_LOG("thread %u", i);
+		total += count[i];
+	}
+	EXPECT_EQ(total, maxseq);
+	snprintf(cmd, sizeof(cmd),
+		 "test $(grep '^J ' %s/raw | cut -d' ' -f3 | sort -u | wc -l) = %u",
+		 self->dir, total);
+	EXPECT_EQ(0, sh(cmd));
+}
+
+/* A program that exits with its work pending still leaves its records. */
+TEST_F_TIMEOUT(prof, exit_without_cleanup, 120)
+{
+	unsigned long sizes[2] = { 8192, 4096 };
+	unsigned int count[2];
+	char cmd[8192], path[128];
+	uint64_t maxseq;
+
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof --raw %s/raw -- %s --worker-leak 2>&1",
+		 D1_BIN_DIR, self->dir, self_path);
+	ASSERT_EQ(0, sh(cmd));
+	snprintf(path, sizeof(path), "%s/raw", self->dir);
+	ASSERT_EQ(0, raw_jobs(path, sizes, 2, count, &maxseq));
+	EXPECT_EQ(1u, count[0]);
+	EXPECT_EQ(1u, count[1]);
+	EXPECT_EQ(2u, maxseq);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strncmp(argv[1], "--worker-", 9))
+		return worker(argv[1]);
+	if (!realpath(argv[0], self_path))
+		return 1;
+	return test_harness_run(argc, argv);
+}
