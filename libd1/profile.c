@@ -19,7 +19,9 @@
  * status, exit code and fault.  Jobs of streams a program never
  * synchronises are collected when their device is closed or at exit.
  * Records carry a sequence number taken at submit, across all threads;
- * the file is appended to at exit, under flock, by every process.
+ * the file is appended to at exit, under flock, by every process (a
+ * forked child with its own records only; a process ended by a signal or
+ * _exit() writes none).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -78,6 +80,24 @@ static uint64_t now_ns(void)
 
 static void prof_flush(void);
 
+/*
+ * A forked child starts with no records: its parent writes those.  (Its
+ * copy of the parent's handles is not usable: nothing left to collect.)
+ */
+static void prof_child(void)
+{
+	if (prof.buf)
+		fclose(prof.buf);
+	free(prof.text);
+	prof.text = NULL;
+	prof.len = 0;
+	prof.nstreams = 0;
+	prof.buf = open_memstream(&prof.text, &prof.len);
+	if (!prof.buf)
+		d1_prof_on = 0;
+	pthread_mutex_init(&prof.lock, NULL);
+}
+
 __attribute__((constructor)) static void prof_init(void)
 {
 	const char *path = getenv("D1_PROF_OUT");
@@ -86,7 +106,8 @@ __attribute__((constructor)) static void prof_init(void)
 		return;
 	prof.path = strdup(path);
 	prof.buf = open_memstream(&prof.text, &prof.len);
-	if (!prof.path || !prof.buf || atexit(prof_flush)) {
+	if (!prof.path || !prof.buf || atexit(prof_flush) ||
+	    pthread_atfork(NULL, NULL, prof_child)) {
 		fprintf(stderr, "libd1: profiling disabled: %s\n",
 			strerror(errno));
 		return;

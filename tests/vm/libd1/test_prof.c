@@ -281,6 +281,20 @@ static int worker(const char *mode)
 		d1_device_close(wdev);
 		return (int)bad;
 	}
+	if (!strcmp(mode, "--worker-fork")) {
+		/* a copy, then a child that exits: one record, not two */
+		pid_t pid;
+		int st;
+
+		bad = (uintptr_t)worker_thread((void *)0);
+		pid = fork();
+		if (pid == 0)
+			exit(0);
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || st)
+			bad = 1;
+		d1_device_close(wdev);
+		return (int)bad;
+	}
 	/* --worker-leak: copies queued, never waited for, nothing freed */
 	{
 		static char data[8192];
@@ -349,6 +363,23 @@ TEST_F_TIMEOUT(prof, threads, 120)
 		 "test $(grep '^J ' %s/raw | cut -d' ' -f3 | sort -u | wc -l) = %u",
 		 self->dir, total);
 	EXPECT_EQ(0, sh(cmd));
+}
+
+/* A forked child does not write its parent's records again. */
+TEST_F_TIMEOUT(prof, fork, 120)
+{
+	unsigned long size = 4096;
+	unsigned int count;
+	char cmd[8192], path[128];
+	uint64_t maxseq;
+
+	snprintf(cmd, sizeof(cmd), "%s/d1-prof --raw %s/raw -- %s --worker-fork 2>&1",
+		 D1_BIN_DIR, self->dir, self_path);
+	ASSERT_EQ(0, sh(cmd));
+	snprintf(path, sizeof(path), "%s/raw", self->dir);
+	ASSERT_EQ(0, raw_jobs(path, &size, 1, &count, &maxseq));
+	EXPECT_EQ(COPIES, count);
+	EXPECT_EQ(COPIES, maxseq);
 }
 
 /* A program that exits with its work pending still leaves its records. */
