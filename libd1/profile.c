@@ -239,6 +239,36 @@ void d1_prof_wait(d1_stream *s, const d1_event *e)
 	s->prof_waits[s->nwaits] = e->prof_id;
 }
 
+/* A completed launch from its parsed results, counters included. */
+static void record_result(int pid, const struct d1_prof_job *j,
+			  const struct d1_pending *p,
+			  const struct d1_launch_result *r)
+{
+	unsigned int k, i;
+
+	fprintf(prof.buf, "L %d %" PRIu64 " %u %u %u %u %u %d %" PRIu64
+		" %" PRIu64 " %u %s\n", pid, j->seq, p->x0, p->y0, p->cols,
+		p->rows, j->harts, r->info.status, r->info.instret,
+		r->info.cycles, r->info.counters ? 1u : 0u, p->kernel);
+	for (k = 0; k < r->nnodes; k++) {
+		const struct d1_node_result *n = &r->nodes[k];
+
+		fprintf(prof.buf, "N %d %" PRIu64 " %u %u %d %u %" PRIu64, pid,
+			j->seq, k, n->status != D1_NODE_EXITED, n->exit_code,
+			n->fault, n->cycles);
+		for (i = 0; i < 4; i++)
+			fprintf(prof.buf, " %" PRIu64, n->instret[i]);
+		fprintf(prof.buf, " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %" PRIu64, n->stall_dma, n->stall_sem, n->stall_barrier,
+			n->vec_ops, n->mat_ops, n->flops, n->dma_hbm_read,
+			n->dma_hbm_write, n->dma_node_out, n->dma_node_in);
+		for (i = 0; i < 4; i++)
+			fprintf(prof.buf, " %" PRIu64, n->link_bytes[i]);
+		fputc('\n', prof.buf);
+	}
+}
+
 /* Records job @p.  @st: its outcome, -1 when collected unfinished. */
 static void record(d1_stream *s, struct d1_pending *p, int st)
 {
@@ -259,7 +289,9 @@ static void record(d1_stream *s, struct d1_pending *p, int st)
 		if (j->waits[i])
 			fprintf(prof.buf, "W %d %" PRIu64 " %" PRIu64 "\n", pid,
 				j->seq, j->waits[i]);
-	if (p->kind == D1_PENDING_LAUNCH) {
+	if (p->kind == D1_PENDING_LAUNCH && d1__launch_job_result(p)) {
+		record_result(pid, j, p, d1__launch_job_result(p));
+	} else if (p->kind == D1_PENDING_LAUNCH) {
 		const uint8_t *rep = p->bo[1].map;
 		struct drm_d1_launch_report h;
 		uint64_t nodes = (uint64_t)p->cols * p->rows, k;
