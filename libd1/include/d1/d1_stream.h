@@ -372,6 +372,7 @@ struct d1_node_result {
  *           the simulation; 0 from a driver before uAPI 2.2).
  * @counters: 1 when the node results carry counters, 0 when the driver
  *            is older than uAPI 2.2 (status, exit code and fault only).
+ * @reserved32: zero.
  * @reserved: zero.
  */
 struct d1_launch_info {
