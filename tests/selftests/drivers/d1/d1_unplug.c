@@ -222,6 +222,8 @@ TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 	struct drm_d1_context_status st;
 	struct drm_d1_submit_info si;
 	struct d1_buf host[2], hbm[2], img, args, rep;
+	struct timespec t0, t1;
+	bool late;
 	struct drm_d1_cmd c[2];
 	struct d1k_args *a;
 	__u32 so, isz, q, h;
@@ -263,11 +265,20 @@ TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 		ASSERT_EQ(0, drmSyncobjExportSyncFile(fds[1], so,
 						      &sfd[nsfd++]));
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	usleep(300000);
 	EXPECT_EQ(0, read_signal(hbm[0].map));
 
 	ASSERT_EQ(0, card_qmp(qmp_del));
 	ASSERT_TRUE(wait_present(false, 20000));
+	/*
+	 * A WAIT nobody satisfies times out once the job timeout has passed:
+	 * when the removal took that long (a debug kernel on a busy host),
+	 * -ETIMEDOUT is its due end; otherwise the removal ended it.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	late = (t1.tv_sec - t0.tv_sec) * 1000 +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000000 >= si.job_timeout_ms;
 
 	for (i = 0; i < nsfd; i++) {
 		struct pollfd pfd = { .fd = sfd[i], .events = POLLIN };
@@ -275,7 +286,8 @@ TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 
 		EXPECT_EQ(1, poll(&pfd, 1, 10000)) TH_LOG("fence %d", i);
 		EXPECT_EQ(0, ioctl(sfd[i], SYNC_IOC_FILE_INFO, &info));
-		EXPECT_EQ(-ENODEV, info.status) TH_LOG("fence %d", i);
+		if (!(late && info.status == -ETIMEDOUT))
+			EXPECT_EQ(-ENODEV, info.status) TH_LOG("fence %d", i);
 		close(sfd[i]);
 	}
 	for (f = 0; f < 2; f++) {
