@@ -155,8 +155,10 @@ static bool wait_present(bool present, int ms)
 }
 
 /*
- * Plug the card back in, with the properties the VM gave it (QEMU may
- * need a moment to finish the removal).
+ * Plug the card back in, with the properties the VM gave it.  QEMU
+ * finishes a removal only once the guest has powered the slot off, and
+ * a new card is usable once the slot is powered on and the driver has
+ * probed it: each can take tens of seconds on a busy TCG host.
  */
 static bool replug(void)
 {
@@ -167,9 +169,9 @@ static bool replug(void)
 	snprintf(add, sizeof(add),
 		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"%s\",\"bus\":\"%s\"%s%s}}",
 		 card_id, card_bus, props, card_link);
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 600; i++) {
 		if (qmp(add) == 0)
-			return wait_present(true, 10000);
+			return wait_present(true, 60000);
 		usleep(100000);
 	}
 	return false;
@@ -184,7 +186,7 @@ FIXTURE_SETUP(unplug)
 	if (!getenv("D1_QMP_DIR"))
 		SKIP(return, "not inside tools/vm-run.sh (no QMP)");
 	D1_REQUIRE_LOADED();
-	ASSERT_TRUE(wait_present(true, 10000));
+	ASSERT_TRUE(wait_present(true, 60000));
 	card_names();
 }
 
@@ -206,16 +208,19 @@ static void check_copy(struct __test_metadata *_metadata)
 	close(fd);
 }
 
-/* Unplug and replug an idle card. */
-TEST_F(unplug, idle)
+/*
+ * Unplug and replug an idle card.  The guest's hotplug driver alone
+ * waits 5 s before it powers a slot off, so allow more than the 30 s
+ * default on a busy host.
+ */
+TEST_F_TIMEOUT(unplug, idle, 300)
 {
 	ASSERT_EQ(0, card_qmp(qmp_del));
-	ASSERT_TRUE(wait_present(false, 10000));
+	ASSERT_TRUE(wait_present(false, 60000));
 	ASSERT_TRUE(replug());
 	check_copy(_metadata);
 }
 
-/* Slow guests (a debug kernel under TCG) need more than the 30 s default. */
 TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 {
 	int fds[2], sfd[D1_MAX_QUEUES_TEST + 1], nsfd = 0, i, f;
@@ -270,7 +275,7 @@ TEST_F_TIMEOUT(unplug, with_jobs_in_flight, 300)
 	EXPECT_EQ(0, read_signal(hbm[0].map));
 
 	ASSERT_EQ(0, card_qmp(qmp_del));
-	ASSERT_TRUE(wait_present(false, 20000));
+	ASSERT_TRUE(wait_present(false, 60000));
 	/*
 	 * A WAIT nobody satisfies times out once the job timeout has passed:
 	 * when the removal took that long (a debug kernel on a busy host),
@@ -375,7 +380,7 @@ TEST_F_TIMEOUT(unplug, surprise_removal, 300)
 	}
 
 	ASSERT_EQ(0, card_qmp(qmp_del));
-	ASSERT_TRUE(wait_present(false, 20000));
+	ASSERT_TRUE(wait_present(false, 60000));
 	EXPECT_EQ(-1, d1_query_info(fd, &info));
 	EXPECT_EQ(ENODEV, errno);
 	d1_buf_free(fd, &host);
