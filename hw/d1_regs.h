@@ -44,6 +44,9 @@
 #define D1_REG_HBM_SIZE_LO	0x0028	/* HBM bytes, low 32 bits */
 #define D1_REG_HBM_SIZE_HI	0x002c	/* HBM bytes, high 32 bits */
 
+/* The nodes' nominal clock: modelled cycles to device time. */
+#define D1_NODE_CLOCK_MHZ	2000
+
 /* Scratch: read back what was written; for bring-up checks. */
 #define D1_REG_SCRATCH		0x0040
 
@@ -158,6 +161,20 @@
 #define D1_CTX_PT_HI		0x4
 #define D1_CTX_CTRL		0x8
 #define D1_CTX_VALID		(1u << 0)
+
+/*
+ * Per-context usage (read-only): what the context's LAUNCHes used, for
+ * per-process accounting (DRM fdinfo).  A write of the context's CTX_CTRL
+ * and a device reset clear them, so a new binding starts from zero.
+ */
+#define D1_REG_CTX_STAT_BASE	0x4000
+#define D1_CTX_STAT_STRIDE	0x10
+#define D1_REG_CTX_STAT(c, r)	\
+	(D1_REG_CTX_STAT_BASE + (c) * D1_CTX_STAT_STRIDE + (r))
+#define D1_CTX_CYCLES_LO	0x0	/* modelled cycles (sum of the reports') */
+#define D1_CTX_CYCLES_HI	0x4
+#define D1_CTX_GRID_NS_LO	0x8	/* time its LAUNCHes held their nodes */
+#define D1_CTX_GRID_NS_HI	0xc
 
 /*
  * Page tables: 39-bit device VA, 4 KiB pages, 512 64-bit entries a level.

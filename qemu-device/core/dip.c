@@ -268,6 +268,24 @@ static uint32_t reg_read_locked(struct d1_dip *d, uint64_t addr, bool *ok)
 		*ok = false;
 		return ~0u;
 	}
+	if (addr >= D1_REG_CTX_STAT_BASE &&
+	    addr < D1_REG_CTX_STAT_BASE +
+		   c->num_contexts * D1_CTX_STAT_STRIDE) {
+		const struct d1_context *x;
+
+		addr -= D1_REG_CTX_STAT_BASE;
+		x = &d->ctx[addr / D1_CTX_STAT_STRIDE];
+		switch (addr % D1_CTX_STAT_STRIDE) {
+		case D1_CTX_CYCLES_LO:
+			return (uint32_t)x->cycles;
+		case D1_CTX_CYCLES_HI:
+			return (uint32_t)(x->cycles >> 32);
+		case D1_CTX_GRID_NS_LO:
+			return (uint32_t)x->grid_ns;
+		case D1_CTX_GRID_NS_HI:
+			return (uint32_t)(x->grid_ns >> 32);
+		}
+	}
 
 	switch (addr) {
 	case D1_REG_ID:
@@ -400,7 +418,10 @@ static bool ctx_write_locked(struct d1_dip *d, uint64_t off, uint32_t val)
 		x->pt = (x->pt & 0xffffffffull) | (uint64_t)val << 32;
 		return true;
 	case D1_CTX_CTRL:
+		/* A new binding (or none) must not see the old one's usage. */
 		x->ctrl = val & D1_CTX_VALID;
+		x->cycles = 0;
+		x->grid_ns = 0;
 		return true;
 	}
 	return false;

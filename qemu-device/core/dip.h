@@ -84,6 +84,7 @@ struct d1_queue {
 struct d1_context {
 	uint64_t pt;
 	uint32_t ctrl;
+	uint64_t cycles, grid_ns;	/* usage of its LAUNCHes */
 };
 
 #define D1_LINK_NAME_MAX	64

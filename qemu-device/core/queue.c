@@ -355,7 +355,7 @@ void *d1_queue_thread(void *arg)
 	pthread_mutex_lock(&d->lock);
 	while (!d->exiting) {
 		struct exec_ctx x = { .q = q };
-		uint64_t w[D1_DESC_WORDS], start, addr;
+		uint64_t w[D1_DESC_WORDS], start, addr, now, grid_ns;
 		unsigned int err, vecs = 0, i;
 		uint32_t gen;
 
@@ -412,16 +412,22 @@ void *d1_queue_thread(void *arg)
 		}
 
 		pthread_mutex_lock(&d->lock);
+		now = d->ops->now_ns(d->opaque);
 		q->busy = false;
 		/* RUN_NS counts until the launch's outcome is in STATUS */
+		grid_ns = q->on_grid ? now - q->grid_since : 0;
 		q->on_grid = false;
-		q->busy_ns += d->ops->now_ns(d->opaque) - start;
+		q->busy_ns += now - start;
 		q->dma_bytes += x.dma_bytes + x.launch.dma_bytes;
 		q->instret += x.launch.instret;
 		q->cycles += x.launch.cycles;
 		pthread_cond_broadcast(&d->idle);
 		if (gen != q->gen)
 			continue;	/* reset while running: result dropped */
+		if (x.ctx < d->cfg.num_contexts) {
+			d->ctx[x.ctx].cycles += x.launch.cycles;
+			d->ctx[x.ctx].grid_ns += grid_ns;
+		}
 		if (x.faulted) {
 			d1_dip_record_fault_locked(d, x.ctx, q->idx,
 						   &x.vs.fault);

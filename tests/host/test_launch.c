@@ -352,6 +352,57 @@ TEST_F(l, node_dma_outside_mappings)
 	EXPECT_EQ((uint32_t)D1_FAULT_DMA, report_node(b, 0)->fault);
 }
 
+/* Context @c's 64-bit usage register @lo (CTX_CYCLES_LO, CTX_GRID_NS_LO). */
+static uint64_t ctx_stat(struct bench *b, unsigned int c, uint32_t lo)
+{
+	return rd(b, D1_REG_CTX_STAT(c, lo)) |
+	       (uint64_t)rd(b, D1_REG_CTX_STAT(c, lo + 4)) << 32;
+}
+
+/*
+ * CTX_STAT: a context's usage is its launches' (cycles as the reports
+ * sum them, grid time at least theirs); other contexts see none; a
+ * CTX_CTRL write and a device reset clear it.
+ */
+TEST_F(l, context_usage)
+{
+	struct bench *b = &self->b;
+	struct dev_scale_args a = { VA_HBM, VA_HOST + OFF_OUT, N, DEV_SCALE };
+	uint64_t cycles = 0, grid_ns = 0;
+	unsigned int i;
+
+	EXPECT_EQ(0u, ctx_stat(b, 3, D1_CTX_CYCLES_LO));
+	for (i = 0; i < 2; i++) {
+		launch(b, &self->q, self->img_size, rect(0, 0, 1 + i, 1), 1,
+		       1000000, &a);
+		ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
+		ASSERT_EQ((uint32_t)D1_QERR_NONE, report(b)->status);
+		cycles += report(b)->cycles;
+		grid_ns += report(b)->grid_ns;
+		EXPECT_EQ(cycles, ctx_stat(b, 3, D1_CTX_CYCLES_LO));
+		EXPECT_LE(grid_ns, ctx_stat(b, 3, D1_CTX_GRID_NS_LO));
+	}
+	EXPECT_LT(0u, cycles);
+	EXPECT_EQ(cycles, (uint64_t)rd(b, D1_REG_Q(0, D1_Q_CYCLES_LO)));
+	EXPECT_EQ(0u, ctx_stat(b, 2, D1_CTX_CYCLES_LO));
+	EXPECT_EQ(0u, ctx_stat(b, 2, D1_CTX_GRID_NS_LO));
+	/* Read-only: a write is a guest error and changes nothing. */
+	i = b->errors;
+	wr(b, D1_REG_CTX_STAT(3, D1_CTX_CYCLES_LO), 0);
+	EXPECT_EQ(i + 1, b->errors);
+	EXPECT_EQ(cycles, ctx_stat(b, 3, D1_CTX_CYCLES_LO));
+
+	wr(b, D1_REG_CTX(3, D1_CTX_CTRL), D1_CTX_VALID);
+	EXPECT_EQ(0u, ctx_stat(b, 3, D1_CTX_CYCLES_LO));
+	EXPECT_EQ(0u, ctx_stat(b, 3, D1_CTX_GRID_NS_LO));
+	launch(b, &self->q, self->img_size, rect(0, 0, 1, 1), 1, 1000000, &a);
+	ASSERT_EQ(0, bench_wait(b, &self->q, 20000));
+	EXPECT_EQ(report(b)->cycles, ctx_stat(b, 3, D1_CTX_CYCLES_LO));
+	wr(b, D1_REG_RESET, D1_RESET_MAGIC);
+	EXPECT_EQ(0u, ctx_stat(b, 3, D1_CTX_CYCLES_LO));
+	EXPECT_EQ(0u, ctx_stat(b, 3, D1_CTX_GRID_NS_LO));
+}
+
 TEST_F(l, reset_during_launch)
 {
 	struct bench *b = &self->b;
