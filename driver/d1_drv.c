@@ -71,16 +71,25 @@ static void d1_postclose(struct drm_device *drm, struct drm_file *file)
 	file->driver_priv = NULL;
 }
 
-/* fdinfo: drm-driver and drm-client-id come from drm_show_fdinfo(). */
+/*
+ * fdinfo: drm-driver and drm-client-id come from drm_show_fdinfo().  The
+ * queues are engines, and so is the node grid behind them: its time and
+ * modelled cycles are what the file's LAUNCHes used.
+ */
 static void d1_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct d1_file_priv *priv = file->driver_priv;
 	struct d1_device *d1 = priv->d1;
+	u64 cycles, grid_ns;
 	u32 i;
 
 	for (i = 0; i < d1->nr_queues; i++)
 		drm_printf(p, "drm-engine-q%u:\t%llu ns\n", i,
 			   (u64)atomic64_read(&priv->ctx->engine_ns[i]));
+	d1_ctx_usage(priv->ctx, &cycles, &grid_ns);
+	drm_printf(p, "drm-engine-grid:\t%llu ns\n", grid_ns);
+	drm_printf(p, "drm-cycles-grid:\t%llu\n", cycles);
+	drm_printf(p, "drm-maxfreq-grid:\t%u MHz\n", D1_NODE_CLOCK_MHZ);
 	drm_show_memory_stats(p, file);
 }
 

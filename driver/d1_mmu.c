@@ -356,6 +356,63 @@ int d1_ctx_hw_bind(struct d1_ctx *ctx)
 	return 0;
 }
 
+/* Add the CTX_STAT registers of hardware context @id to the totals. */
+static void d1_ctx_read_usage(struct d1_device *d1, int id, u64 *cycles,
+			      u64 *grid_ns)
+{
+	*cycles += d1_read64(d1, D1_REG_CTX_STAT(id, D1_CTX_CYCLES_LO));
+	*grid_ns += d1_read64(d1, D1_REG_CTX_STAT(id, D1_CTX_GRID_NS_LO));
+}
+
+/**
+ * d1_mmu_save_usage() - keep the contexts' usage across a device reset
+ * @d1: the device, inside drm_dev_enter(); the caller holds reset_lock.
+ *
+ * The reset clears the CTX_STAT registers: what they counted so far goes
+ * to each bound address space's saved totals.
+ */
+void d1_mmu_save_usage(struct d1_device *d1)
+{
+	struct d1_ctx *ctx;
+	unsigned long id;
+
+	lockdep_assert_held(&d1->reset_lock);
+	mutex_lock(&d1->ctx_lock);
+	for_each_set_bit(id, d1->ctx_used, d1->caps.num_contexts) {
+		ctx = d1->ctx_owner[id];
+		d1_ctx_read_usage(d1, id, &ctx->saved_cycles,
+				  &ctx->saved_grid_ns);
+	}
+	mutex_unlock(&d1->ctx_lock);
+}
+
+/**
+ * d1_ctx_usage() - what the address space's LAUNCHes used so far
+ * @ctx: the address space.
+ * @cycles: out, modelled cycles (the launch reports' sum).
+ * @grid_ns: out, time its launches held their nodes.
+ *
+ * Waits for a device reset in progress, so the saved totals and the
+ * registers are never counted twice.
+ */
+void d1_ctx_usage(struct d1_ctx *ctx, u64 *cycles, u64 *grid_ns)
+{
+	struct d1_device *d1 = ctx->d1;
+	int idx;
+
+	mutex_lock(&d1->reset_lock);
+	mutex_lock(&d1->ctx_lock);
+	*cycles = ctx->saved_cycles;
+	*grid_ns = ctx->saved_grid_ns;
+	/* hw_id is set under ctx_lock and cleared only at release. */
+	if (ctx->hw_id >= 0 && drm_dev_enter(&d1->drm, &idx)) {
+		d1_ctx_read_usage(d1, ctx->hw_id, cycles, grid_ns);
+		drm_dev_exit(idx);
+	}
+	mutex_unlock(&d1->ctx_lock);
+	mutex_unlock(&d1->reset_lock);
+}
+
 /**
  * d1_mmu_restore() - program every held context again after a device reset
  * @d1: the device, inside drm_dev_enter().

@@ -77,6 +77,10 @@ struct d1_ctx_status {
  * @status_lock: protects @status.
  * @status: failures and resets (GET_CONTEXT_STATUS).
  * @engine_ns: per queue, time its jobs spent on the hardware.
+ * @saved_cycles: modelled cycles of its LAUNCHes before the last device
+ *                reset (which cleared the CTX_STAT registers); under the
+ *                device's ctx_lock, like @saved_grid_ns.
+ * @saved_grid_ns: time its LAUNCHes held their nodes before that reset.
  * @client_id: the DRM client id of the file (for debugfs).
  * @node: in d1_device.ctx_list.
  */
@@ -92,6 +96,8 @@ struct d1_ctx {
 	spinlock_t status_lock;	/* protects status */
 	struct d1_ctx_status status;
 	atomic64_t engine_ns[D1_MAX_QUEUES];
+	u64 saved_cycles;
+	u64 saved_grid_ns;
 	u64 client_id;
 	struct list_head node;
 };
@@ -108,6 +114,8 @@ static inline struct d1_ctx *d1_ctx_get(struct d1_ctx *ctx)
 int d1_ctx_hw_bind(struct d1_ctx *ctx);
 int d1_ctx_check_range(struct d1_ctx *ctx, u64 va, u64 len, u32 need);
 void d1_mmu_restore(struct d1_device *d1);
+void d1_mmu_save_usage(struct d1_device *d1);
+void d1_ctx_usage(struct d1_ctx *ctx, u64 *cycles, u64 *grid_ns);
 void d1_mmu_unplug(struct d1_device *d1);
 void d1_mmu_debugfs_show(struct drm_printer *p, struct d1_ctx *ctx,
 			 bool tables);

@@ -206,6 +206,7 @@ static void d1_reset_device_locked(struct d1_device *d1,
 		d1_queue_signal(&d1->queues[i]);
 	}
 
+	d1_mmu_save_usage(d1);
 	d1_device_reset(d1);
 	d1_irq_hw_restore(d1);
 	d1_mmu_restore(d1);

@@ -13,6 +13,7 @@
 #include <grp.h>
 
 #include "d1_submit_common.h"
+#include "kernels/d1k_args.h"
 #include "kselftest_harness.h"
 
 FIXTURE(dbg) {
@@ -186,6 +187,39 @@ TEST_F(dbg, reset_device_knob)
 
 	reset_with_jobs(_metadata, self, "reset_device", "1");
 	EXPECT_EQ(r0 + 1, stat_of(self->telemetry, "device_resets"));
+}
+
+/*
+ * A device reset clears the card's per-context usage registers; the
+ * file's fdinfo grid cycles and time keep what was counted before it.
+ */
+TEST_F(dbg, reset_keeps_fdinfo_grid_usage)
+{
+	long long cycles, grid_ns;
+	char path[PATH_MAX * 2];
+	struct d1_klaunch k;
+	struct drm_d1_cmd c;
+
+	if (access(self->debugfs, W_OK))
+		SKIP(return, "no debugfs");
+	ASSERT_EQ(0, d1_klaunch_setup(self->fd, &k));
+	c = d1_klaunch_cmd(&k, 0, D1K_LOOP, 4, 0, 0, 0, 0, 2, 1, 0);
+	ASSERT_EQ(1, d1_run(self->fd, 0, &c, 1, 60 * D1_SEC));
+	ASSERT_EQ(DRM_D1_ERROR_NONE, d1_klaunch_report(&k, 0)->status);
+	cycles = d1_fdinfo_num(self->fd, "drm-cycles-grid");
+	grid_ns = d1_fdinfo_num(self->fd, "drm-engine-grid");
+	EXPECT_EQ((long long)d1_klaunch_report(&k, 0)->cycles, cycles);
+	EXPECT_LT(0, grid_ns);
+
+	snprintf(path, sizeof(path), "%s/reset_device", self->debugfs);
+	ASSERT_EQ(0, d1_sysfs_write(path, "1"));
+	EXPECT_EQ(cycles, d1_fdinfo_num(self->fd, "drm-cycles-grid"));
+	EXPECT_EQ(grid_ns, d1_fdinfo_num(self->fd, "drm-engine-grid"));
+	/* And counting goes on from there. */
+	ASSERT_EQ(1, d1_run(self->fd, 0, &c, 1, 60 * D1_SEC));
+	EXPECT_EQ(cycles + (long long)d1_klaunch_report(&k, 0)->cycles,
+		  d1_fdinfo_num(self->fd, "drm-cycles-grid"));
+	d1_klaunch_free(self->fd, &k);
 }
 
 TEST_F(dbg, reset_knob_invalid)

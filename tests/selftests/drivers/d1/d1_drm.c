@@ -420,41 +420,12 @@ TEST_F(drm, prime_host_bo)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-/* fdinfo: one "key:\tvalue" line per key; value of @key or NULL. */
-static char *fdinfo_get(int fd, const char *key, char *buf, size_t len)
-{
-	char path[64], *p;
-	size_t klen = strlen(key);
-	ssize_t n;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY);
-	if (f < 0)
-		return NULL;
-	n = read(f, buf, len - 1);
-	close(f);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		if (!strncmp(p, key, klen) && p[klen] == ':') {
-			char *end = strchr(p, '\n');
-
-			if (end)
-				*end = '\0';
-			return p + klen + 1 + strspn(p + klen + 1, " \t");
-		}
-	}
-	return NULL;
-}
-
 /* A memory key's value in bytes ("4096 KiB", "1 MiB", "512"); -1 if none. */
 static long long fdinfo_bytes(int fd, const char *key)
 {
 	char buf[4096], unit[8] = "";
 	unsigned long long v;
-	char *s = fdinfo_get(fd, key, buf, sizeof(buf));
+	char *s = d1_fdinfo_get(fd, key, buf, sizeof(buf));
 
 	if (!s || sscanf(s, "%llu %7s", &v, unit) < 1)
 		return -1;
@@ -477,31 +448,31 @@ TEST_F(drm, fdinfo_keys)
 	int other, dmafd;
 	ssize_t n;
 
-	s = fdinfo_get(self->fd, "drm-driver", buf, sizeof(buf));
+	s = d1_fdinfo_get(self->fd, "drm-driver", buf, sizeof(buf));
 	ASSERT_NE(NULL, s);
 	EXPECT_STREQ("d1", s);
 	/* drm-pdev: the PCI address of the card. */
 	n = readlink(self->dev.sysfs, pdev, sizeof(pdev) - 1);
 	ASSERT_LT(0, n);
 	pdev[n] = '\0';
-	s = fdinfo_get(self->fd, "drm-pdev", buf, sizeof(buf));
+	s = d1_fdinfo_get(self->fd, "drm-pdev", buf, sizeof(buf));
 	ASSERT_NE(NULL, s);
 	EXPECT_STREQ(basename(pdev), s);
 	/* drm-client-id: stable for a file, unique across files. */
-	s = fdinfo_get(self->fd, "drm-client-id", buf, sizeof(buf));
+	s = d1_fdinfo_get(self->fd, "drm-client-id", buf, sizeof(buf));
 	ASSERT_NE(NULL, s);
 	id = strtoull(s, NULL, 10);
-	s = fdinfo_get(self->fd, "drm-client-id", buf, sizeof(buf));
+	s = d1_fdinfo_get(self->fd, "drm-client-id", buf, sizeof(buf));
 	ASSERT_NE(NULL, s);
 	EXPECT_EQ(id, strtoull(s, NULL, 10));
 	other = open(self->dev.node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, other);
-	s = fdinfo_get(other, "drm-client-id", buf, sizeof(buf));
+	s = d1_fdinfo_get(other, "drm-client-id", buf, sizeof(buf));
 	ASSERT_NE(NULL, s);
 	id2 = strtoull(s, NULL, 10);
 	EXPECT_NE(id, id2);
 	/* One engine key per queue, in ns. */
-	s = fdinfo_get(self->fd, "drm-engine-q3", buf, sizeof(buf));
+	s = d1_fdinfo_get(self->fd, "drm-engine-q3", buf, sizeof(buf));
 	ASSERT_NE(NULL, s);
 	EXPECT_NE(NULL, strstr(s, " ns"));
 

@@ -308,6 +308,51 @@ TEST_F(sub, launch_scale)
 }
 
 /*
+ * fdinfo's grid engine: a file's modelled cycles are its launch
+ * reports' sum, its grid time at least theirs; another file's stay 0.
+ */
+TEST_F(sub, launch_fdinfo_grid)
+{
+	const struct drm_d1_launch_report *rep = NULL;
+	__u64 cycles = 0, grid_ns = 0;
+	char buf[4096], *s;
+	struct drm_d1_cmd c;
+	struct launch l;
+	int other, i;
+
+	s = d1_fdinfo_get(self->fd, "drm-maxfreq-grid", buf, sizeof(buf));
+	ASSERT_NE(NULL, s);
+	EXPECT_STREQ("2000 MHz", s);
+	EXPECT_EQ(0, d1_fdinfo_num(self->fd, "drm-cycles-grid"));
+	EXPECT_EQ(0, d1_fdinfo_num(self->fd, "drm-engine-grid"));
+	other = open(self->dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, other);
+
+	ASSERT_EQ(0, launch_setup(self->fd, &l, 256));
+	for (i = 0; i < 2; i++) {
+		c = launch_cmd(&l, D1K_SCALE, 32 << i, l.data.va, l.out.va,
+			       1 + i, 0);
+		ASSERT_EQ(1, d1_run(self->fd, i, &c, 1, 60 * D1_SEC));
+		rep = l.rep.map;
+		ASSERT_EQ(DRM_D1_ERROR_NONE, rep->status);
+		ASSERT_LT(0u, rep->cycles);
+		cycles += rep->cycles;
+		grid_ns += rep->grid_ns;
+		EXPECT_EQ((long long)cycles,
+			  d1_fdinfo_num(self->fd, "drm-cycles-grid"));
+		EXPECT_LE((long long)grid_ns,
+			  d1_fdinfo_num(self->fd, "drm-engine-grid"));
+	}
+	s = d1_fdinfo_get(self->fd, "drm-engine-grid", buf, sizeof(buf));
+	ASSERT_NE(NULL, s);
+	EXPECT_NE(NULL, strstr(s, " ns"));
+	EXPECT_EQ(0, d1_fdinfo_num(other, "drm-cycles-grid"));
+	EXPECT_EQ(0, d1_fdinfo_num(other, "drm-engine-grid"));
+	close(other);
+	launch_free(self->fd, &l);
+}
+
+/*
  * A report sized for the 32-byte records of uAPI 2.1 gets them, and
  * nothing is written past it.
  */

@@ -295,6 +295,44 @@ static inline int d1_ctx_status(int fd, __u32 flags,
 	return d1_ioctl(fd, DRM_IOCTL_D1_GET_CONTEXT_STATUS, st);
 }
 
+/* fdinfo: one "key:\tvalue" line per key; value of @key or NULL. */
+static inline char *d1_fdinfo_get(int fd, const char *key, char *buf,
+				  size_t len)
+{
+	char path[64], *p;
+	size_t klen = strlen(key);
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY);
+	if (f < 0)
+		return NULL;
+	n = read(f, buf, len - 1);
+	close(f);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, key, klen) && p[klen] == ':') {
+			char *end = strchr(p, '\n');
+
+			if (end)
+				*end = '\0';
+			return p + klen + 1 + strspn(p + klen + 1, " \t");
+		}
+	}
+	return NULL;
+}
+
+/* A numeric fdinfo key of @fd ("123", "123 ns"); -1 if absent. */
+static inline long long d1_fdinfo_num(int fd, const char *key)
+{
+	char buf[4096], *s = d1_fdinfo_get(fd, key, buf, sizeof(buf));
+
+	return s ? strtoll(s, NULL, 10) : -1;
+}
+
 /* Read a whole file (a device kernel); NULL on error. */
 static inline void *d1_read_file(const char *path, size_t *len)
 {
