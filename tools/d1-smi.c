@@ -209,7 +209,8 @@ static void print_telemetry(d1_device *dev)
 struct client {
 	long pid;
 	uint64_t id;
-	uint64_t engine_ns;
+	uint64_t engine_ns;	/* summed over the queues */
+	uint64_t grid_cycles, grid_mhz;
 	char mem[32];
 };
 
@@ -240,9 +241,14 @@ static int parse_fdinfo(const char *path, const char *pdev, struct client *c)
 			snprintf(dev, sizeof(dev), "%s", v);
 		else if (!strcmp(line, "drm-client-id"))
 			c->id = strtoull(v, NULL, 10);
-		else if (!strncmp(line, "drm-engine-", 11) &&
+		else if (!strncmp(line, "drm-engine-q", 12) &&
 			 sscanf(v, "%" SCNu64, &x) == 1)
 			c->engine_ns += x;
+		else if (!strcmp(line, "drm-cycles-grid"))
+			c->grid_cycles = strtoull(v, NULL, 10);
+		else if (!strcmp(line, "drm-maxfreq-grid") &&
+			 sscanf(v, "%" SCNu64 " MHz", &x) == 1)
+			c->grid_mhz = x;
 		else if (!strcmp(line, "drm-total-memory"))
 			snprintf(c->mem, sizeof(c->mem), "%s", v);
 	}
@@ -257,7 +263,7 @@ static void print_processes(const struct d1_device_info *in)
 	struct dirent *p, *fd;
 	DIR *proc = opendir("/proc");
 
-	printf("    processes       PID      command          client  engine ms  memory\n");
+	printf("    processes       PID      command          client  engine ms     sim ms  memory\n");
 	if (!proc)
 		return;
 	while ((p = readdir(proc))) {
@@ -298,8 +304,10 @@ static void print_processes(const struct d1_device_info *in)
 				break;
 			seen = n;
 			seen[nseen++] = c;
-			printf("                    %-8ld %-16s %-7" PRIu64 " %9.1f  %s\n",
-			       c.pid, comm, c.id, c.engine_ns / 1e6, c.mem);
+			printf("                    %-8ld %-16s %-7" PRIu64 " %9.1f  %9.3f  %s\n",
+			       c.pid, comm, c.id, c.engine_ns / 1e6,
+			       c.grid_mhz ? c.grid_cycles / (c.grid_mhz * 1e3) :
+					    0.0, c.mem);
 		}
 		closedir(fds);
 	}
