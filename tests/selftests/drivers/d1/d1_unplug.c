@@ -15,114 +15,15 @@
  * ones, no DMA, no interrupts), lets the job timeout find it so, then
  * removes it.
  */
-#include <libgen.h>
 #include <signal.h>
 #include <sys/resource.h>
 
 #include "d1_submit_common.h"
+#include "d1_qmp.h"
 #include "kernels/d1k_args.h"
 #include "kselftest_harness.h"
 
 #define D1_MAX_QUEUES_TEST	32
-
-/*
- * The QEMU names of the card under test: tools/vm-run.sh puts card N as
- * "d1" (N = 0) or "d1-N" on root port "rpN" at PCI address 00:1N.0, its
- * link to card N + 1 when it links them in a ring (D1_LINKS=ring).
- */
-static char card_id[16] = "d1", card_bus[16] = "rp0", card_link[48];
-
-/* QEMU id of card @n. */
-static void card_qemu_id(char *buf, size_t len, unsigned int n)
-{
-	if (n)
-		snprintf(buf, len, "d1-%u", n);
-	else
-		snprintf(buf, len, "d1");
-}
-
-static void card_names(void)
-{
-	char target[PATH_MAX], peer[16], *port;
-	struct d1_dev dev;
-	unsigned int n;
-	int cards;
-
-	/* .../pci0000:00/0000:00:1N.0/<card> */
-	if (d1_find(&dev) || !realpath(dev.sysfs, target))
-		return;
-	/* Follow this card, not whichever is first once it is gone. */
-	if (!getenv("D1_VISIBLE_DEVICES"))
-		setenv("D1_VISIBLE_DEVICES", basename(target), 1);
-	port = strrchr(target, '/');
-	if (!port)
-		return;
-	*port = '\0';
-	port = basename(target);
-	if (sscanf(port, "0000:00:1%1u.0", &n) != 1 || n > 7)
-		return;
-	card_qemu_id(card_id, sizeof(card_id), n);
-	snprintf(card_bus, sizeof(card_bus), "rp%u", n);
-	cards = getenv("D1_CARDS") ? atoi(getenv("D1_CARDS")) : 1;
-	if (getenv("D1_LINKS") && !strcmp(getenv("D1_LINKS"), "ring") &&
-	    cards > 1) {
-		card_qemu_id(peer, sizeof(peer), (n + 1) % cards);
-		snprintf(card_link, sizeof(card_link), ",\"link-peer\":\"%s\"",
-			 peer);
-	}
-}
-
-static int qmp(const char *json);
-
-/* Remove the card under test; make it answer nothing, as if pulled out. */
-static const char qmp_del[] =
-	"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"%s\"}}";
-static const char qmp_pull[] =
-	"{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/%s\",\"property\":\"surprise-removed\",\"value\":true}}";
-
-/* QMP command @fmt (one of the above) about the card under test. */
-static int card_qmp(const char *fmt)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), fmt, card_id);
-	return qmp(cmd);
-}
-
-/* Run tools/vm-qmp.sh (found from this binary: build/selftests/..). */
-static int qmp(const char *json)
-{
-	char exe[PATH_MAX], tool[PATH_MAX + 32], out[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int pfd[2], status;
-	pid_t pid;
-
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	snprintf(tool, sizeof(tool), "%s/../../tools/vm-qmp.sh",
-		 dirname(exe));
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execl("/bin/sh", "sh", tool, json, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while (read(pfd[0], out, sizeof(out)) > 0)
-		;
-	close(pfd[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
 
 /* The signal that kills a child reading @p, or 0 when the read works. */
 static int read_signal(const void *p)
@@ -139,42 +40,6 @@ static int read_signal(const void *p)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-}
-
-/* Wait up to @ms for the d1 accel device to (dis)appear. */
-static bool wait_present(bool present, int ms)
-{
-	struct d1_dev dev;
-
-	for (; ms > 0; ms -= 50) {
-		if ((d1_find(&dev) == 0) == present)
-			return true;
-		usleep(50000);
-	}
-	return false;
-}
-
-/*
- * Plug the card back in, with the properties the VM gave it.  QEMU
- * finishes a removal only once the guest has powered the slot off, and
- * a new card is usable once the slot is powered on and the driver has
- * probed it: each can take tens of seconds on a busy TCG host.
- */
-static bool replug(void)
-{
-	char props[512], add[1024];
-	int i;
-
-	d1_device_props_json(props, sizeof(props));
-	snprintf(add, sizeof(add),
-		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"d1-dip\",\"id\":\"%s\",\"bus\":\"%s\"%s%s}}",
-		 card_id, card_bus, props, card_link);
-	for (i = 0; i < 600; i++) {
-		if (qmp(add) == 0)
-			return wait_present(true, 60000);
-		usleep(100000);
-	}
-	return false;
 }
 
 FIXTURE(unplug) {
