@@ -24,6 +24,11 @@
  *                        raises SIGBUS (the BAR may be another device's
  *                        by then)
  *  unload_vs_open        module unload/load while a thread opens the device
+ *  surprise_removal_vs_users
+ *                        the card pulled out (QMP: it answers nothing),
+ *                        then removed and plugged in again, while
+ *                        threads open it, map and touch HBM BOs and run
+ *                        jobs (inside tools/vm-run.sh only)
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -31,6 +36,7 @@
 #include <stdatomic.h>
 
 #include "d1_submit_common.h"
+#include "d1_qmp.h"
 #include "kselftest_harness.h"
 
 #define BO_SIZE	65536
@@ -96,6 +102,9 @@ FIXTURE_TEARDOWN_PARENT(race)
 
 	if (d1_module_loaded() && d1_find(&dev))
 		d1_sysfs_write("/sys/bus/pci/drivers/d1/bind", self->bdf);
+	/* Card 0's QEMU names: the races run on it. */
+	if (getenv("D1_QMP_DIR") && !wait_present(true, 100))
+		replug();
 }
 
 /* What a test thread saw: calls that worked, and the first bad errno. */
@@ -462,8 +471,11 @@ static void *user_thread(void *arg)
 				u->sigbus++;
 			} else {
 				for (i = 0; i < BO_SIZE; i += 4096) {
-					p[i] = (unsigned char)i;
-					if (p[i] != (unsigned char)i)
+					p[i] = (unsigned char)(i >> 12);
+					/* A pulled card's BAR reads all ones. */
+					if (p[i] == 0xff)
+						u->gone++;
+					else if (p[i] != (unsigned char)(i >> 12))
 						user_bad(u, 4, EBADMSG);
 				}
 				u->faults++;
@@ -567,6 +579,102 @@ TEST_F_TIMEOUT(race, hbm_map_after_unbind, 900)
 
 	ASSERT_EQ(0, d1_sysfs_write("/sys/bus/pci/drivers/d1/bind",
 				    self->bdf));
+	ASSERT_EQ(0, d1_find(&self->dev));
+	ASSERT_TRUE(d1_objects_back(self->base, now, sizeof(now)))
+		TH_LOG("objects\n%s, were\n%s", now, self->base);
+	EXPECT_TRUE(device_works());
+}
+
+/*
+ * Open the device and run the known-good job, over and over.  A pulled
+ * card ends jobs with a timeout or ENODEV (the file is guilty then: the
+ * next round opens a new one), a removed one refuses every call; the
+ * job's data is never wrong.
+ */
+static void *job_thread(void *arg)
+{
+	struct user *u = arg;
+
+	while (!atomic_load(&u->stop)) {
+		struct d1_dev dev;
+		int fd, ret;
+
+		if (d1_find(&dev)) {
+			u->gone++;
+			usleep(1000);
+			continue;
+		}
+		fd = open(dev.node, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+				u->gone++;
+			else
+				user_bad(u, 1, errno);
+			usleep(1000);
+			continue;
+		}
+		u->opens++;
+		ret = d1_copy_round_trip(fd, (unsigned char)u->opens);
+		/* A sync_file call failed (d1_sync_status()): its errno. */
+		if (ret <= -1000)
+			ret = -(-ret % 1000);
+		if (ret == 1)
+			u->faults++;
+		else if (ret == -ENODEV || ret == -ETIMEDOUT || ret == -ETIME ||
+			 ret == -ECANCELED)
+			u->gone++;
+		else
+			user_bad(u, 5, ret ? -ret : EBADMSG);
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * Surprise removal as QEMU models it (the card stops answering: BAR
+ * reads all ones, no DMA, no interrupts), then the removal itself and a
+ * new card in the slot, under users of every kind.  Each call fails with
+ * an errno that says the card is gone, or works; no oops, no hang, and
+ * afterwards nothing is left behind.
+ */
+TEST_F_TIMEOUT(race, surprise_removal_vs_users, 900)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	struct user u = { 0 }, j = { 0 };
+	char now[256];
+	pthread_t t[3];
+	int i, k, n = iters() / 100 + 1;
+
+	if (!getenv("D1_QMP_DIR"))
+		SKIP(return, "not inside tools/vm-run.sh (no QMP)");
+	card_names();
+	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
+	for (k = 0; k < 2; k++)
+		ASSERT_EQ(0, pthread_create(&t[k], NULL, user_thread, &u));
+	ASSERT_EQ(0, pthread_create(&t[2], NULL, job_thread, &j));
+	for (i = 0; i < n; i++) {
+		usleep(200000 + rnd() % 300000);
+		ASSERT_EQ(0, card_qmp(qmp_pull));
+		usleep(rnd() % 300000);
+		ASSERT_EQ(0, card_qmp(qmp_del));
+		ASSERT_TRUE(wait_present(false, 60000));
+		usleep(rnd() % 200000);
+		ASSERT_TRUE(replug());
+	}
+	usleep(300000);
+	atomic_store(&u.stop, 1);
+	atomic_store(&j.stop, 1);
+	for (k = 0; k < 3; k++)
+		pthread_join(t[k], NULL);
+	TH_LOG("%d surprise removals raced %lu opens, %lu maps, %lu mappings used, %lu SIGBUS, %lu calls on a gone card; %lu jobs done, %lu failed with the card",
+	       n, u.opens, u.maps, u.faults, u.sigbus, u.gone, j.faults,
+	       j.gone);
+	ASSERT_EQ(0, u.bad) TH_LOG("step %d: %s", u.bad_step,
+				    strerror(u.bad));
+	ASSERT_EQ(0, j.bad) TH_LOG("step %d: %s", j.bad_step,
+				    strerror(j.bad));
+	EXPECT_LT(0ul, u.faults);
+	EXPECT_LT(0ul, j.faults);
 	ASSERT_EQ(0, d1_find(&self->dev));
 	ASSERT_TRUE(d1_objects_back(self->base, now, sizeof(now)))
 		TH_LOG("objects\n%s, were\n%s", now, self->base);
