@@ -138,6 +138,8 @@
  */
 #define D1_REG_LINK_STATUS	0x0200	/* R: D1_LINK_UP while the peer is there */
 #define D1_LINK_UP		(1u << 0)
+/* The link is a stream to another system: LINK_PEER is an address there. */
+#define D1_LINK_STREAM		(1u << 1)
 #define D1_REG_LINK_SELF	0x0204	/* R: this card's link address */
 #define D1_REG_LINK_PEER	0x0208	/* R: the peer's link address, 0 if down */
 #define D1_REG_LINK_WIN_BASE_LO	0x0210	/* RW: window base, HBM offset */

@@ -7,6 +7,7 @@
 #include "dip.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -149,6 +150,8 @@ int d1_dip_init(struct d1_dip *d, const struct d1_dip_config *cfg,
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->kick, NULL);
 	pthread_cond_init(&d->idle, NULL);
+	pthread_cond_init(&d->link.wire_cond, NULL);
+	d->link.wire = cfg->link_wire;
 	for (i = 0; i < cfg->num_queues; i++) {
 		d->q[i].dev = d;
 		d->q[i].idx = i;
@@ -156,6 +159,13 @@ int d1_dip_init(struct d1_dip *d, const struct d1_dip_config *cfg,
 	}
 	d1_launch_init(d);
 	reset_locked(d);
+	if (cfg->link_wire) {
+		d->link.rx_data = malloc(D1_LINK_WIRE_CHUNK);
+		if (!d->link.rx_data) {
+			d1_dip_destroy(d);
+			return -1;
+		}
+	}
 	if (d1_link_attach(d)) {
 		d1_dip_destroy(d);
 		return -1;
@@ -192,6 +202,9 @@ void d1_dip_destroy(struct d1_dip *d)
 		d->q[i].thread_started = false;
 	}
 	d1_launch_fini(d);
+	free(d->link.rx_data);
+	d->link.rx_data = NULL;
+	pthread_cond_destroy(&d->link.wire_cond);
 	pthread_cond_destroy(&d->kick);
 	pthread_cond_destroy(&d->idle);
 	pthread_mutex_destroy(&d->lock);
@@ -356,7 +369,8 @@ static uint32_t reg_read_locked(struct d1_dip *d, uint64_t addr, bool *ok)
 	case D1_REG_FAULT_COUNT:
 		return d->fault_count;
 	case D1_REG_LINK_STATUS:
-		return d1_link_peer_addr(d) ? D1_LINK_UP : 0;
+		return (d1_link_peer_addr(d) ? D1_LINK_UP : 0) |
+		       (d->link.wire ? D1_LINK_STREAM : 0);
 	case D1_REG_LINK_SELF:
 		return d->link.addr;
 	case D1_REG_LINK_PEER:

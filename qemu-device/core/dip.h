@@ -37,6 +37,8 @@ struct d1_dip_config {
 	/* The link (link.c): this card's name and its peer's; NULL: none. */
 	const char *link_name;
 	const char *link_peer;
+	/* Or the link is a byte stream (linkwire.c, ops->link_send). */
+	bool link_wire;
 };
 
 struct d1_dip_ops {
@@ -49,6 +51,12 @@ struct d1_dip_ops {
 	d1_bus_write_fn bus_write;
 	/* Device clock in ns. */
 	uint64_t (*now_ns)(void *opaque);
+	/*
+	 * With cfg.link_wire: queue @len bytes for the other end of the
+	 * link; from any thread, never waiting for the other end.  0 or -1
+	 * (not connected).
+	 */
+	int (*link_send)(void *opaque, const void *buf, size_t len);
 };
 
 #define D1_DIP_MAX_QUEUES	32
@@ -88,6 +96,8 @@ struct d1_context {
 };
 
 #define D1_LINK_NAME_MAX	64
+/* Most bytes one message of a link stream carries (linkwire.c). */
+#define D1_LINK_WIRE_CHUNK	(64u << 10)
 
 /* The card's DIP-to-DIP link (link.c). */
 struct d1_link {
@@ -103,6 +113,20 @@ struct d1_link {
 	uint32_t epoch;			/* bumped by reset */
 	uint64_t tx, rx;
 	uint32_t errors;
+	/* Over a byte stream (linkwire.c); under dev->lock. */
+	bool wire;			/* cfg.link_wire */
+	bool wire_up;			/* the other end said HELLO */
+	uint32_t wire_peer;		/* its link address */
+	bool wire_busy;			/* a request is in flight */
+	uint64_t wire_seq;		/* ... this one */
+	bool reply;			/* its answer: */
+	uint32_t reply_status, reply_epoch;
+	pthread_cond_t wire_cond;	/* answers, the link going down */
+	/* The message being received: only the transport's reader. */
+	uint8_t rx_hdr[40];
+	uint8_t *rx_data;
+	size_t rx_have;
+	bool rx_broken;
 };
 
 struct d1_dip {
@@ -193,6 +217,24 @@ int d1_link_attach(struct d1_dip *d);
 void d1_link_detach(struct d1_dip *d);
 /* LINK_STATUS, LINK_PEER (dev->lock held). */
 uint32_t d1_link_peer_addr(struct d1_dip *d);
+/*
+ * Where [@off, @off + @len) of @p's window lies in its HBM, or a
+ * D1_QERR_* (p->lock held).
+ */
+unsigned int d1_link_window_locked(struct d1_dip *p, uint32_t epoch,
+				   uint64_t off, uint64_t len, uint64_t *hbm);
+/*
+ * linkwire.c, a link over a byte stream: the transport tells the card it
+ * connected or lost the other end (d1_link_wire_up()) and hands it what
+ * arrived (d1_link_wire_rx()), both from its one reader thread.
+ * d1_link_wire_copy() runs a LINK_COPY over it: the bytes it sent in
+ * *@sent, a D1_QERR_*.
+ */
+void d1_link_wire_up(struct d1_dip *d, bool up);
+void d1_link_wire_rx(struct d1_dip *d, const uint8_t *buf, size_t len);
+unsigned int d1_link_wire_copy(struct d1_queue *q, struct d1_vspace *vs,
+			       uint64_t src, uint64_t dst, uint64_t len,
+			       uint64_t *sent);
 /* Runs a LINK_COPY descriptor, adds the bytes sent to *@bytes; returns a
  * D1_QERR_*. */
 unsigned int d1_link_copy(struct d1_queue *q, struct d1_vspace *vs,

@@ -96,6 +96,8 @@ uint32_t d1_link_peer_addr(struct d1_dip *d)
 	struct d1_dip *p;
 	uint32_t a;
 
+	if (d->link.wire)
+		return d->link.wire_up ? d->link.wire_peer : 0;
 	pthread_mutex_lock(&reg_lock);
 	p = d->link.addr ? find_locked(d->link.peer) : NULL;
 	a = p ? p->link.addr : 0;
@@ -104,12 +106,11 @@ uint32_t d1_link_peer_addr(struct d1_dip *d)
 }
 
 /*
- * Where [@off, @off + @len) of @p's window lies in its HBM, or a
- * D1_QERR_* (p->lock held): the window must be open and inside HBM, and
- * the peer not reset since the copy began (@epoch).
+ * The window must be open and inside HBM, and the peer not reset since
+ * the copy began (@epoch).
  */
-static unsigned int window_locked(struct d1_dip *p, uint32_t epoch,
-				  uint64_t off, uint64_t len, uint64_t *hbm)
+unsigned int d1_link_window_locked(struct d1_dip *p, uint32_t epoch,
+				   uint64_t off, uint64_t len, uint64_t *hbm)
 {
 	const struct d1_link *l = &p->link;
 
@@ -134,6 +135,11 @@ unsigned int d1_link_copy(struct d1_queue *q, struct d1_vspace *vs,
 
 	if (len > D1_COPY_MAX || w[4] || w[5] || w[6] || w[7])
 		return D1_QERR_BAD_DESC;
+	if (d->link.wire) {
+		err = d1_link_wire_copy(q, vs, src, dst, len, &off);
+		*bytes += off;
+		goto count;
+	}
 	p = peer_get(d);
 	if (!p) {
 		err = D1_QERR_LINK_DOWN;
@@ -142,7 +148,7 @@ unsigned int d1_link_copy(struct d1_queue *q, struct d1_vspace *vs,
 	/* The whole range first: a copy outside the window moves nothing. */
 	pthread_mutex_lock(&p->lock);
 	epoch = p->link.epoch;
-	err = window_locked(p, epoch, dst, len, &at);
+	err = d1_link_window_locked(p, epoch, dst, len, &at);
 	pthread_mutex_unlock(&p->lock);
 	buf = err ? NULL : malloc(len < LINK_CHUNK ? (len ? len : 1) : LINK_CHUNK);
 	if (!err && !buf)
@@ -163,7 +169,7 @@ unsigned int d1_link_copy(struct d1_queue *q, struct d1_vspace *vs,
 			break;
 		}
 		pthread_mutex_lock(&p->lock);
-		err = window_locked(p, epoch, dst + off, n, &at);
+		err = d1_link_window_locked(p, epoch, dst + off, n, &at);
 		pthread_mutex_unlock(&p->lock);
 		if (err)
 			break;

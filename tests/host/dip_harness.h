@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "dip.h"
@@ -34,6 +35,9 @@ struct bench {
 	pthread_mutex_t bus_lock;
 	unsigned int notifies[1 + D1_DIP_MAX_QUEUES];
 	unsigned int errors;
+	/* A link stream (cfg.link_wire): its socket + 1, 0: none. */
+	int wire_fd;
+	pthread_mutex_t wire_lock;	/* one message at a time */
 };
 
 static inline int bench_bus_read(void *opaque, uint64_t addr, void *buf,
@@ -90,7 +94,8 @@ static inline void bench_guest_error(void *opaque, const char *msg,
 
 	(void)msg;
 	(void)addr;
-	b->errors++;
+	/* Also from the threads that feed a link stream. */
+	__atomic_fetch_add(&b->errors, 1, __ATOMIC_RELAXED);
 }
 
 static inline uint64_t bench_now(void *opaque)
@@ -102,12 +107,31 @@ static inline uint64_t bench_now(void *opaque)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* A link stream over a socket: whole messages, one at a time. */
+static inline int bench_link_send(void *opaque, const void *buf, size_t len)
+{
+	struct bench *b = opaque;
+	const char *p = buf;
+	ssize_t n = 0;
+
+	if (!b->wire_fd)
+		return -1;
+	pthread_mutex_lock(&b->wire_lock);
+	while (len && (n = send(b->wire_fd - 1, p, len, MSG_NOSIGNAL)) > 0) {
+		p += n;
+		len -= n;
+	}
+	pthread_mutex_unlock(&b->wire_lock);
+	return len ? -1 : 0;
+}
+
 static const struct d1_dip_ops bench_ops = {
 	.notify = bench_notify,
 	.guest_error = bench_guest_error,
 	.bus_read = bench_bus_read,
 	.bus_write = bench_bus_write,
 	.now_ns = bench_now,
+	.link_send = bench_link_send,
 };
 
 static inline struct d1_dip_config bench_config(void)
@@ -125,6 +149,7 @@ static inline int bench_init(struct bench *b, const struct d1_dip_config *c)
 	memset(b, 0, sizeof(*b));
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_mutex_init(&b->bus_lock, NULL);
+	pthread_mutex_init(&b->wire_lock, NULL);
 	b->bus = calloc(1, BENCH_BUS_SIZE);
 	/* Pages on first touch: tests that only read the HBM size registers
 	 * ask for gigabytes, which calloc() under ASan would poison whole. */
@@ -145,6 +170,7 @@ static inline void bench_fini(struct bench *b)
 		munmap(b->hbm, b->hbm_size);
 	pthread_mutex_destroy(&b->lock);
 	pthread_mutex_destroy(&b->bus_lock);
+	pthread_mutex_destroy(&b->wire_lock);
 }
 
 static inline uint32_t rd(struct bench *b, uint64_t off)
