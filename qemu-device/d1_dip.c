@@ -10,6 +10,10 @@
  * DIP-to-DIP link: the card is known to its link peers by its device id;
  * "link-peer" names the card (device id) its LINK_COPY commands send to.
  * The core resolves the name at each copy, so the peer may come and go.
+ * Or "link-chardev" carries the link over a character device (a socket
+ * to another QEMU, core/linkwire.c): queue threads queue messages for a
+ * bottom half to write, the chardev's reader hands what arrives to the
+ * core.
  *
  * Test hook: the runtime property "surprise-removed" (QMP qom-set) makes
  * the card behave as if pulled out: BAR0 reads all-ones and ignores
@@ -33,6 +37,8 @@
 #include "exec/memory.h"
 #include "qemu/rcu.h"
 #include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
+#include "chardev/char-fe.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
 
@@ -54,6 +60,13 @@ struct D1DipState {
 	/* Vectors raised by queue threads, delivered by the bottom half. */
 	QEMUBH *irq_bh;
 	uint64_t pending_vecs;
+
+	/* The link over a chardev: messages the bottom half writes. */
+	CharBackend link_chr;
+	bool link_open;
+	QemuMutex link_lock;	/* link_tx, link_open */
+	GByteArray *link_tx;
+	QEMUBH *link_bh;
 
 	/* "surprise-removed": the card answers nothing (test hook). */
 	bool gone;
@@ -150,12 +163,74 @@ static void d1_dip_guest_error(void *opaque, const char *msg, uint64_t addr)
 	qemu_log_mask(LOG_GUEST_ERROR, "%s (offset 0x%" PRIx64 ")\n", msg, addr);
 }
 
+/*
+ * A message for the other end of the link: any thread.  The chardev may
+ * only be written under the BQL, which a queue thread must not wait for
+ * (a reset holds it while waiting for them), so a bottom half writes.
+ */
+static int d1_dip_link_send(void *opaque, const void *buf, size_t len)
+{
+	D1DipState *s = opaque;
+	int ret = -1;
+
+	qemu_mutex_lock(&s->link_lock);
+	if (s->link_open) {
+		g_byte_array_append(s->link_tx, buf, len);
+		ret = 0;
+	}
+	qemu_mutex_unlock(&s->link_lock);
+	if (!ret)
+		qemu_bh_schedule(s->link_bh);
+	return ret;
+}
+
+static void d1_dip_link_bh(void *opaque)
+{
+	D1DipState *s = opaque;
+	GByteArray *tx;
+
+	qemu_mutex_lock(&s->link_lock);
+	tx = s->link_tx;
+	s->link_tx = g_byte_array_new();
+	qemu_mutex_unlock(&s->link_lock);
+	/* At most one request and its answers a direction: never stuck. */
+	if (tx->len)
+		qemu_chr_fe_write_all(&s->link_chr, tx->data, tx->len);
+	g_byte_array_unref(tx);
+}
+
+static int d1_dip_link_can_receive(void *opaque)
+{
+	return 64 * KiB;
+}
+
+static void d1_dip_link_receive(void *opaque, const uint8_t *buf, int size)
+{
+	D1DipState *s = opaque;
+
+	d1_link_wire_rx(&s->core, buf, size);
+}
+
+static void d1_dip_link_event(void *opaque, QEMUChrEvent event)
+{
+	D1DipState *s = opaque;
+
+	if (event != CHR_EVENT_OPENED && event != CHR_EVENT_CLOSED)
+		return;
+	qemu_mutex_lock(&s->link_lock);
+	s->link_open = event == CHR_EVENT_OPENED;
+	g_byte_array_set_size(s->link_tx, 0);
+	qemu_mutex_unlock(&s->link_lock);
+	d1_link_wire_up(&s->core, event == CHR_EVENT_OPENED);
+}
+
 static const struct d1_dip_ops d1_dip_core_ops = {
 	.notify = d1_dip_notify,
 	.guest_error = d1_dip_guest_error,
 	.bus_read = d1_dip_bus_read,
 	.bus_write = d1_dip_bus_write,
 	.now_ns = d1_dip_now_ns,
+	.link_send = d1_dip_link_send,
 };
 
 static uint64_t d1_dip_mmio_read(void *opaque, hwaddr addr, unsigned size)
@@ -199,6 +274,14 @@ static uint32_t d1_dip_host_cpus(void)
 	return n > 0 ? n : 1;
 }
 
+/* After the queue threads stopped; the chardev's handlers are gone. */
+static void d1_dip_link_fini(D1DipState *s)
+{
+	qemu_bh_delete(s->link_bh);
+	g_byte_array_unref(s->link_tx);
+	qemu_mutex_destroy(&s->link_lock);
+}
+
 static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 {
 	D1DipState *s = D1_DIP(pdev);
@@ -209,6 +292,11 @@ static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 		s->cfg.sim_threads = d1_dip_host_cpus();
 	s->cfg.link_name = DEVICE(pdev)->id;
 	s->cfg.link_peer = s->link_peer;
+	s->cfg.link_wire = qemu_chr_fe_backend_connected(&s->link_chr);
+	if (s->cfg.link_wire && s->link_peer) {
+		error_setg(errp, "d1-dip: link-peer and link-chardev exclude each other");
+		return;
+	}
 	bad = d1_dip_check_config(&s->cfg);
 	if (bad) {
 		error_setg(errp, "d1-dip: %s", bad);
@@ -245,27 +333,41 @@ static void d1_dip_realize(PCIDevice *pdev, Error **errp)
 		msix_vector_use(pdev, i);
 
 	s->irq_bh = qemu_bh_new(d1_dip_irq_bh, s);
+	qemu_mutex_init(&s->link_lock);
+	s->link_tx = g_byte_array_new();
+	s->link_bh = qemu_bh_new(d1_dip_link_bh, s);
 	if (d1_dip_init(&s->core, &s->cfg,
 			memory_region_get_ram_ptr(&s->hbm),
 			&d1_dip_core_ops, s)) {
 		error_setg(errp, "d1-dip: cannot start the queue threads, or "
 			   "another card has the id '%s'", s->cfg.link_name ?: "");
+		d1_dip_link_fini(s);
 		qemu_bh_delete(s->irq_bh);
 		msix_uninit_exclusive_bar(pdev);
 		return;
 	}
 	s->core_live = true;
+	if (s->cfg.link_wire)
+		qemu_chr_fe_set_handlers(&s->link_chr, d1_dip_link_can_receive,
+					 d1_dip_link_receive, d1_dip_link_event,
+					 NULL, s, NULL, true);
 }
 
 static void d1_dip_exit(PCIDevice *pdev)
 {
 	D1DipState *s = D1_DIP(pdev);
 
+	/* No more bytes for the core, and no more sent. */
+	qemu_chr_fe_deinit(&s->link_chr, false);
+	qemu_mutex_lock(&s->link_lock);
+	s->link_open = false;
+	qemu_mutex_unlock(&s->link_lock);
 	/* Hot-unplug: stop the queue threads before anything they use goes. */
 	if (s->core_live) {
 		d1_dip_destroy(&s->core);
 		s->core_live = false;
 	}
+	d1_dip_link_fini(s);
 	qemu_bh_delete(s->irq_bh);
 	msix_uninit_exclusive_bar(pdev);
 }
@@ -301,6 +403,7 @@ static Property d1_dip_properties[] = {
 	DEFINE_PROP_UINT32("sim-threads", D1DipState, cfg.sim_threads, 0),
 	DEFINE_PROP_SIZE("image-cache", D1DipState, cfg.image_cache, 64 * MiB),
 	DEFINE_PROP_STRING("link-peer", D1DipState, link_peer),
+	DEFINE_PROP_CHR("link-chardev", D1DipState, link_chr),
 	DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -1269,6 +1269,76 @@ static void test_link_copy(void)
 	queue_stop(&q);
 }
 
+/* Wait up to 5 s for register @off of @t to read @val. */
+static bool rd_until(D1Test *t, uint64_t off, uint32_t val)
+{
+	int i;
+
+	for (i = 0; i < 5000 && rd(t, off) != val; i++)
+		g_usleep(1000);
+	return rd(t, off) == val;
+}
+
+/*
+ * The link over a socket between two QEMU processes ("link-chardev"):
+ * card a of one sends into the window of card b of the other; when b's
+ * QEMU goes, a's link is down.
+ */
+static void test_link_socket(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("d1-link-XXXXXX", NULL);
+	g_autofree char *path = g_strdup_printf("%s/link", dir);
+	g_autofree char *bprops = NULL, *aprops = NULL;
+	uint8_t data[60000], back[60000];
+	QPCIBar bhbm;
+	D1Test b;
+	D1Queue q;
+	D1Ring r;
+	size_t i;
+
+	bprops = g_strdup_printf(",hbm-size=16M,link-chardev=l -chardev "
+				 "socket,id=l,path=%s,server=on,wait=off",
+				 path);
+	d1_start(&b, bprops);
+	aprops = g_strdup_printf(",link-chardev=l -chardev socket,id=l,path=%s",
+				 path);
+	queue_start_with(&q, aprops);
+	ring_of_queue1(&q, &r);
+	g_assert_true(rd_until(&q.t, D1_REG_LINK_STATUS,
+			       D1_LINK_UP | D1_LINK_STREAM));
+	g_assert_true(rd_until(&b, D1_REG_LINK_STATUS,
+			       D1_LINK_UP | D1_LINK_STREAM));
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_PEER), ==,
+			 rd(&b, D1_REG_LINK_SELF));
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 29 + (i >> 10) + 3);
+	qtest_memwrite(q.t.qts, q.buf, data, sizeof(data));
+	expect_qerr(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF, 0, 8),
+		    D1_QERR_LINK_WINDOW);
+	wr(&b, D1_REG_LINK_WIN_BASE_LO, 1 << 20);
+	wr(&b, D1_REG_LINK_WIN_SIZE_LO, 1 << 20);
+	ring_submit(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF, 4096 + 7,
+				 sizeof(data)));
+	g_assert_cmpuint(ring_wait(&q, &r), ==, 0);
+	bhbm = qpci_iomap(b.dev, D1_BAR_HBM, NULL);
+	qpci_memread(b.dev, bhbm, (1 << 20) + 4096 + 7, back, sizeof(back));
+	g_assert_cmpmem(data, sizeof(data), back, sizeof(back));
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_TX_LO), ==, sizeof(data));
+	g_assert_cmpuint(rd(&b, D1_REG_LINK_RX_LO), ==, sizeof(data));
+	qpci_iounmap(b.dev, bhbm);
+
+	/* The other QEMU gone: down, and copies say so. */
+	d1_stop(&b);
+	g_assert_true(rd_until(&q.t, D1_REG_LINK_STATUS, D1_LINK_STREAM));
+	g_assert_cmpuint(rd(&q.t, D1_REG_LINK_PEER), ==, 0);
+	expect_qerr(&q, &r, DESC(D1_OP_LINK_COPY, VA_BUF, 0, 8),
+		    D1_QERR_LINK_DOWN);
+	queue_stop(&q);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* A card without a peer, or naming one that is not there: link down. */
 static void test_link_down(void)
 {
@@ -1464,5 +1534,6 @@ int main(int argc, char **argv)
 	qtest_add_func("/d1-dip/device-del", test_device_del);
 	qtest_add_func("/d1-dip/link-copy", test_link_copy);
 	qtest_add_func("/d1-dip/link-down", test_link_down);
+	qtest_add_func("/d1-dip/link-socket", test_link_socket);
 	return g_test_run();
 }
