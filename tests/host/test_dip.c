@@ -78,8 +78,11 @@ TEST_F(dip, bad_accesses_are_flagged)
 	d1_dip_reg_write(d, D1_REG_SCRATCH + 1, 1, 4);
 	d1_dip_reg_write(d, D1_REG_NODES, 1, 4);
 	EXPECT_EQ(354u, d1_dip_reg_read(d, D1_REG_NODES, 4));
-	EXPECT_EQ(0xffffffffu, d1_dip_reg_read(d, 0x4000, 4));
-	EXPECT_EQ(4u, self->b.errors);
+	EXPECT_EQ(0xffffffffu, d1_dip_reg_read(d, 0x8000, 4));
+	/* The usage of a context the card does not have. */
+	EXPECT_EQ(0xffffffffu,
+		  d1_dip_reg_read(d, D1_REG_CTX_STAT(255, D1_CTX_CYCLES_LO), 4));
+	EXPECT_EQ(5u, self->b.errors);
 }
 
 TEST_F(dip, reset_needs_magic)
