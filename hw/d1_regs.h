@@ -151,6 +151,8 @@
 #define D1_REG_LINK_RX_LO	0x0228	/* bytes received into the window */
 #define D1_REG_LINK_RX_HI	0x022c
 #define D1_REG_LINK_ERRORS	0x0230	/* LINK_COPYs the link failed */
+#define D1_REG_LINK_CYCLES_LO	0x0238	/* modelled cycles of the copies */
+#define D1_REG_LINK_CYCLES_HI	0x023c
 
 /*
  * Contexts: each has a 3-level page table in host memory (bus address of

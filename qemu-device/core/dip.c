@@ -119,6 +119,7 @@ static void reset_locked(struct d1_dip *d)
 	d->link.tx = 0;
 	d->link.rx = 0;
 	d->link.errors = 0;
+	d->link.cycles = 0;
 	d1_icache_clear(&d->icache);
 }
 
@@ -393,6 +394,10 @@ static uint32_t reg_read_locked(struct d1_dip *d, uint64_t addr, bool *ok)
 		return (uint32_t)(d->link.rx >> 32);
 	case D1_REG_LINK_ERRORS:
 		return d->link.errors;
+	case D1_REG_LINK_CYCLES_LO:
+		return (uint32_t)d->link.cycles;
+	case D1_REG_LINK_CYCLES_HI:
+		return (uint32_t)(d->link.cycles >> 32);
 	case D1_REG_DOORBELL:
 	case D1_REG_RESET:
 	case D1_REG_MMU_INVALIDATE:

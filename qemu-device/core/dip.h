@@ -113,6 +113,7 @@ struct d1_link {
 	uint32_t epoch;			/* bumped by reset */
 	uint64_t tx, rx;
 	uint32_t errors;
+	uint64_t cycles;		/* modelled time of the copies */
 	/* Over a byte stream (linkwire.c); under dev->lock. */
 	bool wire;			/* cfg.link_wire */
 	bool wire_up;			/* the other end said HELLO */

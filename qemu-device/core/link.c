@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dip.h"
+#include "timing.h"
 
 /* The link moves at most this much between abort and peer checks. */
 #define LINK_CHUNK	(1u << 20)
@@ -186,6 +187,11 @@ unsigned int d1_link_copy(struct d1_queue *q, struct d1_vspace *vs,
 count:
 	pthread_mutex_lock(&d->lock);
 	d->link.tx += off;
+	/* The timing model: what moved, at the link's rate. */
+	if (off || !err)
+		d->link.cycles += D1_TM_DIPLINK_SETUP +
+				  (off + D1_TM_DIPLINK_BPC - 1) /
+				  D1_TM_DIPLINK_BPC;
 	if (err && err != D1_QERR_MMU_FAULT && err != D1_QERR_ABORTED &&
 	    err != D1_QERR_BAD_DESC)
 		d->link.errors++;

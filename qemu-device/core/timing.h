@@ -62,6 +62,9 @@ void d1_tm_enable(bool on);
 #define D1_TM_PORT_BPC	256	/* a node's own DMA port (SRAM, HBM) */
 #define D1_TM_HBM_BPC	400	/* the card's HBM: 800 GB/s, shared */
 #define D1_TM_SIGNAL	8	/* remote sem.signal: issue + per hop */
+/* The DIP-to-DIP link (TTPoE, ~50 GB/s): a LINK_COPY's set-up, rate. */
+#define D1_TM_DIPLINK_SETUP	4000	/* 2 us: frames out, ack back */
+#define D1_TM_DIPLINK_BPC	25	/* 50 GB/s */
 #define D1_TM_BARRIER	16	/* release after the last hart arrives */
 
 /* What one instruction adds to its hart's counters. */

@@ -169,6 +169,10 @@ TEST_F(link, copy_into_the_window)
 	EXPECT_EQ(total, rd64(a, D1_REG_Q(0, D1_Q_DMA_BYTES_LO)));
 	EXPECT_EQ(0u, rd(a, D1_REG_LINK_ERRORS));
 	EXPECT_LE(1u, bench_notifies(a, D1_MSIX_VEC_QUEUE(0)));
+	/* Modelled: 2 us a copy, then 50 GB/s (25 bytes a 2 GHz cycle). */
+	EXPECT_EQ(4 * 4000 + (0 + 1) + (4095 + 24) / 25 + (4097 + 24) / 25 +
+		  (300001 + 24) / 25, rd64(a, D1_REG_LINK_CYCLES_LO));
+	EXPECT_EQ(0u, rd64(b, D1_REG_LINK_CYCLES_LO));
 
 	/* The last byte of the window, from a's HBM. */
 	a->hbm[77] = 0xa5;
