@@ -13,6 +13,7 @@
  *   link_tx_bytes    bytes sent over the link
  *   link_rx_bytes    bytes the peer wrote into this card's window
  *   link_errors      link copies the link failed
+ *   link_cycles      modelled time of the link copies (2 GHz cycles)
  *   qN_cmds          commands the device completed on queue N
  *   qN_busy_ns       time queue N spent executing
  *   qN_dma_bytes     bytes queue N moved (COPY and node DMA)
@@ -48,6 +49,7 @@ enum d1_stat {
 	D1_STAT_LINK_TX,
 	D1_STAT_LINK_RX,
 	D1_STAT_LINK_ERRORS,
+	D1_STAT_LINK_CYCLES,
 	D1_STAT_Q_CMDS,
 	D1_STAT_Q_BUSY_NS,
 	D1_STAT_Q_DMA_BYTES,
@@ -65,7 +67,7 @@ enum d1_stat {
 static const char * const d1_stat_names[D1_STAT_COUNT] = {
 	"temperature_mc", "power_mw", "pm_state", "device_resets",
 	"link_up", "link_self", "link_peer", "link_tx_bytes", "link_rx_bytes",
-	"link_errors",
+	"link_errors", "link_cycles",
 	"cmds", "busy_ns", "dma_bytes", "instret", "cycles", "faults",
 	"jobs_done", "jobs_failed", "resets",
 };
@@ -111,6 +113,8 @@ static u64 d1_stat_read(struct d1_device *d1, enum d1_stat stat, u32 q)
 		return d1_read64(d1, D1_REG_LINK_RX_LO);
 	case D1_STAT_LINK_ERRORS:
 		return d1_read(d1, D1_REG_LINK_ERRORS);
+	case D1_STAT_LINK_CYCLES:
+		return d1_read64(d1, D1_REG_LINK_CYCLES_LO);
 	case D1_STAT_Q_CMDS:
 		return d1_read64(d1, D1_REG_Q(q, D1_Q_CMDS_LO));
 	case D1_STAT_Q_BUSY_NS:

@@ -58,6 +58,7 @@ D1_API d1_status d1_device_telemetry(d1_device *dev,
 		t.link_errors = (uint32_t)v;
 	read_value(dev, "link_tx_bytes", &t.link_tx_bytes);
 	read_value(dev, "link_rx_bytes", &t.link_rx_bytes);
+	read_value(dev, "link_cycles", &t.link_cycles);
 	for (q = 0; q < D1_TELEMETRY_MAX_QUEUES; q++) {
 		struct d1_queue_telemetry *qt = &t.queue[q];
 		static const char *const names[] = {
