@@ -210,37 +210,46 @@ void d1_link_wire_rx(struct d1_dip *d, const uint8_t *buf, size_t len)
 	}
 }
 
+/* Why a sender waits no longer (dev->lock held): a D1_QERR_*, or 0. */
+static unsigned int wait_check(struct d1_queue *q)
+{
+	if (!q->dev->link.wire_up)
+		return D1_QERR_LINK_DOWN;
+	if (q->abort || q->dev->exiting)
+		return D1_QERR_ABORTED;
+	return D1_QERR_NONE;
+}
+
+/* Wait for news (an answer, the link changing) up to WIRE_POLL_NS. */
+static void wait_a_while(struct d1_dip *d)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += WIRE_POLL_NS;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&d->link.wire_cond, &d->lock, &ts);
+}
+
 /*
  * Send request @m and wait for its answer: a D1_QERR_* (the receiver's
- * epoch in *@epoch), LINK_DOWN when the other end is gone or silent
- * until an abort, ABORTED on a queue reset.
+ * epoch in *@epoch), LINK_DOWN when the other end is gone, ABORTED on a
+ * queue reset (an other end that never answers holds it until then).
  */
 static unsigned int request(struct d1_queue *q, struct wire_msg *m,
 			    uint8_t *buf, uint32_t *epoch)
 {
 	struct d1_dip *d = q->dev;
 	struct d1_link *l = &d->link;
-	unsigned int st = D1_QERR_NONE;
-	struct timespec ts;
+	unsigned int st;
 
 	pthread_mutex_lock(&d->lock);
-	for (;;) {
-		if (!l->wire_up) {
-			st = D1_QERR_LINK_DOWN;
-		} else if (q->abort || d->exiting) {
-			st = D1_QERR_ABORTED;
-		} else if (!l->wire_busy) {
-			break;
-		} else {
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += WIRE_POLL_NS;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&l->wire_cond, &d->lock, &ts);
-			continue;
-		}
+	while (!(st = wait_check(q)) && l->wire_busy)
+		wait_a_while(d);
+	if (st) {
 		pthread_mutex_unlock(&d->lock);
 		return st;
 	}
@@ -253,21 +262,8 @@ static unsigned int request(struct d1_queue *q, struct wire_msg *m,
 		st = D1_QERR_LINK_DOWN;
 
 	pthread_mutex_lock(&d->lock);
-	while (!st && !l->reply) {
-		if (!l->wire_up) {
-			st = D1_QERR_LINK_DOWN;
-		} else if (q->abort || d->exiting) {
-			st = D1_QERR_ABORTED;
-		} else {
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += WIRE_POLL_NS;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&l->wire_cond, &d->lock, &ts);
-		}
-	}
+	while (!st && !l->reply && !(st = wait_check(q)))
+		wait_a_while(d);
 	if (!st) {
 		st = l->reply_status;
 		*epoch = l->reply_epoch;
