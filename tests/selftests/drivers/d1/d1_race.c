@@ -418,6 +418,34 @@ static void user_bad(struct user *u, int step, int e)
 }
 
 /*
+ * Open the card, looked up anew (a card plugged in again or rebound may
+ * get another minor); -1 when it is gone (counted) or open failed
+ * otherwise (noted).
+ */
+static int user_open(struct user *u)
+{
+	struct d1_dev dev;
+	int fd;
+
+	if (d1_find(&dev)) {
+		u->gone++;
+		usleep(1000);
+		return -1;
+	}
+	fd = open(dev.node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+			u->gone++;
+		else
+			user_bad(u, 1, errno);
+		usleep(1000);
+		return -1;
+	}
+	u->opens++;
+	return fd;
+}
+
+/*
  * Open the device, create and map an HBM BO, touch its pages, close;
  * over and over.  While the card is unbound, open fails (ENOENT: the
  * node is gone, ENODEV: it is going); an open file's calls fail with
@@ -429,26 +457,12 @@ static void *user_thread(void *arg)
 
 	while (!atomic_load(&u->stop)) {
 		volatile unsigned char *p;
-		struct d1_dev dev;
 		__u32 h;
 		int fd, ret, i;
 
-		/* A rebound card may get another minor: look it up anew. */
-		if (d1_find(&dev)) {
-			u->gone++;
-			usleep(1000);
+		fd = user_open(u);
+		if (fd < 0)
 			continue;
-		}
-		fd = open(dev.node, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-				u->gone++;
-			else
-				user_bad(u, 1, errno);
-			usleep(1000);
-			continue;
-		}
-		u->opens++;
 		ret = d1_bo_create(fd, BO_SIZE, DRM_D1_BO_HBM, &h);
 		if (ret) {
 			if (ret == -ENODEV)
@@ -596,24 +610,11 @@ static void *job_thread(void *arg)
 	struct user *u = arg;
 
 	while (!atomic_load(&u->stop)) {
-		struct d1_dev dev;
 		int fd, ret;
 
-		if (d1_find(&dev)) {
-			u->gone++;
-			usleep(1000);
+		fd = user_open(u);
+		if (fd < 0)
 			continue;
-		}
-		fd = open(dev.node, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-				u->gone++;
-			else
-				user_bad(u, 1, errno);
-			usleep(1000);
-			continue;
-		}
-		u->opens++;
 		ret = d1_copy_round_trip(fd, (unsigned char)u->opens);
 		/* A sync_file call failed (d1_sync_status()): its errno. */
 		if (ret <= -1000)
@@ -686,24 +687,12 @@ static void *opener(void *arg)
 	struct user *u = arg;
 
 	while (!atomic_load(&u->stop)) {
-		struct d1_dev dev;
 		__u32 echo;
 		int fd;
 
-		if (d1_find(&dev)) {
-			u->gone++;
-			usleep(1000);
+		fd = user_open(u);
+		if (fd < 0)
 			continue;
-		}
-		fd = open(dev.node, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-				u->gone++;
-			else
-				user_bad(u, 1, errno);
-			continue;
-		}
-		u->opens++;
 		if (d1_ping(fd, 7, 0, &echo) && errno != ENODEV)
 			user_bad(u, 2, errno);
 		close(fd);
