@@ -313,6 +313,9 @@ run_stress() {
 	echo "== stress runs in the VM (fuzzing, faults, hangs, kills, reloads, unplug, load)"
 	build_step module make -s module || return
 	build_step userspace make -s userspace || return
+	# Two VMs whose cards are linked over a socket (before the stress
+	# VM, whose lane check expects it).
+	suite stress/link-pair tests/vm/link-pair.sh
 	D1_STRESS=full vm_suites stress --timeout 5000 -- tests/vm/guest-check.sh --stress-only
 	cat "$res/stress/stress-figures.txt" 2>/dev/null
 }

@@ -13,6 +13,11 @@
 #   --cards N          N d1-dip cards, 1..8 (default 1; $D1_CARDS in the guest),
 #                      their DIP-to-DIP links in a ring (each card's
 #                      link-peer is the next card; $D1_LINKS=ring)
+#   --link-socket listen:PATH | connect:PATH
+#                      card 0's DIP-to-DIP link over a unix socket to another
+#                      VM's card (link-chardev; $D1_LINKS=stream in the
+#                      guest): one VM listens, the other connects (and keeps
+#                      trying until the first is there)
 #   --no-device        boot without the d1-dip device
 #   --iommu            add a guest IOMMU (intel-iommu, enabled in the guest)
 #   --debug-kernel     boot the debug kernel (KASAN, lockdep, kmemleak, fault
@@ -34,6 +39,7 @@ dev_props=
 dev_env=
 with_dev=1
 cards=1
+link_sock=
 iommu=0
 debug=0
 log=
@@ -43,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--device) dev_props=,$2; dev_env=$2; shift 2 ;;
 	--no-device) with_dev=0; shift ;;
 	--cards) cards=$2; shift 2 ;;
+	--link-socket) link_sock=$2; shift 2 ;;
 	--iommu) iommu=1; shift ;;
 	--debug-kernel) debug=1; shift ;;
 	--log) log=$2; shift 2 ;;
@@ -55,6 +62,10 @@ done
 case $cards in
 [1-8]) ;;
 *) echo "vm-run: --cards wants 1..8, not '$cards'" >&2; exit 2 ;;
+esac
+case $link_sock in
+'' | listen:?* | connect:?*) ;;
+*) echo "vm-run: --link-socket wants listen:PATH or connect:PATH" >&2; exit 2 ;;
 esac
 [ $with_dev = 1 ] || cards=0
 
@@ -97,7 +108,11 @@ shquote() {
 	# properties: the defaults, or these.
 	echo "export D1_DEVICE_PROPS=$(shquote "$dev_env")"
 	echo "export D1_CARDS=$cards"
-	[ "$cards" -gt 1 ] && echo "export D1_LINKS=ring"
+	if [ -n "$link_sock" ]; then
+		echo "export D1_LINKS=stream"
+	elif [ "$cards" -gt 1 ]; then
+		echo "export D1_LINKS=ring"
+	fi
 	for a in "$@"; do shquote "$a"; done
 	echo
 } >"$script"
@@ -130,9 +145,17 @@ for ((i = 0; i < (cards > 1 ? cards : 1); i++)); do
 	args+=(-device "pcie-root-port,id=rp$i,chassis=1,slot=$((i + 1)),addr=1$i.0")
 done
 card_id() { if [ "$1" = 0 ]; then echo d1; else echo "d1-$1"; fi; }
+case $link_sock in
+listen:*) args+=(-chardev "socket,id=link0,path=${link_sock#listen:},server=on,wait=off") ;;
+connect:*) args+=(-chardev "socket,id=link0,path=${link_sock#connect:},reconnect=1") ;;
+esac
 for ((i = 0; i < cards; i++)); do
 	link=
-	[ "$cards" -gt 1 ] && link=,link-peer=$(card_id $(((i + 1) % cards)))
+	if [ -n "$link_sock" ]; then
+		[ "$i" = 0 ] && link=,link-chardev=link0
+	elif [ "$cards" -gt 1 ]; then
+		link=,link-peer=$(card_id $(((i + 1) % cards)))
+	fi
 	args+=(-device "d1-dip,id=$(card_id $i),bus=rp$i$link$dev_props")
 done
 
