@@ -644,7 +644,7 @@ TEST_F_TIMEOUT(race, surprise_removal_vs_users, 900)
 	struct user u = { 0 }, j = { 0 };
 	char now[256];
 	pthread_t t[3];
-	int i, k, n = iters() / 100 + 1;
+	int i, k, n = iters() / 200 ? iters() / 200 : 1;
 
 	if (!getenv("D1_QMP_DIR"))
 		SKIP(return, "not inside tools/vm-run.sh (no QMP)");
