@@ -209,11 +209,10 @@ static int d1_bos_show(struct seq_file *m, void *unused)
 
 		spin_lock(&file->table_lock);
 		idr_for_each_entry(&file->object_idr, obj, id) {
-			if (!d1_gem_is_host(obj) && !d1_gem_is_hbm(obj))
+			if (!d1_gem_kind(obj))
 				continue;
 			drm_printf(&p, "client %llu handle %d %s size %zu refs %u%s\n",
-				   file->client_id, id,
-				   d1_gem_is_hbm(obj) ? "hbm" : "host", obj->size,
+				   file->client_id, id, d1_gem_kind(obj), obj->size,
 				   kref_read(&obj->refcount),
 				   obj->import_attach ? " imported" : "");
 		}

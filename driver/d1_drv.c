@@ -23,6 +23,7 @@
 #include "d1_gem.h"
 #include "d1_irq.h"
 #include "d1_job.h"
+#include "d1_link.h"
 #include "d1_mmu.h"
 #include "d1_ping.h"
 #include "d1_pm.h"
@@ -121,6 +122,7 @@ static const struct drm_driver d1_drm_driver = {
 	.postclose = d1_postclose,
 	.show_fdinfo = d1_show_fdinfo,
 	.gem_create_object = d1_gem_create_object,
+	.gem_prime_import = d1_gem_prime_import,
 	.gem_prime_import_sg_table = d1_gem_prime_import_sg_table,
 	.ioctls = d1_ioctls,
 	.num_ioctls = ARRAY_SIZE(d1_ioctls),
@@ -149,6 +151,7 @@ static int d1_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = d1_queues_init(d1);
 	if (ret)
 		goto err_irq;
+	d1_link_window_open(d1);
 
 	ret = d1_sysfs_init(d1);
 	if (ret)

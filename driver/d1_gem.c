@@ -7,9 +7,14 @@
  * pins them until the BO is freed), exportable through PRIME.  HBM BOs
  * (struct d1_hbm_bo) are plain GEM objects owning a range of the card's
  * HBM from a drm_mm; the CPU maps them through BAR2, write-combined, page
- * by page as it faults, and freeing one returns its range.  Each type has
- * its own drm_gem_object_funcs; the funcs pointer tells them apart.
+ * by page as it faults, and freeing one returns its range.  HBM BOs are
+ * exported through PRIME to other d1 cards only: the dma-buf has no pages
+ * and refuses every attach.  A d1 card whose link sends to the exporting
+ * card imports it as a peer BO (struct d1_peer_bo), which holds the HBM BO
+ * and serves as a LINK_COPY destination only.  Each type has its own
+ * drm_gem_object_funcs; the funcs pointer tells them apart.
  */
+#include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/io.h>
@@ -18,6 +23,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 #include <drm/d1_accel.h>
@@ -25,6 +31,7 @@
 #include "d1_device.h"
 #include "d1_drv.h"
 #include "d1_gem.h"
+#include "d1_link.h"
 #include "d1_mmu.h"
 
 /* ---- host BOs ---- */
@@ -239,10 +246,53 @@ static const struct vm_operations_struct d1_hbm_vm_ops = {
 	.close = drm_gem_vm_close,
 };
 
-/* HBM has no struct pages to share: PRIME export is refused. */
+/*
+ * HBM has no struct pages: no importer but a d1 card, which never
+ * attaches (d1_gem_prime_import()), can use the dma-buf.
+ */
+static int d1_hbm_dmabuf_attach(struct dma_buf *dmabuf,
+				struct dma_buf_attachment *attach)
+{
+	struct drm_gem_object *obj = dmabuf->priv;
+
+	return d1_refuse(obj->dev, -EOPNOTSUPP,
+			 "PRIME: %s cannot attach an HBM BO, only a d1 link peer imports it\n",
+			 dev_name(attach->dev));
+}
+
+static struct sg_table *d1_hbm_dmabuf_map(struct dma_buf_attachment *attach,
+					  enum dma_data_direction dir)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static void d1_hbm_dmabuf_unmap(struct dma_buf_attachment *attach,
+				struct sg_table *sgt,
+				enum dma_data_direction dir)
+{
+}
+
+/* No mmap or vmap either: the dma-buf core refuses them with -EINVAL. */
+static const struct dma_buf_ops d1_hbm_dmabuf_ops = {
+	.attach = d1_hbm_dmabuf_attach,
+	.map_dma_buf = d1_hbm_dmabuf_map,
+	.unmap_dma_buf = d1_hbm_dmabuf_unmap,
+	.release = drm_gem_dmabuf_release,
+};
+
 static struct dma_buf *d1_hbm_export(struct drm_gem_object *obj, int flags)
 {
-	return ERR_PTR(-EINVAL);
+	struct dma_buf_export_info exp_info = {
+		.exp_name = KBUILD_MODNAME,
+		.owner = THIS_MODULE,
+		.ops = &d1_hbm_dmabuf_ops,
+		.size = obj->size,
+		.flags = flags,
+		.priv = obj,
+		.resv = obj->resv,
+	};
+
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
 }
 
 static const struct drm_gem_object_funcs d1_hbm_funcs = {
@@ -290,7 +340,102 @@ static struct drm_gem_object *d1_hbm_create(struct d1_device *d1, u64 size)
 	return &bo->base;
 }
 
-/* ---- both ---- */
+/* ---- peer BOs ---- */
+
+static void d1_peer_free(struct drm_gem_object *obj)
+{
+	struct d1_peer_bo *bo = to_d1_peer_bo(obj);
+	struct drm_device *exporter = bo->hbm->dev;
+
+	drm_gem_object_release(obj);
+	drm_gem_object_put(bo->hbm);
+	drm_dev_put(exporter);
+	kfree(bo);
+	atomic_dec(&d1_objects.bos);
+}
+
+static int d1_peer_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	return d1_refuse(obj->dev, -EINVAL,
+			 "mmap: a peer BO is HBM of another card, the CPU cannot map it\n");
+}
+
+/* Re-export gives the original dma-buf (drm_gem_prime_handle_to_fd()). */
+static struct dma_buf *d1_peer_export(struct drm_gem_object *obj, int flags)
+{
+	return ERR_PTR(-EINVAL);
+}
+
+/* No .status: the memory is the other card's, not resident on this one. */
+static const struct drm_gem_object_funcs d1_peer_funcs = {
+	.free = d1_peer_free,
+	.export = d1_peer_export,
+	.mmap = d1_peer_mmap,
+};
+
+/**
+ * d1_gem_peer_hbm_offset() - where a peer BO lies in its card's HBM
+ * @obj: a peer BO.
+ *
+ * Return: the HBM offset of its first byte on the exporting card.
+ */
+u64 d1_gem_peer_hbm_offset(struct drm_gem_object *obj)
+{
+	return to_d1_hbm_bo(to_d1_peer_bo(obj)->hbm)->hbm.start;
+}
+
+static struct drm_gem_object *d1_peer_create(struct drm_device *drm,
+					     struct drm_gem_object *hbm)
+{
+	struct d1_peer_bo *bo;
+	int ret;
+
+	ret = d1_link_check_peer(to_d1_device(drm), to_d1_device(hbm->dev));
+	if (ret)
+		return ERR_PTR(ret);
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->base.funcs = &d1_peer_funcs;
+	drm_gem_private_object_init(drm, &bo->base, hbm->size);
+	drm_dev_get(hbm->dev);
+	drm_gem_object_get(hbm);
+	bo->hbm = hbm;
+	atomic_inc(&d1_objects.bos);
+	ret = drm_gem_create_mmap_offset(&bo->base);
+	if (ret) {
+		drm_gem_object_put(&bo->base);
+		return ERR_PTR(ret);
+	}
+	return &bo->base;
+}
+
+/**
+ * d1_gem_prime_import() - drm_driver.gem_prime_import
+ * @drm: the importing device.
+ * @dmabuf: the dma-buf.
+ *
+ * A d1 HBM BO comes back as itself on its own card and as a peer BO on
+ * the card whose link sends to its card (-EXDEV on any other card); every
+ * other dma-buf is imported as a host BO on its pages.
+ *
+ * Return: the GEM object with a reference, or an ERR_PTR().
+ */
+struct drm_gem_object *d1_gem_prime_import(struct drm_device *drm,
+					   struct dma_buf *dmabuf)
+{
+	struct drm_gem_object *obj = dmabuf->priv;
+
+	if (dmabuf->ops != &d1_hbm_dmabuf_ops)
+		return drm_gem_prime_import(drm, dmabuf);
+	if (obj->dev == drm) {
+		drm_gem_object_get(obj);
+		return obj;
+	}
+	return d1_peer_create(drm, obj);
+}
+
+/* ---- all ---- */
 
 bool d1_gem_is_host(const struct drm_gem_object *obj)
 {
@@ -300,6 +445,21 @@ bool d1_gem_is_host(const struct drm_gem_object *obj)
 bool d1_gem_is_hbm(const struct drm_gem_object *obj)
 {
 	return obj->funcs == &d1_hbm_funcs;
+}
+
+bool d1_gem_is_peer(const struct drm_gem_object *obj)
+{
+	return obj->funcs == &d1_peer_funcs;
+}
+
+/* "host", "hbm" or "peer" for debugfs; NULL for no BO of d1. */
+const char *d1_gem_kind(const struct drm_gem_object *obj)
+{
+	if (d1_gem_is_host(obj))
+		return "host";
+	if (d1_gem_is_hbm(obj))
+		return "hbm";
+	return d1_gem_is_peer(obj) ? "peer" : NULL;
 }
 
 /**
@@ -313,7 +473,7 @@ struct drm_gem_object *d1_gem_lookup(struct drm_file *file, u32 handle)
 {
 	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
 
-	if (obj && !d1_gem_is_host(obj) && !d1_gem_is_hbm(obj)) {
+	if (obj && !d1_gem_kind(obj)) {
 		drm_gem_object_put(obj);
 		obj = NULL;
 	}
@@ -436,6 +596,7 @@ int d1_gem_info_ioctl(struct drm_device *drm, void *data,
 	if (!ret) {
 		args->size = obj->size;
 		args->placement = d1_gem_is_hbm(obj) ? DRM_D1_BO_HBM :
+				  d1_gem_is_peer(obj) ? DRM_D1_BO_PEER :
 				  DRM_D1_BO_HOST;
 		args->pad = 0;
 		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);

@@ -6,6 +6,9 @@
  * scheduler; each open file has one scheduler entity per queue.  SUBMIT
  * validates the commands against the file's address space and translates
  * them into descriptors that name the file's hardware context (F_CTX).
+ * A LINK_COPY's destination is a peer BO mapping, translated to an offset
+ * in the peer card's receive window; the job holds the peer BOs it writes
+ * to until it is freed.
  * run_job() copies them to the ring, the last one with F_FENCE | F_IRQ and
  * a per-queue seqno, and rings the doorbell (Q_TAIL).  The queue's
  * interrupt thread reads Q_FENCE and signals the hardware fences of every
@@ -34,6 +37,7 @@
 #include <linux/workqueue.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
@@ -41,7 +45,9 @@
 
 #include "d1_device.h"
 #include "d1_drv.h"
+#include "d1_gem.h"
 #include "d1_job.h"
+#include "d1_link.h"
 #include "d1_mmu.h"
 #include "d1_pm.h"
 #include "d1_reset.h"
@@ -215,6 +221,32 @@ void d1_queue_signal(struct d1_queue *q)
 
 /* ---- scheduler backend ---- */
 
+/*
+ * Are the cards of the job's peer BOs still bound?  One that went away
+ * must not have its link address taken over by a new card before the
+ * copy reaches the link.
+ */
+static bool d1_job_peers_present(struct d1_job *job)
+{
+	u32 i;
+
+	for (i = 0; i < job->npeers; i++)
+		if (drm_dev_is_unplugged(to_d1_peer_bo(job->peers[i])->hbm->dev))
+			return false;
+	return true;
+}
+
+static void d1_job_put_peers(struct d1_job *job)
+{
+	u32 i;
+
+	for (i = 0; i < job->npeers; i++)
+		drm_gem_object_put(job->peers[i]);
+	kvfree(job->peers);
+	job->peers = NULL;
+	job->npeers = 0;
+}
+
 static struct dma_fence *d1_job_run(struct drm_sched_job *sched_job)
 {
 	struct d1_job *job = to_d1_job(sched_job);
@@ -227,6 +259,8 @@ static struct dma_fence *d1_job_run(struct drm_sched_job *sched_job)
 		return ERR_PTR(error);
 	if (READ_ONCE(job->ctx->status.guilty))
 		return ERR_PTR(-ECANCELED);
+	if (!d1_job_peers_present(job))
+		return ERR_PTR(-ENODEV);
 	if (!drm_dev_enter(&d1->drm, &idx))
 		return ERR_PTR(-ENODEV);
 
@@ -320,6 +354,7 @@ static void d1_job_free(struct drm_sched_job *sched_job)
 	else
 		kfree(job->hw_fence);
 	d1_ctx_put(job->ctx);
+	d1_job_put_peers(job);
 	kvfree(job->desc);
 	kfree(job);
 	atomic_dec(&d1_objects.jobs);
@@ -609,19 +644,27 @@ static int d1_cmd_check_unused(struct drm_device *drm, u32 i,
 static int d1_cmd_check_range(struct d1_ctx *ctx, u32 i, const char *what,
 			      u64 va, u64 len, u32 need)
 {
-	if (!d1_ctx_check_range(ctx, va, len, need))
+	int ret = d1_ctx_check_range(ctx, va, len, need);
+
+	if (!ret)
 		return 0;
+	if (ret == -EXDEV)
+		return d1_refuse(&ctx->d1->drm, -EINVAL,
+				 "SUBMIT: cmd %u: %s [0x%llx, +0x%llx) reaches a peer BO mapping, only a LINK_COPY destination may\n",
+				 i, what, va, len);
 	return d1_refuse(&ctx->d1->drm, -EINVAL,
 			 "SUBMIT: cmd %u: %s [0x%llx, +0x%llx) is not mapped %s\n",
 			 i, what, va, len,
 			 need & DRM_D1_VM_WRITE ? "writable" : "readable");
 }
 
-static int d1_cmd_copy(struct d1_ctx *ctx, u32 i, const struct drm_d1_cmd *c,
-		       u64 *w)
+/* What COPY and LINK_COPY share: the union's use, the size, the source. */
+static int d1_cmd_copy_src(struct d1_ctx *ctx, u32 i,
+			   const struct drm_d1_cmd *c)
 {
 	struct drm_device *drm = &ctx->d1->drm;
 	const struct drm_d1_cmd_copy *cp = &c->copy;
+	bool link = c->op == DRM_D1_CMD_LINK_COPY;
 	int ret;
 
 	ret = d1_cmd_check_unused(drm, i, c, sizeof(*cp));
@@ -629,10 +672,21 @@ static int d1_cmd_copy(struct d1_ctx *ctx, u32 i, const struct drm_d1_cmd *c,
 		return ret;
 	if (!cp->size || cp->size > D1_COPY_MAX)
 		return d1_refuse(drm, -EINVAL,
-				 "SUBMIT: cmd %u: COPY size %llu not in 1..%llu\n",
-				 i, cp->size, D1_COPY_MAX);
-	ret = d1_cmd_check_range(ctx, i, "COPY source", cp->src, cp->size,
-				 DRM_D1_VM_READ);
+				 "SUBMIT: cmd %u: %s size %llu not in 1..%llu\n",
+				 i, link ? "LINK_COPY" : "COPY", cp->size,
+				 D1_COPY_MAX);
+	return d1_cmd_check_range(ctx, i,
+				  link ? "LINK_COPY source" : "COPY source",
+				  cp->src, cp->size, DRM_D1_VM_READ);
+}
+
+static int d1_cmd_copy(struct d1_ctx *ctx, u32 i, const struct drm_d1_cmd *c,
+		       u64 *w)
+{
+	const struct drm_d1_cmd_copy *cp = &c->copy;
+	int ret;
+
+	ret = d1_cmd_copy_src(ctx, i, c);
 	if (!ret)
 		ret = d1_cmd_check_range(ctx, i, "COPY destination", cp->dst,
 					 cp->size, DRM_D1_VM_WRITE);
@@ -642,6 +696,41 @@ static int d1_cmd_copy(struct d1_ctx *ctx, u32 i, const struct drm_d1_cmd *c,
 	w[2] = cp->dst;
 	w[3] = cp->size;
 	return D1_OP_COPY;
+}
+
+/*
+ * LINK_COPY: the destination becomes an offset in the peer's receive
+ * window; *@peer gets its peer BO, referenced.
+ */
+static int d1_cmd_link_copy(struct d1_ctx *ctx, u32 i,
+			    const struct drm_d1_cmd *c, u64 *w,
+			    struct drm_gem_object **peer)
+{
+	struct drm_device *drm = &ctx->d1->drm;
+	const struct drm_d1_cmd_copy *cp = &c->copy;
+	struct drm_gem_object *obj;
+	u64 hbm;
+	int ret;
+
+	ret = d1_cmd_copy_src(ctx, i, c);
+	if (ret)
+		return ret;
+	obj = d1_ctx_peer_range(ctx, cp->dst, cp->size, &hbm);
+	if (!obj)
+		return d1_refuse(drm, -EINVAL,
+				 "SUBMIT: cmd %u: LINK_COPY destination [0x%llx, +0x%llx) is not inside one peer BO mapping\n",
+				 i, cp->dst, cp->size);
+	if (drm_dev_is_unplugged(to_d1_peer_bo(obj)->hbm->dev)) {
+		drm_gem_object_put(obj);
+		return d1_refuse(drm, -ENODEV,
+				 "SUBMIT: cmd %u: LINK_COPY destination: the peer card is gone\n",
+				 i);
+	}
+	*peer = obj;
+	w[1] = cp->src;
+	w[2] = hbm - D1_LINK_WIN_BASE;
+	w[3] = cp->size;
+	return D1_OP_LINK_COPY;
 }
 
 /* The LAUNCH fields that need no address space. */
@@ -773,10 +862,12 @@ static int d1_cmd_mem(struct d1_ctx *ctx, u32 i, const struct drm_d1_cmd *c,
 
 /*
  * Check command @i, @c, against the address space and write its
- * descriptor to @w; the caller holds ctx->lock.
+ * descriptor to @w; a LINK_COPY's peer BO goes to *@peer, referenced.
+ * The caller holds ctx->lock.
  */
 static int d1_cmd_translate(struct d1_ctx *ctx, u32 i,
-			    const struct drm_d1_cmd *c, u64 *w)
+			    const struct drm_d1_cmd *c, u64 *w,
+			    struct drm_gem_object **peer)
 {
 	struct drm_device *drm = &ctx->d1->drm;
 	int op;
@@ -806,6 +897,9 @@ static int d1_cmd_translate(struct d1_ctx *ctx, u32 i,
 	case DRM_D1_CMD_WAIT:
 	case DRM_D1_CMD_TIMESTAMP:
 		op = d1_cmd_mem(ctx, i, c, w);
+		break;
+	case DRM_D1_CMD_LINK_COPY:
+		op = d1_cmd_link_copy(ctx, i, c, w, peer);
 		break;
 	default:
 		return d1_refuse(drm, -EINVAL, "SUBMIT: cmd %u: unknown op %u\n",
@@ -987,7 +1081,7 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct drm_d1_cmd *cmds = NULL;
 	struct dma_fence *finished;
 	struct d1_job *job;
-	u32 i;
+	u32 i, n;
 	int idx, ret;
 
 	ret = d1_submit_check_args(d1, args);
@@ -1016,11 +1110,19 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	job->ncmds = args->cmd_count;
 	INIT_LIST_HEAD(&job->node);
 
-	for (i = 0; i < args->cmd_count; i++) {
+	for (i = 0, n = 0; i < args->cmd_count; i++) {
 		ret = d1_copy_elem(drm, "cmd", &cmds[i], sizeof(cmds[i]),
 				   args->cmds, i, args->cmd_size);
 		if (ret)
 			goto out_free;
+		n += cmds[i].op == DRM_D1_CMD_LINK_COPY;
+	}
+	if (n) {
+		job->peers = kvcalloc(n, sizeof(*job->peers), GFP_KERNEL);
+		if (!job->peers) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
 	}
 
 	ret = drm_sched_job_init(&job->base, &fpriv->entities[args->queue],
@@ -1046,7 +1148,11 @@ int d1_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	mutex_lock(&ctx->lock);
 	ret = d1_ctx_hw_bind(ctx);
 	for (i = 0; !ret && i < args->cmd_count; i++) {
-		ret = d1_cmd_translate(ctx, i, &cmds[i], job->desc[i]);
+		struct drm_gem_object *peer = NULL;
+
+		ret = d1_cmd_translate(ctx, i, &cmds[i], job->desc[i], &peer);
+		if (peer)
+			job->peers[job->npeers++] = peer;
 		if (D1_DESC_OPCODE(job->desc[i][0]) == D1_OP_LAUNCH)
 			job->time_limit_ms = max(job->time_limit_ms,
 						 D1_LAUNCH_W5_LIMIT(job->desc[i][5]));
@@ -1086,6 +1192,7 @@ out_free:
 	if (out)
 		d1_out_syncs_free(out, args->out_sync_count);
 	if (job) {
+		d1_job_put_peers(job);
 		kvfree(job->desc);
 		kfree(job->hw_fence);
 		kfree(job);

@@ -19,6 +19,7 @@ struct d1_device;
 struct d1_file_priv;
 struct drm_device;
 struct drm_file;
+struct drm_gem_object;
 struct drm_printer;
 
 #define D1_RING_ENTRIES		1024	/* descriptors per queue ring */
@@ -82,6 +83,9 @@ struct d1_queue {
  * @start_ns: when it was written to the ring (engine time).
  * @time_limit_ms: the largest time limit of its LAUNCHes (0: none).
  * @pm_ref: holds a runtime PM reference.
+ * @peers: the peer BOs its LINK_COPYs write to, referenced until the job
+ *         is freed (their HBM on the peer card stays allocated).
+ * @npeers: entries of @peers.
  */
 struct d1_job {
 	struct drm_sched_job base;
@@ -96,6 +100,8 @@ struct d1_job {
 	u64 start_ns;
 	u32 time_limit_ms;
 	bool pm_ref;
+	struct drm_gem_object **peers;
+	u32 npeers;
 };
 
 unsigned int d1_job_timeout(void);

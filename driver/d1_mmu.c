@@ -8,6 +8,10 @@
  * driver sets that context in every descriptor of the file's jobs
  * (D1_DESC_F_CTX), so a file reaches exactly what it bound.
  *
+ * A peer BO (an HBM BO of the link peer card) is bound without page
+ * table entries: the card cannot reach it through its MMU, the range only
+ * names LINK_COPY destinations (d1_ctx_peer_range()).
+ *
  * Page tables are allocated on demand and freed with the address space;
  * unmapping clears entries and invalidates the context.  The address
  * space is reference counted: jobs hold it, so neither the tables nor the
@@ -218,6 +222,8 @@ static int d1_mapping_write(struct d1_ctx *ctx, struct d1_mapping *m)
 		flags |= D1_PTE_READ;
 	if (m->flags & DRM_D1_VM_WRITE)
 		flags |= D1_PTE_WRITE;
+	if (d1_gem_is_peer(m->obj))
+		return 0;
 	if (d1_gem_is_hbm(m->obj))
 		return d1_mapping_write_hbm(ctx, m, flags);
 	return d1_mapping_write_host(ctx, m, flags);
@@ -455,6 +461,7 @@ void d1_mmu_unplug(struct d1_device *d1)
  * @need: DRM_D1_VM_READ and/or DRM_D1_VM_WRITE.
  *
  * Return: 0 when every byte is covered by mappings granting @need,
+ * -EXDEV when a byte lies in a peer BO mapping (the MMU does not map it),
  * -EINVAL otherwise.
  */
 int d1_ctx_check_range(struct d1_ctx *ctx, u64 va, u64 len, u32 need)
@@ -473,6 +480,8 @@ int d1_ctx_check_range(struct d1_ctx *ctx, u64 va, u64 len, u32 need)
 							    struct d1_mapping,
 							    node);
 
+			if (d1_gem_is_peer(m->obj))
+				return -EXDEV;
 			if ((m->flags & need) != need)
 				return -EINVAL;
 			va = node->start + node->size;
@@ -483,6 +492,39 @@ int d1_ctx_check_range(struct d1_ctx *ctx, u64 va, u64 len, u32 need)
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/**
+ * d1_ctx_peer_range() - the peer BO a LINK_COPY destination lies in
+ * @ctx: the address space; the caller holds ctx->lock.
+ * @va: first byte.
+ * @len: bytes, > 0.
+ * @offset: out: the HBM offset of @va on the peer card.
+ *
+ * Return: the peer BO with a reference when [@va, @va + @len) lies inside
+ * one peer BO mapping, else NULL.
+ */
+struct drm_gem_object *d1_ctx_peer_range(struct d1_ctx *ctx, u64 va, u64 len,
+					 u64 *offset)
+{
+	struct drm_mm_node *node;
+	u64 end;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!len || check_add_overflow(va, len, &end))
+		return NULL;
+	drm_mm_for_each_node_in_range(node, &ctx->va_mm, va, va + 1) {
+		struct d1_mapping *m = container_of(node, struct d1_mapping,
+						    node);
+
+		if (!d1_gem_is_peer(m->obj) || end > node->start + node->size)
+			return NULL;
+		*offset = d1_gem_peer_hbm_offset(m->obj) + m->offset +
+			  (va - node->start);
+		drm_gem_object_get(m->obj);
+		return m->obj;
+	}
+	return NULL;
 }
 
 static struct d1_mapping *d1_mapping_find(struct d1_ctx *ctx, u64 va)
@@ -571,6 +613,11 @@ int d1_vm_bind_ioctl(struct drm_device *drm, void *data,
 	ret = d1_vm_bind_check_range(drm, args, obj, &size);
 	if (ret)
 		goto out_put;
+	if (d1_gem_is_peer(obj) && args->flags & DRM_D1_VM_READ) {
+		ret = d1_refuse(drm, -EINVAL,
+				"VM_BIND: a peer BO is a LINK_COPY destination: WRITE, not READ\n");
+		goto out_put;
+	}
 
 	if (!drm_dev_enter(drm, &idx)) {
 		ret = -ENODEV;
@@ -731,7 +778,7 @@ void d1_mmu_debugfs_show(struct drm_printer *p, struct d1_ctx *ctx,
 			   node->start, node->start + node->size,
 			   m->flags & DRM_D1_VM_READ ? 'r' : '-',
 			   m->flags & DRM_D1_VM_WRITE ? 'w' : '-',
-			   d1_gem_is_hbm(m->obj) ? "hbm" : "host",
+			   d1_gem_kind(m->obj),
 			   m->obj->size, m->offset);
 		if (!tables)
 			continue;

@@ -20,6 +20,7 @@
 struct dma_fence;
 struct drm_device;
 struct drm_file;
+struct drm_gem_object;
 struct drm_printer;
 
 /* The VA range VM_BIND uses: VA 0 and the low pages are never mapped. */
@@ -113,6 +114,8 @@ static inline struct d1_ctx *d1_ctx_get(struct d1_ctx *ctx)
 
 int d1_ctx_hw_bind(struct d1_ctx *ctx);
 int d1_ctx_check_range(struct d1_ctx *ctx, u64 va, u64 len, u32 need);
+struct drm_gem_object *d1_ctx_peer_range(struct d1_ctx *ctx, u64 va, u64 len,
+					 u64 *offset);
 void d1_mmu_restore(struct d1_device *d1);
 void d1_mmu_save_usage(struct d1_device *d1);
 void d1_ctx_usage(struct d1_ctx *ctx, u64 *cycles, u64 *grid_ns);

@@ -44,6 +44,7 @@
 #include "d1_drv.h"
 #include "d1_irq.h"
 #include "d1_job.h"
+#include "d1_link.h"
 #include "d1_mmu.h"
 #include "d1_reset.h"
 
@@ -96,6 +97,12 @@ static u32 d1_error_from_qerr(u32 qerr)
 		return DRM_D1_ERROR_DEADLOCK;
 	case D1_QERR_TIME_LIMIT:
 		return DRM_D1_ERROR_TIME_LIMIT;
+	case D1_QERR_LINK_DOWN:
+		return DRM_D1_ERROR_LINK_DOWN;
+	case D1_QERR_LINK_WINDOW:
+		return DRM_D1_ERROR_LINK_WINDOW;
+	case D1_QERR_LINK_RESET:
+		return DRM_D1_ERROR_LINK_RESET;
 	default:
 		return DRM_D1_ERROR_BAD_CMD;
 	}
@@ -210,6 +217,8 @@ static void d1_reset_device_locked(struct d1_device *d1,
 	d1_device_reset(d1);
 	d1_irq_hw_restore(d1);
 	d1_mmu_restore(d1);
+	/* The reset closed the receive window. */
+	d1_link_window_open(d1);
 	atomic_inc(&d1->device_resets);
 
 	for (i = 0; i < d1->nr_queues; i++) {

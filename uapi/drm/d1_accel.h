@@ -25,7 +25,7 @@ extern "C" {
  * (history: Documentation/accel/d1/uapi.rst).
  */
 #define DRM_D1_UAPI_VERSION_MAJOR	2
-#define DRM_D1_UAPI_VERSION_MINOR	2
+#define DRM_D1_UAPI_VERSION_MINOR	3
 
 #define DRM_D1_QUERY			0x00
 #define DRM_D1_PING			0x01
@@ -170,6 +170,7 @@ struct drm_d1_ping {
 /* drm_d1_bo_create.placement */
 #define DRM_D1_BO_HOST		0
 #define DRM_D1_BO_HBM		1
+#define DRM_D1_BO_PEER		2	/* BO_INFO only (uAPI 2.3) */
 
 /**
  * struct drm_d1_bo_create - allocate a buffer object
@@ -183,6 +184,13 @@ struct drm_d1_ping {
  * @pad: must be zero.
  *
  * New BOs read as zero.  -ENOSPC when HBM has no free range that large.
+ *
+ * An HBM BO may be exported with DRM_IOCTL_PRIME_HANDLE_TO_FD (uAPI 2.3);
+ * only d1 devices import the dma-buf.  Imported into the card that made
+ * it, it is the same BO; imported into the card whose DIP-to-DIP link
+ * sends to that card, it is a %DRM_D1_BO_PEER BO, which names the memory
+ * as a LINK_COPY destination and nothing else; imported into any other
+ * card, -EXDEV.
  */
 struct drm_d1_bo_create {
 	__u64 size;
@@ -197,10 +205,12 @@ struct drm_d1_bo_create {
  * @handle: the BO.
  * @flags: must be zero.
  * @size: out: bytes.
- * @placement: out: DRM_D1_BO_HOST or DRM_D1_BO_HBM.
+ * @placement: out: DRM_D1_BO_HOST, DRM_D1_BO_HBM or DRM_D1_BO_PEER (an
+ *             HBM BO of the link peer card, imported through PRIME).
  * @pad: out: zero.
  * @mmap_offset: out: the fake offset that maps the BO: pass it to mmap()
- *               on the same fd (MAP_SHARED).
+ *               on the same fd (MAP_SHARED).  mmap() of a peer BO fails
+ *               with -EINVAL: the CPU cannot reach the peer's HBM.
  */
 struct drm_d1_bo_info {
 	__u32 handle;
@@ -224,7 +234,10 @@ struct drm_d1_bo_info {
  * @flags: at least one of %DRM_D1_VM_READ (the device may read) and
  *         %DRM_D1_VM_WRITE (it may write); %DRM_D1_VM_FIXED maps at @va,
  *         without it the driver picks the VA (2 MiB aligned for ranges of
- *         2 MiB or more).
+ *         2 MiB or more).  A peer BO takes %DRM_D1_VM_WRITE without
+ *         %DRM_D1_VM_READ: its range only names LINK_COPY destinations
+ *         (the card's MMU does not map it; any other command naming it
+ *         is refused).
  * @offset: page-aligned offset into the BO.
  * @size: page-aligned bytes, 1 page up to the end of the BO; 0 means
  *        from @offset to the end of the BO.
@@ -268,11 +281,13 @@ struct drm_d1_vm_unbind {
 #define DRM_D1_CMD_SIGNAL	3
 #define DRM_D1_CMD_WAIT		4
 #define DRM_D1_CMD_TIMESTAMP	5
+#define DRM_D1_CMD_LINK_COPY	6	/* uAPI 2.3 */
 
 /**
  * struct drm_d1_cmd_copy - copy @size bytes from @src to @dst (device VAs)
  * @src: readable VA range (host or HBM BO).
- * @dst: writable VA range.
+ * @dst: writable VA range; for %DRM_D1_CMD_LINK_COPY a range inside one
+ *       mapping of a peer BO (%DRM_D1_BO_PEER).
  * @size: 1 byte up to 1 GiB, any alignment.
  */
 struct drm_d1_cmd_copy {
@@ -359,8 +374,11 @@ struct drm_d1_cmd_mem {
  *      satisfied is a hang (the job timeout applies).
  *
  *      %DRM_D1_CMD_TIMESTAMP: store the device clock, @mem.
+ *
+ *      %DRM_D1_CMD_LINK_COPY: copy bytes over the DIP-to-DIP link into
+ *      the HBM of the link peer card, @copy (uAPI 2.3).
  * @flags: must be zero.
- * @copy: the arguments of %DRM_D1_CMD_COPY.
+ * @copy: the arguments of %DRM_D1_CMD_COPY and %DRM_D1_CMD_LINK_COPY.
  * @launch: the arguments of %DRM_D1_CMD_LAUNCH.
  * @mem: the arguments of %DRM_D1_CMD_SIGNAL, %DRM_D1_CMD_WAIT and
  *       %DRM_D1_CMD_TIMESTAMP.
@@ -376,7 +394,8 @@ struct drm_d1_cmd_mem {
  *
  * Every VA range a command names must be covered, without gaps, by this
  * file's VM_BIND mappings with the access the command needs, at the time
- * of the SUBMIT (-EINVAL otherwise).
+ * of the SUBMIT (-EINVAL otherwise).  Peer BO mappings serve only as the
+ * destination of %DRM_D1_CMD_LINK_COPY, which must lie in one of them.
  */
 struct drm_d1_cmd {
 	__u32 op;
@@ -456,6 +475,9 @@ struct drm_d1_submit {
 #define DRM_D1_ERROR_BUDGET	5
 #define DRM_D1_ERROR_DEADLOCK	6
 #define DRM_D1_ERROR_TIME_LIMIT	9
+#define DRM_D1_ERROR_LINK_DOWN	10	/* uAPI 2.3 */
+#define DRM_D1_ERROR_LINK_WINDOW	11
+#define DRM_D1_ERROR_LINK_RESET	12
 #define DRM_D1_ERROR_HANG	16
 
 /**
@@ -662,6 +684,16 @@ struct drm_d1_launch_node_counters {
  *
  *         %DRM_D1_ERROR_TIME_LIMIT: a LAUNCH ran past its time limit; its
  *         report has where each node was.
+ *
+ *         %DRM_D1_ERROR_LINK_DOWN: a LINK_COPY found no link peer (it
+ *         was removed, or the link is not up).
+ *
+ *         %DRM_D1_ERROR_LINK_WINDOW: a LINK_COPY fell outside the peer's
+ *         receive window (the peer's driver had not opened it again
+ *         after a reset).
+ *
+ *         %DRM_D1_ERROR_LINK_RESET: the peer card was reset during a
+ *         LINK_COPY; part of the data may have arrived.
  *
  *         %DRM_D1_ERROR_HANG: the job made no progress for the job
  *         timeout and its queue was reset.

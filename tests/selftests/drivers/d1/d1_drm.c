@@ -406,11 +406,19 @@ TEST_F(drm, prime_host_bo)
 	close(dmafd);
 	EXPECT_EQ(0, d1_bo_close(self->fd, h));
 
-	/* HBM has no pages to share: export is refused. */
+	/*
+	 * HBM exports for d1 cards only (uAPI 2.3): the dma-buf has no
+	 * pages for the CPU; our own import is our BO.
+	 */
 	ASSERT_EQ(0, d1_buf_new(self->fd, 8 * KiB, DRM_D1_BO_HBM, &hbm));
-	EXPECT_EQ(-1, drmPrimeHandleToFD(self->fd, hbm.handle, DRM_CLOEXEC,
-					 &dmafd));
+	ASSERT_EQ(0, drmPrimeHandleToFD(self->fd, hbm.handle, DRM_CLOEXEC,
+					&dmafd));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 8 * KiB, PROT_READ, MAP_SHARED,
+				   dmafd, 0));
 	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, drmPrimeFDToHandle(self->fd, dmafd, &h));
+	EXPECT_EQ(hbm.handle, h);
+	close(dmafd);
 	d1_buf_free(self->fd, &hbm);
 	/* Neither a closed handle nor a non-dma-buf file. */
 	EXPECT_EQ(-1, drmPrimeHandleToFD(self->fd, 0x7fff, DRM_CLOEXEC,

@@ -536,11 +536,27 @@ TEST_F(mem, prime_share)
 	close(other);
 	d1_buf_free(self->fd, &a);
 
-	/* HBM BOs cannot be exported. */
+	/* An HBM BO shared with another file of the card is the same BO. */
 	ASSERT_EQ(0, d1_buf_new(self->fd, 8192, DRM_D1_BO_HBM, &a));
-	EXPECT_NE(0, drmPrimeHandleToFD(self->fd, a.handle, DRM_CLOEXEC,
+	ASSERT_EQ(0, drmPrimeHandleToFD(self->fd, a.handle, DRM_CLOEXEC,
 					&dmafd));
-	EXPECT_EQ(EINVAL, errno);
+	other = open(self->dev.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, drmPrimeFDToHandle(other, dmafd, &imported));
+	close(dmafd);
+	{
+		struct drm_d1_bo_info bi = { .handle = imported };
+		unsigned char *p;
+
+		ASSERT_EQ(0, d1_ioctl(other, DRM_IOCTL_D1_BO_INFO, &bi));
+		EXPECT_EQ(DRM_D1_BO_HBM, bi.placement);
+		p = d1_bo_mmap(other, imported, 8192);
+		ASSERT_NE(NULL, p);
+		((unsigned char *)a.map)[4097] = 0xa7;
+		EXPECT_EQ(0xa7, p[4097]);
+		munmap(p, 8192);
+	}
+	close(other);
 	d1_buf_free(self->fd, &a);
 }
 
