@@ -108,6 +108,31 @@ static u32 d1_error_from_qerr(u32 qerr)
 	}
 }
 
+/* For the log: what a queue error code means. */
+static const char *d1_qerr_name(u32 qerr)
+{
+	switch (qerr) {
+	case D1_QERR_MMU_FAULT:
+		return "MMU fault";
+	case D1_QERR_NODE_FAULT:
+		return "node fault";
+	case D1_QERR_TIMEOUT:
+		return "budget";
+	case D1_QERR_DEADLOCK:
+		return "deadlock";
+	case D1_QERR_TIME_LIMIT:
+		return "time limit";
+	case D1_QERR_LINK_DOWN:
+		return "link down";
+	case D1_QERR_LINK_WINDOW:
+		return "outside the peer's window";
+	case D1_QERR_LINK_RESET:
+		return "peer reset";
+	default:
+		return "refused command";
+	}
+}
+
 static void d1_ctx_record(struct d1_ctx *ctx, u32 queue, u32 error,
 			  u32 fault, u64 fault_va, u32 seq)
 {
@@ -344,9 +369,10 @@ void d1_reset_queue(struct d1_queue *q, bool force)
 	if (guilty) {
 		bool late = hang || qerr == D1_QERR_TIME_LIMIT;
 
-		drm_info(&d1->drm, "queue %u: job %u of client %llu %s (error %u), queue reset\n",
+		drm_info(&d1->drm, "queue %u: job %u of client %llu %s (error %u: %s), queue reset\n",
 			 r, guilty->seqno, guilty->ctx->client_id,
-			 hang ? "hung" : "failed", qerr);
+			 hang ? "hung" : "failed", qerr,
+			 hang ? "no progress" : d1_qerr_name(qerr));
 		d1_job_fence_error(guilty, late ? -ETIMEDOUT : -EIO);
 	}
 	list_for_each_entry_safe(job, next, &cancel, node) {
