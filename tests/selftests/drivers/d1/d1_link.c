@@ -139,13 +139,31 @@ static __u32 placement(int fd, __u32 handle)
 	return bi.placement;
 }
 
+/* Link telemetry value @name of card @c; ~0 if unreadable. */
+static unsigned long link_stat(const struct card *c, const char *name)
+{
+	char dir[PATH_MAX + 16];
+	unsigned long v = ~0ul;
+
+	snprintf(dir, sizeof(dir), "%s/telemetry", c->sysfs);
+	d1_sysfs_read_ul(dir, name, &v);
+	return v;
+}
+
 /*
  * Copy over the link of @from (whose peer is @to) from an HBM and a host
- * BO at several sizes and offsets, check @to's BO after each.
+ * BO at several sizes and offsets, check @to's BO after each, and that
+ * the link counted the bytes on both cards and the timing model's time
+ * (2 us + 25 bytes a 2 GHz cycle) on the sender.
  */
 static void copies(struct __test_metadata *_metadata, int from, int to,
+		   const struct card *cfrom, const struct card *cto,
 		   const unsigned char *rnd)
 {
+	unsigned long tx = link_stat(cfrom, "link_tx_bytes");
+	unsigned long rx = link_stat(cto, "link_rx_bytes");
+	unsigned long cycles = link_stat(cfrom, "link_cycles");
+
 	static const struct { __u64 src_off, dst_off, size; } cases[] = {
 		{ 0, 0, 1 },
 		{ 1, 4097, 4095 },
@@ -187,6 +205,12 @@ static void copies(struct __test_metadata *_metadata, int from, int to,
 			EXPECT_TRUE((!d || (m[0] == 0x5a && m[d - 1] == 0x5a)) &&
 				    (d + n == PEER_SIZE || m[d + n] == 0x5a))
 				TH_LOG("case %u wrote outside its range", i);
+			tx += n;
+			rx += n;
+			cycles += 4000 + (n + 24) / 25;
+			EXPECT_EQ(tx, link_stat(cfrom, "link_tx_bytes"));
+			EXPECT_EQ(rx, link_stat(cto, "link_rx_bytes"));
+			EXPECT_EQ(cycles, link_stat(cfrom, "link_cycles"));
 		}
 	}
 	d1_buf_free(from, &hbm);
@@ -198,7 +222,8 @@ static void copies(struct __test_metadata *_metadata, int from, int to,
 
 TEST_F(peer, copies)
 {
-	copies(_metadata, self->fa, self->fb, self->src);
+	copies(_metadata, self->fa, self->fb, &self->cards[self->a],
+	       &self->cards[self->b], self->src);
 }
 
 /* The other direction of the ring (two cards: b's link sends to a). */
@@ -206,7 +231,8 @@ TEST_F(peer, copies_reverse)
 {
 	if (self->cards[self->b].peer != self->cards[self->a].self)
 		SKIP(return, "the link of the second card does not reach the first");
-	copies(_metadata, self->fb, self->fa, self->src);
+	copies(_metadata, self->fb, self->fa, &self->cards[self->b],
+	       &self->cards[self->a], self->src);
 }
 
 TEST_F(peer, import_rules)
