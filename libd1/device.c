@@ -231,6 +231,7 @@ D1_API d1_status d1_device_close(d1_device *dev)
 	if (!dev)
 		return D1_ERROR_INVALID_VALUE;
 	d1_device_release_streams(dev);
+	d1_peer_release_device(dev);
 	if (d1_prof_on)
 		d1_prof_device_gone(dev);
 	d1_device_release_images(dev);

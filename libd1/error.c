@@ -121,6 +121,24 @@ d1_status d1_job_error(d1_stream *s, const struct d1_pending *p, int fst)
 			 "%s: deadlock: every running hart waits on a semaphore or barrier",
 			 what);
 		break;
+	case DRM_D1_ERROR_LINK_DOWN:
+		d1_set_error(s, D1_ERROR_NOT_LINKED, D1_ERRKIND_LINK, k);
+		snprintf(e->message, sizeof(e->message),
+			 "%s: the DIP-to-DIP link is down or its peer card is gone",
+			 what);
+		break;
+	case DRM_D1_ERROR_LINK_WINDOW:
+		d1_set_error(s, D1_ERROR_LAUNCH_FAILED, D1_ERRKIND_LINK, k);
+		snprintf(e->message, sizeof(e->message),
+			 "%s: outside the link peer's receive window (the peer card is being reset)",
+			 what);
+		break;
+	case DRM_D1_ERROR_LINK_RESET:
+		d1_set_error(s, D1_ERROR_LAUNCH_FAILED, D1_ERRKIND_LINK, k);
+		snprintf(e->message, sizeof(e->message),
+			 "%s: the link peer card was reset during the copy; part of the data may have arrived",
+			 what);
+		break;
 	default:
 		d1_set_error(s, D1_ERROR_LAUNCH_FAILED, D1_ERRKIND_BAD_COMMAND, k);
 		snprintf(e->message, sizeof(e->message),

@@ -150,6 +150,12 @@ d1_status d1_bo_new(d1_device *dev, uint64_t size, uint32_t placement,
 d1_status d1_bo_map(d1_device *dev, struct d1_bo *bo);
 void d1_bo_free(d1_device *dev, struct d1_bo *bo);
 
+/* peer.c: @dst bound in @sender, for peer copies (cached) */
+d1_status d1_peer_map_get(d1_device *sender, d1_buffer *dst, uint64_t *va,
+			  uint32_t *op);
+void d1_peer_release_buffer(const d1_buffer *dst);
+void d1_peer_release_device(const d1_device *dev);
+
 /*
  * Streams.  Every operation is one SUBMIT job on the stream's hardware
  * queue; the host-side work that must follow it is a struct d1_pending on

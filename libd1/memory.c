@@ -276,6 +276,7 @@ D1_API d1_status d1_buffer_destroy(d1_buffer *buf)
 {
 	if (!buf)
 		return D1_ERROR_INVALID_VALUE;
+	d1_peer_release_buffer(buf);
 	d1_bo_free(buf->dev, &buf->bo);
 	free(buf);
 	return D1_SUCCESS;

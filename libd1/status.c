@@ -39,6 +39,8 @@ static const struct status_text status_texts[] = {
 		"the work has not completed yet" },
 	[D1_ERROR_INVALID_STATE] = { "D1_ERROR_INVALID_STATE",
 		"the object is not in a state that allows this call" },
+	[D1_ERROR_NOT_LINKED] = { "D1_ERROR_NOT_LINKED",
+		"the sending card's DIP-to-DIP link does not reach the destination buffer's card (or the link is down)" },
 };
 
 #define N_STATUS (sizeof(status_texts) / sizeof(status_texts[0]))
@@ -94,6 +96,8 @@ d1_status d1_status_from_errno(int err)
 	case EOPNOTSUPP:
 	case ENOSYS:
 		return D1_ERROR_NOT_SUPPORTED;
+	case EXDEV:	/* the only cross-device error d1 gives: the link */
+		return D1_ERROR_NOT_LINKED;
 	default:
 		return D1_ERROR_OS;
 	}

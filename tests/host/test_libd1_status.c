@@ -22,6 +22,7 @@ static const d1_status all_status[] = {
 	D1_ERROR_LAUNCH_FAILED,
 	D1_ERROR_NOT_READY,
 	D1_ERROR_INVALID_STATE,
+	D1_ERROR_NOT_LINKED,
 };
 
 #define N_ALL (sizeof(all_status) / sizeof(all_status[0]))
@@ -75,6 +76,7 @@ TEST(names_match_identifiers)
 	EXPECT_STREQ("D1_ERROR_NOT_READY", d1_status_name(D1_ERROR_NOT_READY));
 	EXPECT_STREQ("D1_ERROR_INVALID_STATE",
 		     d1_status_name(D1_ERROR_INVALID_STATE));
+	EXPECT_STREQ("D1_ERROR_NOT_LINKED", d1_status_name(D1_ERROR_NOT_LINKED));
 }
 
 TEST(no_device_text_says_why)
@@ -87,7 +89,7 @@ TEST(no_device_text_says_why)
 
 TEST(unknown_codes)
 {
-	static const int bad[] = { -1, 15, 100, 0x7fffffff, (int)0x80000000 };
+	static const int bad[] = { -1, 16, 100, 0x7fffffff, (int)0x80000000 };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -112,6 +114,7 @@ TEST(errno_mapping)
 	EXPECT_EQ(D1_ERROR_TIMEOUT, d1_status_from_errno(ETIMEDOUT));
 	EXPECT_EQ(D1_ERROR_NOT_SUPPORTED, d1_status_from_errno(ENOTTY));
 	EXPECT_EQ(D1_ERROR_NOT_SUPPORTED, d1_status_from_errno(EOPNOTSUPP));
+	EXPECT_EQ(D1_ERROR_NOT_LINKED, d1_status_from_errno(EXDEV));
 	EXPECT_EQ(D1_ERROR_OUT_OF_MEMORY, d1_status_from_errno(ENOSPC));
 	EXPECT_EQ(D1_ERROR_OS, d1_status_from_errno(EBADF));
 	EXPECT_EQ(D1_ERROR_OS, d1_status_from_errno(EIO));

@@ -52,6 +52,9 @@ typedef enum d1_status {
 	/* The object is not in a state that allows the call (e.g. a
 	 * program that is not built yet). */
 	D1_ERROR_INVALID_STATE = 14,
+	/* The DIP-to-DIP link of the sending card does not reach the card
+	 * of the destination (a peer copy), or it went down. */
+	D1_ERROR_NOT_LINKED = 15,
 } d1_status;
 
 /*

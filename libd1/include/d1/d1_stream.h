@@ -113,6 +113,11 @@ D1_API d1_status d1_stream_set_printf_handler(d1_stream *stream,
  * @D1_ERRKIND_TIME_LIMIT: the launch ran past its time limit and was
  *                         stopped: node, hart and pc of its first node
  *                         then; D1_ERROR_TIMEOUT.
+ * @D1_ERRKIND_LINK: a peer copy failed on the DIP-to-DIP link: the link
+ *                   is down or the peer gone (D1_ERROR_NOT_LINKED), the
+ *                   peer's receive window refused it, or the peer card
+ *                   was reset meanwhile (D1_ERROR_LAUNCH_FAILED; part of
+ *                   the data may have arrived).
  */
 enum d1_error_kind {
 	D1_ERRKIND_NONE = 0,
@@ -126,6 +131,7 @@ enum d1_error_kind {
 	D1_ERRKIND_CANCELLED,
 	D1_ERRKIND_DISPATCH,
 	D1_ERRKIND_TIME_LIMIT,
+	D1_ERRKIND_LINK,
 };
 
 /**
@@ -222,6 +228,33 @@ D1_API d1_status d1_memcpy_dtoh_async(d1_stream *stream, void *dst,
 D1_API d1_status d1_memcpy_dtod_async(d1_stream *stream, d1_buffer *dst,
 				      uint64_t dst_offset, d1_buffer *src,
 				      uint64_t src_offset, size_t size);
+
+/*
+ * d1_memcpy_peer_async - copy @size bytes of @src (host or HBM, on the
+ * stream's device) to HBM buffer @dst of another card, over the sending
+ * card's DIP-to-DIP link.  Ordered on @stream like d1_memcpy_dtod_async();
+ * the bytes are in @dst once the copy completed (synchronise @stream, or
+ * an event recorded after the copy, before using @dst on its own device).
+ *
+ * The first copy into @dst from a device handle maps @dst there (exported
+ * and imported as a peer BO); the mapping is kept for later copies until
+ * @dst is destroyed or either handle is closed.  A @dst on another handle
+ * of the sending card itself is copied to with a plain COPY.
+ *
+ * D1_ERROR_INVALID_VALUE for ranges outside a buffer, @src not on the
+ * stream's device, @dst on it (use d1_memcpy_dtod_async()) or not HBM;
+ * D1_ERROR_NOT_LINKED when the sending card's link does not reach @dst's
+ * card.  A copy failing on the link fails the stream: D1_ERROR_NOT_LINKED
+ * (link down, peer gone) or D1_ERROR_LAUNCH_FAILED (peer reset), with
+ * kind D1_ERRKIND_LINK in d1_stream_last_error().
+ */
+D1_API d1_status d1_memcpy_peer_async(d1_stream *stream, d1_buffer *dst,
+				      uint64_t dst_offset, d1_buffer *src,
+				      uint64_t src_offset, size_t size);
+/* d1_memcpy_peer - the same on @src's device's internal stream, waiting. */
+D1_API d1_status d1_memcpy_peer(d1_buffer *dst, uint64_t dst_offset,
+				d1_buffer *src, uint64_t src_offset,
+				size_t size);
 
 /* ---- launches -------------------------------------------------------- */
 
