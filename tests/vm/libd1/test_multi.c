@@ -3,7 +3,8 @@
  * libd1 with several cards (tools/vm-run.sh --cards N): every card is
  * enumerated once and opens; work runs on all of them at once, each
  * card's data its own; D1_VISIBLE_DEVICES narrows and reorders what a
- * process sees; d1-smi lists every card; the cards' links form a ring.
+ * process sees; d1-smi lists every card; the cards' links form a ring,
+ * and peer copies go over them into the next card's HBM.
  * Skips with one card.
  */
 #include <stdint.h>
@@ -209,6 +210,444 @@ TEST_F(multi, link_ring_telemetry)
 		EXPECT_EQ(t[(i + 1) % self->count].link_self, t[i].link_peer)
 			TH_LOG("card %u", i);
 	}
+}
+
+/* ---- peer copies over the DIP-to-DIP link ---------------------------- */
+
+#define PEER_SIZE	(4u << 20)
+
+/* The card whose link address @c's link sends to; -1 if none. */
+static int link_target(d1_device *const *dev, unsigned int count,
+		       unsigned int c)
+{
+	struct d1_telemetry tc, t;
+	unsigned int j;
+
+	if (d1_device_telemetry(dev[c], &tc) || !tc.link_up || !tc.link_peer)
+		return -1;
+	for (j = 0; j < count; j++)
+		if (j != c && !d1_device_telemetry(dev[j], &t) &&
+		    t.link_self == tc.link_peer)
+			return (int)j;
+	return -1;
+}
+
+static void fill_random(unsigned char *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	srandom(seed);
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)random();
+}
+
+/* Bytes outside [@off, @off + @n) of @m (@size bytes) that are not @v. */
+static size_t guard_bad(const unsigned char *m, size_t size, size_t off,
+			size_t n, unsigned char v)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < size; i++)
+		bad += (i < off || i >= off + n) && m[i] != v;
+	return bad;
+}
+
+/*
+ * Random data from an HBM and a host buffer of every card into the HBM
+ * of the card its link reaches (card 0 -> 1 and 1 -> 0 on a ring of
+ * two), at unaligned offsets and sizes up to 4 MiB; read back on the
+ * receiving card and compared with the source, bytes around the range
+ * untouched.
+ */
+TEST_F(multi, peer_copies_every_link)
+{
+	static const struct { size_t src_off, dst_off, size; } cases[] = {
+		{ 0, 0, 1 },
+		{ 1, 4097, 4095 },
+		{ 4096, 3, 8192 },
+		{ 7, 4096 + 5, (3u << 20) + 5 },
+		{ 0, 0, PEER_SIZE },
+	};
+	unsigned char *rnd, *out;
+	unsigned int a, k, i, links = 0;
+
+	rnd = malloc(PEER_SIZE);
+	out = malloc(PEER_SIZE);
+	ASSERT_NE(NULL, rnd);
+	ASSERT_NE(NULL, out);
+	for (a = 0; a < self->count; a++) {
+		int b = link_target(self->dev, self->count, a);
+		d1_buffer *src[2], *dst;
+
+		if (b < 0)
+			continue;
+		links++;
+		fill_random(rnd, PEER_SIZE, 0xd1 + a);
+		ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[a], PEER_SIZE,
+						       D1_MEM_HBM, 0, &src[0]));
+		ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[a], PEER_SIZE,
+						       D1_MEM_HOST, 0, &src[1]));
+		ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[b], PEER_SIZE,
+						       D1_MEM_HBM, 0, &dst));
+		for (k = 0; k < 2; k++)
+			ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod(src[k], 0, rnd,
+							     PEER_SIZE));
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+				size_t so = cases[i].src_off;
+				size_t d = cases[i].dst_off, n = cases[i].size;
+
+				memset(out, 0x5a, PEER_SIZE);
+				ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod(dst, 0, out,
+								     PEER_SIZE));
+				ASSERT_EQ(D1_SUCCESS,
+					  d1_memcpy_peer(dst, d, src[k], so, n))
+					TH_LOG("card %u -> %d, %s source, case %u",
+					       a, b, k ? "host" : "HBM", i);
+				ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh(out, dst, 0,
+								     PEER_SIZE));
+				EXPECT_EQ(0, memcmp(out + d, rnd + so, n))
+					TH_LOG("card %u -> %d, %s source, case %u: data differs",
+					       a, b, k ? "host" : "HBM", i);
+				EXPECT_EQ(0u, guard_bad(out, PEER_SIZE, d, n, 0x5a))
+					TH_LOG("case %u wrote outside its range", i);
+			}
+		}
+		EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(dst));
+		EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src[0]));
+		EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src[1]));
+	}
+	free(rnd);
+	free(out);
+	if (!links)
+		SKIP(return, "no card's link reaches another card");
+	/* In a ring every card's link reaches the next card. */
+	if (getenv("D1_LINKS") && !strcmp(getenv("D1_LINKS"), "ring"))
+		EXPECT_EQ(self->count, links);
+}
+
+/*
+ * Async: copies queued behind an htod on the sender's stream run in
+ * order (the second overwrites part of the first), an event recorded
+ * after them completes after them, and then the receiver sees the data.
+ */
+TEST_F(multi, peer_copy_async_ordering)
+{
+	enum { N = 2u << 20 };
+	unsigned char *x, *y, *want, *out;
+	d1_buffer *src, *dst;
+	d1_stream *s;
+	d1_event *e;
+	int b = link_target(self->dev, self->count, 0);
+
+	if (b < 0)
+		SKIP(return, "card 0's link reaches no other card");
+	x = malloc(N);
+	y = malloc(N);
+	want = malloc(N);
+	out = malloc(N);
+	ASSERT_TRUE(x && y && want && out);
+	fill_random(x, N, 1);
+	fill_random(y, N, 2);
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[0], N, D1_MEM_HBM, 0,
+					       &src));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[b], N, D1_MEM_HBM, 0,
+					       &dst));
+	ASSERT_EQ(D1_SUCCESS, d1_stream_create(self->dev[0],
+					       D1_STREAM_ANY_QUEUE, &s));
+	ASSERT_EQ(D1_SUCCESS, d1_event_create(self->dev[0], &e));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod_async(s, src, 0, x, N));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_peer_async(s, dst, 0, src, 0, N));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod_async(s, src, 0, y, N));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_peer_async(s, dst, 100, src, 0,
+						   N / 2));
+	ASSERT_EQ(D1_SUCCESS, d1_event_record(e, s));
+	ASSERT_EQ(D1_SUCCESS, d1_event_synchronize(e, D1_TIMEOUT_INFINITE));
+	memcpy(want, x, N);
+	memcpy(want + 100, y, N / 2);
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh(out, dst, 0, N));
+	EXPECT_EQ(0, memcmp(out, want, N));
+	EXPECT_EQ(D1_SUCCESS, d1_stream_synchronize(s, D1_TIMEOUT_INFINITE));
+	EXPECT_EQ(D1_SUCCESS, d1_event_destroy(e));
+	EXPECT_EQ(D1_SUCCESS, d1_stream_destroy(s));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(dst));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src));
+	free(x);
+	free(y);
+	free(want);
+	free(out);
+}
+
+/* The driver's live BO and mapping counts (debugfs, all cards). */
+static int objects(const char *pci, int *bos, int *mappings)
+{
+	char path[PATH_MAX], key[32];
+	int v, got = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/objects",
+		 pci);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %d", key, &v) == 2) {
+		if (!strcmp(key, "bos"))
+			*bos = v, got |= 1;
+		else if (!strcmp(key, "mappings"))
+			*mappings = v, got |= 2;
+	}
+	fclose(f);
+	return got == 3 ? 0 : -1;
+}
+
+/*
+ * Waits (finished jobs drop their BO references from a worker) until the
+ * counts are @bos and @mappings; 0, or -1 with the last counts read.
+ */
+static int objects_back(const char *pci, int bos, int mappings,
+			int *now_bos, int *now_maps)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!objects(pci, now_bos, now_maps) && *now_bos == bos &&
+		    *now_maps == mappings)
+			return 0;
+		usleep(20000);
+	}
+	return -1;
+}
+
+/*
+ * The first peer copy into a buffer imports and maps it on the sender
+ * (one BO, one mapping more); later copies reuse that; destroying the
+ * buffer, or closing the sending handle, releases it.
+ */
+TEST_F(multi, peer_mapping_is_cached_and_released)
+{
+	int b = link_target(self->dev, self->count, 0);
+	int bos0, maps0, bos1, maps1, bos, maps, i;
+	unsigned char in[8192], out[8192];
+	d1_buffer *src, *dst;
+	d1_device *a2;
+
+	if (b < 0)
+		SKIP(return, "card 0's link reaches no other card");
+	if (objects(self->info[0].pci_address, &bos0, &maps0))
+		SKIP(return, "no d1 debugfs objects counts");
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[0], sizeof(in),
+					       D1_MEM_HBM, 0, &src));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[b], sizeof(in),
+					       D1_MEM_HBM, 0, &dst));
+	fill_random(in, sizeof(in), 3);
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod(src, 0, in, sizeof(in)));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh(out, dst, 0, sizeof(out)));
+	ASSERT_EQ(0, objects(self->info[0].pci_address, &bos0, &maps0));
+
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_peer(dst, 0, src, 0, 512));
+	ASSERT_EQ(0, objects(self->info[0].pci_address, &bos1, &maps1));
+	EXPECT_EQ(bos0 + 1, bos1);
+	EXPECT_EQ(maps0 + 1, maps1);
+	for (i = 1; i < 16; i++)
+		ASSERT_EQ(D1_SUCCESS, d1_memcpy_peer(dst, i * 512, src,
+						     i * 512, 512));
+	ASSERT_EQ(0, objects(self->info[0].pci_address, &bos, &maps));
+	EXPECT_EQ(bos1, bos);
+	EXPECT_EQ(maps1, maps);
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh(out, dst, 0, sizeof(out)));
+	EXPECT_EQ(0, memcmp(out, in, sizeof(out)));
+
+	/* Destroying the destination drops its mapping on the sender. */
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(dst));
+	EXPECT_EQ(0, objects_back(self->info[0].pci_address, bos0 - 1, maps0 - 1,
+				  &bos, &maps))
+		TH_LOG("bos %d (want %d), mappings %d (want %d)", bos, bos0 - 1,
+		       maps, maps0 - 1);
+
+	/* Closing the sending handle drops its mappings; the buffer lives. */
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[b], sizeof(in),
+					       D1_MEM_HBM, 0, &dst));
+	ASSERT_EQ(D1_SUCCESS, d1_device_open(0, &a2));
+	ASSERT_EQ(0, objects(self->info[0].pci_address, &bos0, &maps0));
+	{
+		d1_buffer *src2;
+
+		ASSERT_EQ(D1_SUCCESS, d1_buffer_create(a2, sizeof(in),
+						       D1_MEM_HOST, 0, &src2));
+		ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod(src2, 0, in, sizeof(in)));
+		ASSERT_EQ(D1_SUCCESS, d1_memcpy_peer(dst, 0, src2, 0,
+						     sizeof(in)));
+		EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src2));
+	}
+	EXPECT_EQ(D1_SUCCESS, d1_device_close(a2));
+	memset(out, 0, sizeof(out));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh(out, dst, 0, sizeof(out)));
+	EXPECT_EQ(0, memcmp(out, in, sizeof(out)));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(dst));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src));
+	/* a2's own BOs (its stream's staging BO) went with it too. */
+	EXPECT_EQ(0, objects_back(self->info[0].pci_address, bos0 - 2, maps0 - 2,
+				  &bos, &maps))
+		TH_LOG("bos %d (want %d), mappings %d (want %d)", bos, bos0 - 2,
+		       maps, maps0 - 2);
+}
+
+/*
+ * The receiving card is reset while peer copies into it run: the stream
+ * reports the link failure (kind D1_ERRKIND_LINK, the message says so)
+ * and both stream and mapping work again afterwards.
+ */
+TEST_F(multi, peer_copy_fails_on_peer_reset)
+{
+	const size_t size = 64u << 20;
+	int b = link_target(self->dev, self->count, 0);
+	unsigned char in[4096], out[4096];
+	struct d1_error_info e;
+	char path[PATH_MAX];
+	d1_buffer *src, *dst;
+	unsigned int i, tries;
+	d1_stream *s;
+	d1_status st;
+	FILE *f;
+
+	if (b < 0)
+		SKIP(return, "card 0's link reaches no other card");
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/accel/%s/reset_device",
+		 self->info[b].pci_address);
+	if (access(path, W_OK))
+		SKIP(return, "no reset_device in debugfs");
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[0], size, D1_MEM_HBM,
+					       0, &src));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[b], size, D1_MEM_HBM,
+					       0, &dst));
+	ASSERT_EQ(D1_SUCCESS, d1_stream_create(self->dev[0],
+					       D1_STREAM_ANY_QUEUE, &s));
+	/*
+	 * 4 GiB over the link, the reset 20 ms in.  A reset that misses
+	 * every copy (all before or after it: the guest's timing varies)
+	 * is tried again.
+	 */
+	for (tries = 0, st = D1_SUCCESS; st == D1_SUCCESS && tries < 5;
+	     tries++) {
+		for (i = 0; i < 64; i++)
+			ASSERT_EQ(D1_SUCCESS,
+				  d1_memcpy_peer_async(s, dst, 0, src, 0, size));
+		usleep(20000);
+		f = fopen(path, "w");
+		ASSERT_NE(NULL, f);
+		fputs("1", f);
+		ASSERT_EQ(0, fclose(f));
+		st = d1_stream_synchronize(s, D1_TIMEOUT_INFINITE);
+	}
+	ASSERT_EQ(D1_SUCCESS, d1_stream_last_error(s, &e));
+	EXPECT_TRUE(st == D1_ERROR_LAUNCH_FAILED || st == D1_ERROR_NOT_LINKED)
+		TH_LOG("%u tries, %s: %s", tries, d1_status_name(st),
+		       e.message);
+	EXPECT_EQ(st, e.status);
+	EXPECT_EQ(D1_ERRKIND_LINK, e.kind) TH_LOG("%s", e.message);
+	EXPECT_NE(NULL, strstr(e.message, "link")) TH_LOG("%s", e.message);
+
+	/* The same stream and mapping carry the next copy. */
+	fill_random(in, sizeof(in), 5);
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod(src, 0, in, sizeof(in)));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_peer_async(s, dst, 1, src, 0,
+						   sizeof(in) - 1));
+	ASSERT_EQ(D1_SUCCESS, d1_stream_synchronize(s, D1_TIMEOUT_INFINITE));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh(out, dst, 1, sizeof(out) - 1));
+	EXPECT_EQ(0, memcmp(out, in, sizeof(in) - 1));
+	EXPECT_EQ(D1_SUCCESS, d1_stream_destroy(s));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(dst));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src));
+}
+
+/* Into a buffer of another handle of the sending card: a plain copy. */
+TEST_F(multi, peer_copy_to_another_handle_of_the_card)
+{
+	unsigned char in[5000], out[5000];
+	d1_buffer *src, *dst;
+	d1_device *other;
+
+	fill_random(in, sizeof(in), 4);
+	ASSERT_EQ(D1_SUCCESS, d1_device_open(0, &other));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[0], sizeof(in),
+					       D1_MEM_HOST, 0, &src));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(other, 3 * 4096, D1_MEM_HBM, 0,
+					       &dst));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_htod(src, 0, in, sizeof(in)));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_peer(dst, 4097, src, 0, sizeof(in)));
+	ASSERT_EQ(D1_SUCCESS, d1_memcpy_dtoh(out, dst, 4097, sizeof(out)));
+	EXPECT_EQ(0, memcmp(out, in, sizeof(in)));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(dst));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src));
+	EXPECT_EQ(D1_SUCCESS, d1_device_close(other));
+}
+
+/*
+ * What a peer copy refuses, and with which status: D1_ERROR_NOT_LINKED
+ * needs a third card.
+ */
+TEST_F(multi, peer_copy_refusals)
+{
+	int b = link_target(self->dev, self->count, 0);
+	d1_buffer *src, *same, *host, *dst;
+	unsigned int c;
+	d1_stream *s;
+
+	if (b < 0)
+		SKIP(return, "card 0's link reaches no other card");
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[0], 8192, D1_MEM_HBM,
+					       0, &src));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[0], 8192, D1_MEM_HBM,
+					       0, &same));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[b], 8192, D1_MEM_HOST,
+					       0, &host));
+	ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[b], 8192, D1_MEM_HBM,
+					       0, &dst));
+	ASSERT_EQ(D1_SUCCESS, d1_stream_create(self->dev[0],
+					       D1_STREAM_ANY_QUEUE, &s));
+	/* Same device: d1_memcpy_dtod's job. */
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_peer(same, 0, src, 0, 8));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE,
+		  d1_memcpy_peer_async(s, same, 0, src, 0, 8));
+	/* Only HBM receives over the link. */
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_peer(host, 0, src, 0, 8));
+	/* Ranges. */
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_peer(dst, 8190, src, 0, 3));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_peer(dst, 0, src, 8192, 1));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE, d1_memcpy_peer(dst, 0, src, 0, 0));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE,
+		  d1_memcpy_peer(dst, UINT64_MAX, src, 0, 2));
+	/* The stream must be the source's device's. */
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE,
+		  d1_memcpy_peer_async(s, src, 0, dst, 0, 8));
+	EXPECT_EQ(D1_ERROR_INVALID_VALUE,
+		  d1_memcpy_peer_async(NULL, dst, 0, src, 0, 8));
+	/*
+	 * With three or more cards in a ring card 0's link does not reach
+	 * card 2 (with two, each reaches the other).
+	 */
+	for (c = 1; c < self->count; c++) {
+		d1_buffer *far;
+
+		if ((int)c == b)
+			continue;
+		ASSERT_EQ(D1_SUCCESS, d1_buffer_create(self->dev[c], 4096,
+						       D1_MEM_HBM, 0, &far));
+		EXPECT_EQ(D1_ERROR_NOT_LINKED, d1_memcpy_peer(far, 0, src, 0, 8))
+			TH_LOG("card %u", c);
+		EXPECT_EQ(D1_ERROR_NOT_LINKED,
+			  d1_memcpy_peer_async(s, far, 0, src, 0, 8));
+		EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(far));
+	}
+	EXPECT_NE(NULL, strstr(d1_status_string(D1_ERROR_NOT_LINKED), "link"));
+	/* Nothing was mapped or run by the refusals. */
+	EXPECT_EQ(D1_SUCCESS, d1_stream_synchronize(s, D1_TIMEOUT_INFINITE));
+	EXPECT_EQ(D1_SUCCESS, d1_stream_destroy(s));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(dst));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(host));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(same));
+	EXPECT_EQ(D1_SUCCESS, d1_buffer_destroy(src));
 }
 
 /* d1-smi -L: one line per card, each card's address on its line. */
