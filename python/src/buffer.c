@@ -512,15 +512,15 @@ static PyObject *buffer_copy_from(D1Buffer *self, PyObject *args, PyObject *kw)
 	D1Buffer *src;
 	D1Stream *s;
 	d1_status st;
+	int peer;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kw, "O!|$KKKO:copy_from", kwlist,
 					 &D1Buffer_Type, &src, &n, &off, &soff,
 					 &so) ||
 	    d1py_buffer_check(self) || d1py_buffer_check(src))
 		return NULL;
-	if (src->device != self->device)
-		return d1py_error(D1_ERROR_INVALID_VALUE,
-				  "the buffers belong to different devices");
+	/* From another card: a peer copy over that card's link. */
+	peer = src->device != self->device;
 	if (!n)
 		n = src->nbytes > soff ? src->nbytes - soff : 0;
 	if (!n || soff > src->nbytes || n > src->nbytes - soff ||
@@ -528,12 +528,18 @@ static PyObject *buffer_copy_from(D1Buffer *self, PyObject *args, PyObject *kw)
 		return d1py_errorf(D1_ERROR_INVALID_VALUE,
 				   "%llu bytes from offset %llu to offset %llu do not fit",
 				   n, soff, off);
-	s = parse_stream(self, so);
+	s = parse_stream(src, so);
 	if (s == (D1Stream *)Py_None)
 		return NULL;
-	if (s)
+	if (s && peer)
+		D1PY_BLOCKING(s->lock, st = d1_memcpy_peer_async(s->s, self->buf, off,
+								  src->buf, soff, n));
+	else if (s)
 		D1PY_BLOCKING(s->lock, st = d1_memcpy_dtod_async(s->s, self->buf, off,
 								  src->buf, soff, n));
+	else if (peer)
+		D1PY_BLOCKING(NULL, st = d1_memcpy_peer(self->buf, off, src->buf,
+							 soff, n));
 	else
 		D1PY_BLOCKING(NULL, st = d1_memcpy_dtod(self->buf, off, src->buf,
 							 soff, n));
@@ -662,7 +668,9 @@ static PyMethodDef buffer_methods[] = {
 	{ "copy_from", (PyCFunction)(void (*)(void))buffer_copy_from,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "copy_from(src, *, nbytes=0, offset=0, src_offset=0, stream=None)\n\n"
-	  "Device-to-device copy (nbytes 0: the rest of src)." },
+	  "Device-to-device copy (nbytes 0: the rest of src).  A src on "
+	  "another card is copied over that card's link into this HBM "
+	  "buffer (d1_memcpy_peer); stream is then one of src's device." },
 	{ "numpy", (PyCFunction)buffer_numpy, METH_NOARGS,
 	  "numpy() -> numpy.ndarray\n\nA copy of the contents." },
 	{ "close", (PyCFunction)buffer_close, METH_NOARGS,

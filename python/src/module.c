@@ -37,6 +37,7 @@ static const struct {
 	{ D1_ERROR_LAUNCH_FAILED, "LaunchFailedError", NULL },
 	{ D1_ERROR_NOT_READY, "NotReadyError", NULL },
 	{ D1_ERROR_INVALID_STATE, "InvalidStateError", NULL },
+	{ D1_ERROR_NOT_LINKED, "NotLinkedError", NULL },
 };
 #define NERR (sizeof(errtab) / sizeof(errtab[0]))
 
@@ -124,10 +125,11 @@ static const char *const errkinds[] = {
 	[D1_ERRKIND_CANCELLED] = "cancelled",
 	[D1_ERRKIND_DISPATCH] = "dispatch",
 	[D1_ERRKIND_TIME_LIMIT] = "time_limit",
+	[D1_ERRKIND_LINK] = "link",
 };
 
 static PyStructSequence_Field error_info_fields[] = {
-	{ "kind", "what went wrong: node_fault, mmu_fault, timeout, budget, deadlock, bad_command, exit_code, cancelled, dispatch, time_limit" },
+	{ "kind", "what went wrong: node_fault, mmu_fault, timeout, budget, deadlock, bad_command, exit_code, cancelled, dispatch, time_limit, link" },
 	{ "node", "(x, y) of the first faulting node" },
 	{ "hart", "its hart" },
 	{ "fault", "the ISA's node fault code" },

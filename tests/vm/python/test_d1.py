@@ -352,3 +352,30 @@ def test_closing_the_device_releases_its_objects(d1mod):
     for call in (b.numpy, s.synchronize, e.synchronize, d.ping):
         with pytest.raises(d1mod.InvalidStateError, match="closed"):
             call()
+
+
+def test_copy_from_peer_card(d1mod):
+    """copy_from a buffer of the card whose link reaches this one."""
+    if d1mod.device_count() < 2 or os.environ.get("D1_LINKS") != "ring":
+        pytest.skip("needs two linked cards (tools/vm-run.sh --cards 2)")
+    rng = np.random.default_rng(11)
+    a = rng.integers(0, 256, (3 << 20) + 5, dtype=np.uint8)
+    with d1mod.Device(0) as d0, d1mod.Device(1) as d1:
+        src = d0.buffer_from(a, mem=d1mod.MEM_HBM)
+        dst = d1.buffer(like=a, mem=d1mod.MEM_HBM)
+        dst.copy_from(src)
+        np.testing.assert_array_equal(dst.numpy(), a)
+        # Async on the sender's stream, unaligned offsets.
+        s = d0.stream()
+        dst.copy_from(src, nbytes=1000, offset=7, src_offset=3, stream=s)
+        s.synchronize()
+        want = a.copy()
+        want[7:1007] = a[3:1003]
+        np.testing.assert_array_equal(dst.numpy(), want)
+        # Only HBM receives over the link.
+        host = d1.buffer(like=a, mem=d1mod.MEM_HOST)
+        with pytest.raises(d1mod.InvalidValueError):
+            host.copy_from(src)
+        # The stream must be the sender's.
+        with pytest.raises(d1mod.InvalidValueError, match="another device"):
+            dst.copy_from(src, stream=d1.stream())
