@@ -185,20 +185,21 @@ static inline bool d1_objects_back(const char *base, char *now, size_t len)
 }
 
 /*
- * Run the d1-kmod tool (path in $D1_KMOD) with up to 4 arguments and
- * capture its stdout+stderr in @out.  Returns its exit status, or -1 if it
- * did not exit normally.
+ * Run program @path with @argv (NULL-terminated; argv[0] first) and
+ * capture the start of its stdout+stderr in @out (what does not fit is
+ * read and dropped, so the program never blocks on a full pipe).
+ * Returns its exit status, or -1 if it did not exit normally.
  */
-static inline int d1_kmod_run(char *out, size_t outlen, const char *a1,
-			      const char *a2, const char *a3, const char *a4)
+static inline int d1_run_prog(char *out, size_t outlen, const char *path,
+			      char *const argv[])
 {
-	const char *kmod = getenv("D1_KMOD");
 	int pfd[2], status;
+	char drop[512];
 	size_t used = 0;
 	ssize_t n;
 	pid_t pid;
 
-	if (!kmod || pipe(pfd))
+	if (pipe(pfd))
 		return -1;
 	pid = fork();
 	if (pid < 0)
@@ -208,7 +209,7 @@ static inline int d1_kmod_run(char *out, size_t outlen, const char *a1,
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		close(pfd[1]);
-		execl(kmod, kmod, a1, a2, a3, a4, (char *)NULL);
+		execv(path, argv);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -217,10 +218,26 @@ static inline int d1_kmod_run(char *out, size_t outlen, const char *a1,
 		used += n;
 	if (outlen)
 		out[used] = '\0';
+	while (read(pfd[0], drop, sizeof(drop)) > 0)
+		;
 	close(pfd[0]);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Run the d1-kmod tool (path in $D1_KMOD) with up to 4 arguments (the
+ * first NULL ends them) and capture its stdout+stderr in @out.
+ */
+static inline int d1_kmod_run(char *out, size_t outlen, const char *a1,
+			      const char *a2, const char *a3, const char *a4)
+{
+	const char *kmod = getenv("D1_KMOD");
+	char *const argv[] = { (char *)kmod, (char *)a1, (char *)a2,
+			       (char *)a3, (char *)a4, NULL };
+
+	return kmod ? d1_run_prog(out, outlen, kmod, argv) : -1;
 }
 
 /* Load d1 from $D1_KO through $D1_KMOD if it is not loaded yet. */

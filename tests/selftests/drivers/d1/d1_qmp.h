@@ -9,7 +9,6 @@
 #define D1_QMP_H
 
 #include <libgen.h>
-#include <sys/wait.h>
 
 #include "d1_submit_common.h"
 
@@ -69,36 +68,16 @@ static const char qmp_pull[] =
 /* Run tools/vm-qmp.sh (found from this binary: build/selftests/..). */
 static inline int qmp(const char *json)
 {
-	char exe[PATH_MAX], tool[PATH_MAX + 32], out[4096];
+	char exe[PATH_MAX], tool[PATH_MAX + 32];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int pfd[2], status;
-	pid_t pid;
+	char *const argv[] = { "sh", tool, (char *)json, NULL };
 
 	if (n <= 0)
 		return -1;
 	exe[n] = '\0';
 	snprintf(tool, sizeof(tool), "%s/../../tools/vm-qmp.sh",
 		 dirname(exe));
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execl("/bin/sh", "sh", tool, json, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while (read(pfd[0], out, sizeof(out)) > 0)
-		;
-	close(pfd[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return d1_run_prog(NULL, 0, "/bin/sh", argv);
 }
 
 /* QMP command @fmt (one of the above) about the card under test. */
